@@ -1,0 +1,130 @@
+package fakeoauth_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/fleetkit/fleetkit-go/internal/clocktest"
+	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope"`
+	Error       string `json:"error"`
+}
+
+func post(t *testing.T, srv *httptest.Server, form url.Values, basic [2]string) (int, tokenResponse) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basic[0] != "" {
+		req.SetBasicAuth(url.QueryEscape(basic[0]), url.QueryEscape(basic[1]))
+	}
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var tr tokenResponse
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&tr))
+	return res.StatusCode, tr
+}
+
+func TestGrantAndAuthenticate(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	o := fakeoauth.New(fakeoauth.Config{ClientID: "id", ClientSecret: "s e/cret", Auth: fakeoauth.AuthBasic,
+		AllowedScopes: []string{"read", "write"}, DefaultScopes: []string{"read"}, Lifetime: time.Minute, Now: clock.Now})
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+
+	status, tr := post(t, srv, url.Values{"grant_type": {"client_credentials"}, "scope": {"read write"}}, [2]string{"id", "s e/cret"})
+	require.Equal(t, 200, status)
+	assert.Equal(t, "bearer", tr.TokenType)
+	assert.Equal(t, 60, tr.ExpiresIn)
+	assert.Equal(t, "read write", tr.Scope)
+	assert.Equal(t, fakeoauth.AuthBasic, o.LastClientAuth())
+
+	api := httptest.NewRequest(http.MethodGet, "/x", nil)
+	api.Header.Set("Authorization", "Bearer "+tr.AccessToken)
+	g, ok := o.Authenticate(api)
+	require.True(t, ok)
+	assert.True(t, g.HasScope("write"))
+
+	clock.Advance(time.Minute)
+	_, ok = o.Authenticate(api)
+	assert.False(t, ok, "expired")
+
+	_, tr2 := post(t, srv, url.Values{"grant_type": {"client_credentials"}}, [2]string{"id", "s e/cret"})
+	api.Header.Set("Authorization", "Bearer "+tr2.AccessToken)
+	g, ok = o.Authenticate(api)
+	require.True(t, ok)
+	assert.Equal(t, []string{"read"}, g.Scopes, "default scopes")
+	o.RevokeAll()
+	_, ok = o.Authenticate(api)
+	assert.False(t, ok, "revoked")
+	assert.Equal(t, 2, o.Grants())
+	assert.Contains(t, o.String(), "id")
+	assert.NotContains(t, o.String(), "s e/cret")
+}
+
+func TestRefusals(t *testing.T) {
+	o := fakeoauth.New(fakeoauth.Config{ClientID: "id", ClientSecret: "sec", Auth: fakeoauth.AuthBody, AllowedScopes: []string{"read"}})
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+	good := url.Values{"grant_type": {"client_credentials"}, "client_id": {"id"}, "client_secret": {"sec"}}
+
+	status, tr := post(t, srv, good, [2]string{})
+	assert.Equal(t, 200, status)
+	assert.Equal(t, fakeoauth.AuthBody, o.LastClientAuth())
+
+	status, tr = post(t, srv, url.Values{"grant_type": {"client_credentials"}}, [2]string{"id", "sec"})
+	assert.Equal(t, 401, status, "Basic refused when the body is required")
+	assert.Equal(t, "invalid_client", tr.Error)
+
+	bad := url.Values{"grant_type": {"client_credentials"}, "client_id": {"id"}, "client_secret": {"nope"}}
+	status, tr = post(t, srv, bad, [2]string{})
+	assert.Equal(t, 401, status)
+	assert.Equal(t, "invalid_client", tr.Error)
+
+	scoped := url.Values{"grant_type": {"client_credentials"}, "client_id": {"id"}, "client_secret": {"sec"}, "scope": {"read write"}}
+	status, tr = post(t, srv, scoped, [2]string{})
+	assert.Equal(t, 400, status)
+	assert.Equal(t, "invalid_scope", tr.Error)
+
+	grant := url.Values{"grant_type": {"password"}, "client_id": {"id"}, "client_secret": {"sec"}}
+	status, tr = post(t, srv, grant, [2]string{})
+	assert.Equal(t, 400, status)
+	assert.Equal(t, "unsupported_grant_type", tr.Error)
+
+	o.FailNext(502, 503)
+	status, _ = post(t, srv, good, [2]string{})
+	assert.Equal(t, 502, status)
+	status, _ = post(t, srv, good, [2]string{})
+	assert.Equal(t, 503, status)
+	status, _ = post(t, srv, good, [2]string{})
+	assert.Equal(t, 200, status)
+	assert.Equal(t, 2, o.Grants())
+	assert.Equal(t, 8, o.Requests())
+
+	res, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+
+	missing := httptest.NewRequest(http.MethodGet, "/x", nil)
+	_, ok := o.Authenticate(missing)
+	assert.False(t, ok)
+}
