@@ -98,8 +98,8 @@ func (e *gpxEncoder) appendPoint(b []byte, p *telematics.Position, end string, w
 		b = appendXMLElement(b, "name", p.VehicleID)
 		b = appendXMLElement(b, "src", p.Provider)
 	}
-	// The schema of gpxtpx:speed has no negative values.
-	speed := hasSpeed(p) && p.Speed >= 0
+	// The schema of gpxtpx:speed has no negative values; noise that rounds to 0 is 0.
+	speed := hasSpeed(p) && p.Speed.MPS() > -0.005
 	if speed || hasHeading(p) {
 		b = append(b, "<extensions><gpxtpx:TrackPointExtension>"...)
 		if speed {

@@ -36,6 +36,9 @@ func newConfig(opts []Option) (config, error) {
 	for _, o := range opts {
 		o(&c)
 	}
+	if c.creator == "" {
+		c.creator = DefaultCreator
+	}
 	if c.precision < 0 || c.precision > MaxPrecision {
 		return c, fmt.Errorf("export: precision %d outside 0..%d: %w", c.precision, MaxPrecision, telematics.ErrInvalidInput)
 	}
@@ -53,8 +56,8 @@ func validSeparator(r rune) bool {
 // Option configures a Writer. An option that does not apply to a format is ignored by it.
 type Option func(*config)
 
-// WithCreator sets the creator attribute of a GPX document (default [DefaultCreator]),
-// usually the name of the program that writes it.
+// WithCreator sets the creator attribute of a GPX document, usually the name of the
+// program that writes it. An empty name keeps [DefaultCreator].
 func WithCreator(name string) Option { return func(c *config) { c.creator = name } }
 
 // WithName names the document: the GPX metadata name, the GeoJSON "name" member.

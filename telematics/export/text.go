@@ -62,8 +62,10 @@ func hasAltitude(p *telematics.Position) bool {
 	return p.Has(telematics.HasAltitude) && finite(p.Altitude.Metres())
 }
 
+// hasSpeed also checks the speed in km/h, the unit of CSV and GeoJSON, which overflows to
+// infinity for the largest speeds in m/s.
 func hasSpeed(p *telematics.Position) bool {
-	return p.Has(telematics.HasSpeed) && finite(p.Speed.MPS())
+	return p.Has(telematics.HasSpeed) && finite(p.Speed.KMH())
 }
 
 func hasHeading(p *telematics.Position) bool {
