@@ -78,7 +78,9 @@
 // the cause for errors.Is and errors.As. The Writer is then failed: every later call,
 // Close included, returns the same error and writes nothing. After an iterator error the
 // destination holds the document up to and including the last position counted in the
-// Error; after a destination error it holds whatever the destination accepted. Either way
+// Error (except that GeoJSON writes a track's first position only once the second
+// arrives, as the two decide the geometry type); after a destination error it holds
+// whatever the destination accepted. Either way
 // the closing tags or brackets are missing, so a GPX or GeoJSON reader rejects the file
 // rather than taking a partial export for a complete one. A CSV file has no end marker:
 // an interrupted CSV export still parses, so check the error (and write to a temporary

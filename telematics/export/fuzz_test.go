@@ -16,7 +16,7 @@ import (
 func FuzzWriters(f *testing.F) {
 	f.Add(48.1486, 17.1077, 140.5, 13.9, 90.0, 4.0, uint8(15), int64(1778000000), "7", "1001", "Morning", uint8(7))
 	f.Add(math.NaN(), math.Inf(1), math.Inf(-1), math.NaN(), math.NaN(), math.NaN(), uint8(255), int64(0), "", "", "", uint8(0))
-	f.Add(-90.0, 180.0, 1e308, -1e308, -720.25, -0.0, uint8(15), int64(-62135596801), "\x00\x01\r\n", "\"<&>'", "\xff\xfe\u2028", uint8(15))
+	f.Add(-90.0, 180.0, 1e308, -1e308, -720.25, math.Copysign(0, -1), uint8(15), int64(-62135596801), "\x00\x01\r\n", "\"<&>'", "\xff\xfe\u2028", uint8(15))
 	f.Add(89.999999999, 179.9999999999, -1e-300, 5e-324, 359.9999999, 1e21, uint8(15), int64(253402300800), "a,b;c\td", "x\"y", "]]>--><!--", uint8(3))
 	f.Add(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, uint8(0), int64(1), " ", "\t", "\r", uint8(16))
 	f.Fuzz(func(t *testing.T, lat, lon, alt, speed, heading, acc float64, known uint8, sec int64,

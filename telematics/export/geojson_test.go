@@ -81,7 +81,7 @@ func TestGeoJSONDocument(t *testing.T) {
 	// Escaping round-trips; invalid UTF-8 becomes U+FFFD.
 	esc := fc.Features[6]
 	assert.Equal(t, `x"1005<`, esc.ID)
-	assert.Equal(t, "Tom & \"Jerry's\" <trip>\n\tline two\x01\x7f ünïcode \u2028 end\ufffd", esc.Properties["name"])
+	assert.Equal(t, "Tom & \"Jerry's\" <trip>\n\tline two\x01\x7f C:\\dir ünïcode \u2028 end\ufffd", esc.Properties["name"])
 	assert.Equal(t, "9, \"north\"", esc.Properties["vehicle_id"])
 }
 

@@ -69,7 +69,7 @@ func TestGPXDocument(t *testing.T) {
 	assert.Len(t, doc.Trks[3].Segs[0].Pts, 1)
 
 	// Escaping: markup round-trips; what XML cannot hold becomes U+FFFD.
-	assert.Equal(t, "Tom & \"Jerry's\" <trip>\n\tline two\ufffd\x7f ünïcode \u2028 end\ufffd", doc.Trks[4].Name)
+	assert.Equal(t, "Tom & \"Jerry's\" <trip>\n\tline two\ufffd\x7f C:\\dir ünïcode \u2028 end\ufffd", doc.Trks[4].Name)
 	assert.Equal(t, `vehicle 9, "north", track x"1005<`, doc.Trks[4].Desc)
 
 	wpt := doc.Wpts[0]

@@ -72,7 +72,7 @@ func fixtureTracks() []fixtureTrack {
 		{
 			track: telematics.Track{
 				ID: `x"1005<`, VehicleID: "9, \"north\"", Provider: "mycartracks",
-				Name:     "Tom & \"Jerry's\" <trip>\n\tline two\x01\x7f ünïcode \u2028 end\xff",
+				Name:     "Tom & \"Jerry's\" <trip>\n\tline two\x01\x7f C:\\dir ünïcode \u2028 end\xff",
 				Category: "a,b;c",
 			},
 			points: []telematics.Position{full(5), full(6)},

@@ -96,6 +96,9 @@ type Writer struct {
 	bw     *bufio.Writer
 	buf    []byte
 	stats  Stats
+	// pos holds the position being encoded: the encoders take a pointer, and a pointer
+	// to the loop variable would move every position to the heap.
+	pos telematics.Position
 
 	started bool
 	closed  bool
@@ -175,7 +178,8 @@ func (w *Writer) WriteTrack(t telematics.Track, points iter.Seq2[telematics.Posi
 				w.stats.Skipped++
 				continue
 			}
-			w.buf = w.enc.trackPoint(w.buf, &p)
+			w.pos = p
+			w.buf = w.enc.trackPoint(w.buf, &w.pos)
 			if err := w.writeBuf(); err != nil {
 				return w.fail(OpWrite, t.ID, written, err)
 			}
@@ -220,7 +224,8 @@ func (w *Writer) WritePositions(points iter.Seq2[telematics.Position, error]) er
 			w.stats.Skipped++
 			continue
 		}
-		w.buf = w.enc.position(w.buf, &p)
+		w.pos = p
+		w.buf = w.enc.position(w.buf, &w.pos)
 		if err := w.writeBuf(); err != nil {
 			return w.fail(OpWrite, "", written, err)
 		}

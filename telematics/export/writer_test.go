@@ -486,3 +486,80 @@ func TestOutputIsStreamed(t *testing.T) {
 		})
 	}
 }
+
+func TestDestinationErrorAtEveryStage(t *testing.T) {
+	// Text larger than the 64 KiB buffer makes the write of that part reach the
+	// destination at once, so each stage meets the failing destination itself.
+	huge := strings.Repeat("x", 100<<10)
+	tests := []struct {
+		name    string
+		formats []export.Format
+		opts    []export.Option
+		write   func(w *export.Writer) error
+		trackID string
+		points  int
+	}{
+		{"header", []export.Format{export.GPX, export.GeoJSON}, []export.Option{export.WithName(huge)},
+			func(w *export.Writer) error { return w.Flush() }, "", 0},
+		{"track start", []export.Format{export.GPX}, nil,
+			func(w *export.Writer) error { return w.WriteTrack(telematics.Track{ID: "t", Name: huge}, seq(full(0))) }, "t", 0},
+		{"track end", []export.Format{export.GeoJSON}, nil,
+			func(w *export.Writer) error { return w.WriteTrack(telematics.Track{ID: "t", Name: huge}, seq(full(0))) }, "t", 1},
+		{"track point", []export.Format{export.CSV}, nil,
+			func(w *export.Writer) error {
+				p := full(0)
+				p.VehicleID, p.Provider = huge, huge
+				return w.WriteTrack(telematics.Track{ID: "t"}, seq(full(1), full(2), p, p))
+			}, "t", 2},
+		{"position", allFormats, nil,
+			func(w *export.Writer) error {
+				p := full(0)
+				p.VehicleID = huge
+				return w.WritePositions(seq(full(1), p))
+			}, "", 1},
+	}
+	for _, tt := range tests {
+		for _, f := range tt.formats {
+			t.Run(tt.name+"/"+f.String(), func(t *testing.T) {
+				w, err := export.New(f, &failingWriter{limit: 10}, tt.opts...)
+				require.NoError(t, err)
+				err = tt.write(w)
+				var e *export.Error
+				require.ErrorAs(t, err, &e)
+				assert.ErrorIs(t, err, errDisk)
+				assert.Equal(t, export.OpWrite, e.Op)
+				assert.Equal(t, tt.trackID, e.TrackID)
+				assert.Equal(t, tt.points, e.Points)
+				assert.Same(t, err, w.Close())
+			})
+		}
+	}
+}
+
+func TestDestinationErrorOnTheFooter(t *testing.T) {
+	// Fill the buffer to within a few bytes of its end so that the document end is the
+	// write that reaches the failing destination.
+	for pad := 0; pad < 16; pad++ {
+		w := export.NewCSV(&failingWriter{limit: 10}, export.WithCRLF(false))
+		header := len(strings.Join(export.CSVColumns(), ",")) + 1
+		// A row of a position whose vehicle id is n bytes long: "id,,,1,2,,,,\n".
+		n := 64<<10 - header - len(",,,1,2,,,,\n") - pad
+		p := telematics.Position{VehicleID: strings.Repeat("v", n), Latitude: 1, Longitude: 2}
+		require.NoError(t, w.WritePositions(seq(p)))
+		assert.ErrorIs(t, w.Close(), errDisk)
+	}
+	// GeoJSON ends in "\n]}\n": a buffer with fewer free bytes fails on the footer itself.
+	for pad := 0; pad < 8; pad++ {
+		w := export.NewGeoJSON(&failingWriter{limit: 10})
+		head := len(`{"type":"FeatureCollection","features":[`)
+		p := telematics.Position{VehicleID: "", Latitude: 1, Longitude: 2}
+		empty := len("\n" + `{"type":"Feature","geometry":{"type":"Point","coordinates":[2,1]},"properties":{"vehicle_id":"","provider":null,"time":null,"speed_kmh":null,"heading_deg":null,"accuracy_m":null}}`)
+		p.VehicleID = strings.Repeat("v", 64<<10-head-empty-pad)
+		require.NoError(t, w.WritePositions(seq(p)))
+		err := w.Close()
+		var e *export.Error
+		require.ErrorAs(t, err, &e)
+		assert.ErrorIs(t, err, errDisk)
+		assert.Equal(t, export.OpWrite, e.Op)
+	}
+}
