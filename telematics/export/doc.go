@@ -54,7 +54,8 @@
 // valid position has a Point geometry and a track with none a null geometry, since a
 // LineString needs two positions. Its properties are track_id, vehicle_id, provider, name,
 // category, start, end, distance_m, duration_s, moving_duration_s, max_speed_kmh,
-// avg_speed_kmh, points and skipped_points; unknown values are null. Per-point times and
+// avg_speed_kmh, points and skipped_points; empty texts and zero times are null, and
+// numbers are the Track's (null only when not finite). Per-point times and
 // speeds are not part of a track Feature (they would have to be held in memory until the
 // coordinates end): export CSV, or write positions, for them. [Writer.WritePositions]
 // writes Point Features with the properties vehicle_id, provider, time, speed_kmh,

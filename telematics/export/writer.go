@@ -88,8 +88,9 @@ type encoder interface {
 // Writer writes positions and tracks to an io.Writer in one format, as they arrive from
 // their iterators: its memory does not grow with the number of positions.
 //
-// A Writer is not safe for concurrent use. After the first error it returns that error
-// from every method; see the package documentation for what the output then holds.
+// A Writer is not safe for concurrent use. After the first error of an iterator or of the
+// destination it returns that error from every method; see the package documentation for
+// what the output then holds.
 type Writer struct {
 	enc    encoder
 	format Format
