@@ -23,6 +23,14 @@ var endpoints = []endpoint{
 	{path: "vehicleGroups/{}", get: (*Server).getGroup},
 	{path: "tracks2", get: (*Server).listTracks},
 	{path: "tracks/{}", get: (*Server).getTrack},
+	{path: "trackpoints/{}", get: (*Server).trackpoints},
+	{path: "reports/{}", get: (*Server).report},
+	{path: "users", get: (*Server).listUsers},
+	{path: "users/{}", get: (*Server).getUser},
+	{path: "drivers", get: (*Server).listDrivers},
+	{path: "drivers/{}", get: (*Server).getDriver},
+	{path: "teams", get: (*Server).listTeams},
+	{path: "teams/{}", get: (*Server).getTeam},
 }
 
 func (e *endpoint) match(segs []string) ([]string, bool) {
