@@ -31,6 +31,12 @@ var endpoints = []endpoint{
 	{path: "drivers/{}", get: (*Server).getDriver},
 	{path: "teams", get: (*Server).listTeams},
 	{path: "teams/{}", get: (*Server).getTeam},
+	{path: "jobs", get: (*Server).listJobs, post: (*Server).createJob},
+	{path: "jobs/{}", get: (*Server).getJob, put: (*Server).updateJob, delete_: (*Server).deleteJob},
+	{path: "geofences", get: (*Server).listGeofences, post: (*Server).createGeofence},
+	{path: "geofences/{}", get: (*Server).getGeofence, put: (*Server).updateGeofence, delete_: (*Server).deleteGeofence},
+	{path: "mapSharingLinks", get: (*Server).listLinks, post: (*Server).createLink},
+	{path: "mapSharingLinks/{}", delete_: (*Server).deleteLink},
 }
 
 func (e *endpoint) match(segs []string) ([]string, bool) {

@@ -26,32 +26,33 @@ type city struct {
 	name          string
 	lat, lon, alt float64
 	phone         string // calling code and area code
+	street        string
 	plate         func(r *rng) string
 }
 
 var cities = []city{
-	{"Berlin", 52.5200, 13.4050, 34, "+49 30", func(r *rng) string {
+	{"Berlin", 52.5200, 13.4050, 34, "+49 30", "Friedrichstraße", func(r *rng) string {
 		return fmt.Sprintf("B-%s %d", letters(r, 2), 100+r.intn(9900))
 	}},
-	{"Paris", 48.8566, 2.3522, 35, "+33 1", func(r *rng) string {
+	{"Paris", 48.8566, 2.3522, 35, "+33 1", "Rue de Rivoli", func(r *rng) string {
 		return fmt.Sprintf("%s-%03d-%s", letters(r, 2), r.intn(1000), letters(r, 2))
 	}},
-	{"Madrid", 40.4168, -3.7038, 657, "+34 91", func(r *rng) string {
+	{"Madrid", 40.4168, -3.7038, 657, "+34 91", "Calle de Alcalá", func(r *rng) string {
 		return fmt.Sprintf("%04d %s", r.intn(10000), letters(r, 3))
 	}},
-	{"Rome", 41.9028, 12.4964, 21, "+39 06", func(r *rng) string {
+	{"Rome", 41.9028, 12.4964, 21, "+39 06", "Via del Corso", func(r *rng) string {
 		return fmt.Sprintf("%s %03d %s", letters(r, 2), r.intn(1000), letters(r, 2))
 	}},
-	{"Amsterdam", 52.3676, 4.9041, -2, "+31 20", func(r *rng) string {
+	{"Amsterdam", 52.3676, 4.9041, -2, "+31 20", "Damrak", func(r *rng) string {
 		return fmt.Sprintf("%d-%s-%d", 1+r.intn(99), letters(r, 3), r.intn(10))
 	}},
-	{"Vienna", 48.2082, 16.3738, 190, "+43 1", func(r *rng) string {
+	{"Vienna", 48.2082, 16.3738, 190, "+43 1", "Kärntner Straße", func(r *rng) string {
 		return fmt.Sprintf("W-%d%s", 1000+r.intn(90000), letters(r, 1))
 	}},
-	{"Prague", 50.0755, 14.4378, 235, "+420 2", func(r *rng) string {
+	{"Prague", 50.0755, 14.4378, 235, "+420 2", "Václavské náměstí", func(r *rng) string {
 		return fmt.Sprintf("%dA%s %04d", 1+r.intn(9), letters(r, 1), r.intn(10000))
 	}},
-	{"Lisbon", 38.7223, -9.1393, 45, "+351 21", func(r *rng) string {
+	{"Lisbon", 38.7223, -9.1393, 45, "+351 21", "Rua Augusta", func(r *rng) string {
 		return fmt.Sprintf("%s-%02d-%s", letters(r, 2), r.intn(100), letters(r, 2))
 	}},
 }

@@ -165,6 +165,12 @@ func (s *Server) one(c *call, sc *schema, o object) reply {
 	return jsonReply(http.StatusOK, buf, appendObject(*buf, o, fields))
 }
 
+// created serves an object just written, whole.
+func created(status int, sc *schema, o object) reply {
+	buf := getBuffer()
+	return jsonReply(status, buf, appendObject(*buf, o, sc.fields))
+}
+
 func sortObjects(items []object, keys []sortKey) {
 	slices.SortStableFunc(items, func(a, b object) int {
 		for _, k := range keys {

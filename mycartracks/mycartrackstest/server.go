@@ -377,6 +377,16 @@ func faultReply(k FaultKind) reply {
 	return errorReply(http.StatusInternalServerError, "internal_error", "internal server error (injected fault)")
 }
 
+// requireWrite refuses a token without the write scope.
+func requireWrite(c *call) *requestError {
+	if c.grant.HasScope("write") {
+		return nil
+	}
+	e := newError(http.StatusForbidden, "insufficient_scope", "this operation requires the write scope")
+	e.body.Scope = "write"
+	return e
+}
+
 // pathID parses the i-th path wildcard as an id.
 func (c *call) pathID(i int, noun string) (int64, *requestError) {
 	id, err := strconv.ParseInt(c.args[i], 10, 64)
