@@ -138,7 +138,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		Path:   strings.TrimPrefix(r.URL.Path, apiBase),
 		Query:  r.URL.Query(),
 		Header: r.Header.Clone(),
-		Body:   body[:min(len(body), maxRequestBody)],
+	}
+	if len(body) > 0 {
+		entry.Body = body[:min(len(body), maxRequestBody)]
 	}
 	entry.Header.Del("Authorization")
 
