@@ -64,7 +64,8 @@
 // carries X-Rate-Limit-Limit, X-Rate-Limit-Remaining and X-Rate-Limit-Reset (whole
 // seconds until the window ends, rounded up) and X-Request-Id. Once the budget is spent
 // requests are answered 403 rate_limit_exceeded with X-Rate-Limit-Remaining: 0, or 429
-// with Retry-After under WithRateLimitStatus(429). WithoutRateLimit turns it off.
+// with Retry-After under WithRateLimitStatus(429); a request without a valid token is
+// answered 401 first. WithoutRateLimit turns the limit and its headers off.
 //
 // Share a clock with the client under test (WithClock; any telematics.Clock) so that a
 // client waiting for a window to reset sees it pass without sleeping.

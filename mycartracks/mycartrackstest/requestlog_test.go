@@ -13,7 +13,7 @@ import (
 )
 
 func TestRequestLog(t *testing.T) {
-	srv, clock := newClockedServer(t, mycartrackstest.WithBudget(4, time.Hour))
+	srv, clock := newClockedServer(t, mycartrackstest.WithBudget(4, time.Hour), mycartrackstest.WithTokenLifetime(2*time.Hour))
 	tok := token(t, srv, "read write")
 
 	first := get(t, srv, tok, "/tracks2?offset=10&limit=5")
@@ -52,10 +52,20 @@ func TestRequestLog(t *testing.T) {
 		Requests: 5, Unauthorized: 1, RateLimited: 1, Faults: 1, TokenRequests: 1, Grants: 1,
 	}, srv.Stats())
 
+	log[0].Query.Set("offset", "99")
+	log[0].Header.Set("User-Agent", "changed")
+	log[0].Scopes[0] = "admin"
+	log[3].Body[0] = '['
+	again := srv.Requests()
+	assert.Equal(t, "10", again[0].Query.Get("offset"), "the log is returned by copy")
+	assert.NotEqual(t, "changed", again[0].Header.Get("User-Agent"))
+	assert.Equal(t, []string{"read", "write"}, again[0].Scopes)
+	assert.Equal(t, `{"name":"logged"}`, string(again[3].Body))
+	clock.Advance(time.Hour)
+	assert.Equal(t, http.StatusCreated, do(t, srv, tok, http.MethodPost, "/jobs", `{"name":"again"}`).status,
+		"the token's scopes are not the log's")
+
 	srv.ResetRequests()
 	assert.Empty(t, srv.Requests())
-	assert.Equal(t, 5, srv.Stats().Requests, "stats keep counting")
-
-	log[0].Query.Set("offset", "99")
-	assert.Empty(t, srv.Requests(), "the log is returned by copy")
+	assert.Equal(t, 6, srv.Stats().Requests, "stats keep counting")
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,7 +164,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.log.rateLimited()
 		rep = s.rateLimited(q)
 	default:
-		entry.Scopes = grant.Scopes
+		entry.Scopes = slices.Clone(grant.Scopes)
 		var latency time.Duration
 		fault, latency = s.faults.draw()
 		sleep(r.Context(), s.closing, latency)
