@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -66,6 +67,22 @@ var trackpointKeys = [...]struct {
 }
 
 const numTPKeys = len(trackpointKeys)
+
+// fieldKeys is the range of trackpointKeys holding each field's names.
+var fieldKeys = func() (r [numTPFields][2]int) {
+	for k := len(trackpointKeys) - 1; k >= 0; k-- {
+		f := trackpointKeys[k].field
+		if r[f][1] == 0 {
+			r[f][1] = k + 1
+		}
+		r[f][0] = k
+	}
+	return r
+}()
+
+// minPointSize is less than the JSON of a point with the usual fields takes, so that a
+// page's slice is sized once from the body's length and seldom grown.
+const minPointSize = 160
 
 // tpKey returns the index of a key in trackpointKeys, or -1. A switch is faster than a
 // loop over the table; a test keeps the two in step.
@@ -131,7 +148,7 @@ func (s *tpScanner) ws() {
 func decodeTrackpointPage(body []byte, dst []Trackpoint, keepRaw bool) (items []Trackpoint, total int, err error) {
 	s := tpScanner{b: body}
 	base := len(dst)
-	items = dst
+	items = slices.Grow(dst, len(body)/minPointSize)
 	var totalVal, countVal valueSpan
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
@@ -450,8 +467,8 @@ func (s *tpScanner) points(items []Trackpoint, keepRaw bool) ([]Trackpoint, erro
 // winner returns the value of the highest-precedence key of field f that is present
 // and not null or "".
 func (s *tpScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
-	for k := range trackpointKeys {
-		if trackpointKeys[k].field != f || !slots[k].set {
+	for k := fieldKeys[f][0]; k < fieldKeys[f][1]; k++ {
+		if !slots[k].set {
 			continue
 		}
 		v := s.b[slots[k].start:slots[k].end]
