@@ -112,7 +112,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		MaxWait:      cfg.maxWait,
 		Limiter:      cfg.limiter,
 		Timeout:      cfg.timeout,
-		DecodeError:  decodeError,
+		DecodeError:  errorDecoder(clientSecret),
 		MaxErrorBody: maxErrorBody,
 	})
 	if err != nil {

@@ -155,9 +155,27 @@ var (
 	scopeRe     = regexp.MustCompile(`(?i)\b(read|write)\s+scope\b|\bscope\s+"?(read|write)\b`)
 )
 
+// errorDecoder returns the decoder of error answers for a client: it removes the
+// client's secret from anything the server echoes back, besides the credentials
+// httpcore.RedactString finds.
+func errorDecoder(secret string) httpcore.ErrorDecoder {
+	return func(resp *telematics.Response, body []byte) error {
+		e := decodeError(resp, body)
+		if secret != "" {
+			e.Code = strings.ReplaceAll(e.Code, secret, "REDACTED")
+			e.Message = strings.ReplaceAll(e.Message, secret, "REDACTED")
+			for i := range e.Errors {
+				e.Errors[i].Message = strings.ReplaceAll(e.Errors[i].Message, secret, "REDACTED")
+			}
+			e.Body = bytes.ReplaceAll(e.Body, []byte(secret), []byte("REDACTED"))
+		}
+		return e
+	}
+}
+
 // decodeError builds an *APIError from an error answer. It never fails: a body it cannot
 // read still yields the status and the start of its text.
-func decodeError(resp *telematics.Response, body []byte) error {
+func decodeError(resp *telematics.Response, body []byte) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     resp.Method,
@@ -180,6 +198,9 @@ func decodeError(resp *telematics.Response, body []byte) error {
 	}
 	e.Code = httpcore.RedactString(e.Code)
 	e.Message = httpcore.RedactString(e.Message)
+	for i := range e.Errors {
+		e.Errors[i].Message = httpcore.RedactString(e.Errors[i].Message)
+	}
 	if e.Scope == "" && e.StatusCode == http.StatusForbidden {
 		if m := scopeRe.FindStringSubmatch(e.Message); m != nil {
 			e.Scope = strings.ToLower(m[1] + m[2])
