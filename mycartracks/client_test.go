@@ -132,7 +132,10 @@ func TestWritesNeedTheWriteScope(t *testing.T) {
 	ctx := context.Background()
 	c := s.client
 	calls := map[string]func() error{
-		"Jobs.Create": func() error { _, err := c.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("x")}); return err },
+		"Jobs.Create": func() error {
+			_, err := c.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("x")})
+			return err
+		},
 		"Jobs.Update": func() error { _, err := c.Jobs.Update(ctx, 1, mycartracks.JobParams{}); return err },
 		"Jobs.Delete": func() error { return c.Jobs.Delete(ctx, 1) },
 		"Geofences.Create": func() error {
