@@ -77,17 +77,27 @@ func TestDriftOfEachKind(t *testing.T) {
 			Finding{Kind: KindPath, Operation: "Things.Get"}, 2},
 		{"method missing", func(s string) string { return strings.Replace(s, `"delete":`, `"patch":`, 1) },
 			Finding{Kind: KindMethod, Operation: "Things.Delete"}, 1},
-		{"query alias", func(s string) string { return strings.Replace(s, `"name": "vehicleId", "in": "query"`, `"name": "carId", "in": "query"`, 1) },
+		{"query alias", func(s string) string {
+			return strings.Replace(s, `"name": "vehicleId", "in": "query"`, `"name": "carId", "in": "query"`, 1)
+		},
 			Finding{Kind: KindQuery, Operation: "Things.List", Name: "vehicleId", Suggestion: "carId", Reason: "a name the client accepts as an alias"}, 1},
-		{"query missing", func(s string) string { return strings.Replace(s, `"name": "offset", "in": "query"`, `"name": "offset", "in": "path"`, 1) },
+		{"query missing", func(s string) string {
+			return strings.Replace(s, `"name": "offset", "in": "query"`, `"name": "offset", "in": "path"`, 1)
+		},
 			Finding{Kind: KindQuery, Operation: "Things.List", Name: "offset"}, 1},
 		{"envelope total named differently", func(s string) string { return strings.Replace(s, `{"total": {"type"`, `{"totalCount": {"type"`, 1) },
 			Finding{Kind: KindEnvelope, Operation: "Things.List", Name: "total", Suggestion: "totalCount", Reason: "a name the client accepts as an alias"}, 1},
-		{"field alias", func(s string) string { return strings.Replace(s, `"vehicleId": {"type": "integer"}`, `"carId": {"type": "integer"}`, 1) },
+		{"field alias", func(s string) string {
+			return strings.Replace(s, `"vehicleId": {"type": "integer"}`, `"carId": {"type": "integer"}`, 1)
+		},
 			Finding{Kind: KindField, Operation: "Things.List", Name: "vehicleId", Suggestion: "carId", Reason: "a name the client accepts as an alias"}, 2},
-		{"field spelling", func(s string) string { return strings.Replace(s, `"vehicleId": {"type": "integer"}`, `"vehicle_id": {"type": "integer"}`, 1) },
+		{"field spelling", func(s string) string {
+			return strings.Replace(s, `"vehicleId": {"type": "integer"}`, `"vehicle_id": {"type": "integer"}`, 1)
+		},
 			Finding{Kind: KindField, Operation: "Things.List", Name: "vehicleId", Suggestion: "vehicle_id", Reason: "differs in spelling"}, 2},
-		{"nested field alias", func(s string) string { return strings.Replace(s, `{"latitude": {"type": "number"}}`, `{"lat": {"type": "number"}}`, 1) },
+		{"nested field alias", func(s string) string {
+			return strings.Replace(s, `{"latitude": {"type": "number"}}`, `{"lat": {"type": "number"}}`, 1)
+		},
 			Finding{Kind: KindField, Operation: "Things.List", Name: "where.latitude", Suggestion: "lat", Reason: "a name the client accepts as an alias"}, 2},
 		{"parent missing hides its children", func(s string) string { return strings.Replace(s, `"where": {`, `"there": {`, 1) },
 			Finding{Kind: KindField, Operation: "Things.List", Name: "where", Suggestion: "there", Reason: "1 edit away"}, 1},
