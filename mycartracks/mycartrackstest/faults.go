@@ -1,0 +1,181 @@
+package mycartrackstest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// FaultKind is a failure the server injected into one API response on purpose.
+type FaultKind int
+
+// The faults a Server can inject.
+const (
+	// NoFault: the request was served normally.
+	NoFault FaultKind = iota
+	// FaultInternalError: 500 with a JSON error body; the request was not processed.
+	FaultInternalError
+	// FaultBadGateway: 502 with an HTML body, as a proxy in front of the API sends it;
+	// the request was not processed.
+	FaultBadGateway
+	// FaultUnavailable: 503 with a JSON error body; the request was not processed.
+	FaultUnavailable
+	// FaultDropped: the request was processed (a write took effect), then the status
+	// line, the headers and half of the body were sent and the connection closed.
+	FaultDropped
+	// FaultMalformed: the request was processed, then answered 200 with the body
+	// truncated to invalid JSON.
+	FaultMalformed
+)
+
+func (k FaultKind) String() string {
+	switch k {
+	case NoFault:
+		return "none"
+	case FaultInternalError:
+		return "500"
+	case FaultBadGateway:
+		return "502"
+	case FaultUnavailable:
+		return "503"
+	case FaultDropped:
+		return "dropped"
+	case FaultMalformed:
+		return "malformed"
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
+
+// status returns the HTTP status of a server-error fault, or 0.
+func (k FaultKind) status() int {
+	switch k {
+	case FaultInternalError:
+		return http.StatusInternalServerError
+	case FaultBadGateway:
+		return http.StatusBadGateway
+	case FaultUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return 0
+}
+
+// Faults makes a share of API requests fail. Each API request that passed
+// authentication and the rate limit draws one number from a generator seeded by
+// WithSeed: the same sequence of requests meets the same faults on every run. Faults
+// never touch the token endpoint (see Server.FailTokenRequests for that).
+type Faults struct {
+	// ServerErrors is the share of requests answered 500, 502 or 503 (equally likely),
+	// before anything is processed.
+	ServerErrors float64
+	// Dropped is the share of requests whose connection is closed mid-response, after
+	// the request was processed.
+	Dropped float64
+	// Malformed is the share of requests answered 200 with truncated JSON, after the
+	// request was processed.
+	Malformed float64
+	// Latency delays every API request that passed authentication and the rate limit,
+	// in real time (not on the server's clock). Close cuts the delay short.
+	Latency time.Duration
+}
+
+func (f Faults) validate() error {
+	for _, p := range []float64{f.ServerErrors, f.Dropped, f.Malformed} {
+		if !(p >= 0 && p <= 1) {
+			return fmt.Errorf("Faults: shares must be between 0 and 1, got %v", p)
+		}
+	}
+	if sum := f.ServerErrors + f.Dropped + f.Malformed; sum > 1+1e-9 {
+		return fmt.Errorf("Faults: the shares add up to %v, more than 1", sum)
+	}
+	if f.Latency < 0 {
+		return fmt.Errorf("Faults: negative latency %v", f.Latency)
+	}
+	return nil
+}
+
+// faultPlan decides the fault of each API request.
+type faultPlan struct {
+	seed uint64
+
+	mu     sync.Mutex
+	faults Faults
+	rand   *rng
+	queue  []FaultKind
+}
+
+func newFaultPlan(seed uint64, f Faults) *faultPlan {
+	return &faultPlan{seed: seed, faults: f, rand: newRNG(seed, 5)}
+}
+
+func (p *faultPlan) set(f Faults) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.faults, p.rand = f, newRNG(p.seed, 5)
+}
+
+func (p *faultPlan) push(kinds []FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.queue = append(p.queue, kinds...)
+}
+
+// draw returns the fault of the next request and the latency to add.
+func (p *faultPlan) draw() (FaultKind, time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) > 0 {
+		k := p.queue[0]
+		p.queue = p.queue[1:]
+		return k, p.faults.Latency
+	}
+	f := p.faults
+	if f.ServerErrors+f.Dropped+f.Malformed == 0 {
+		return NoFault, f.Latency
+	}
+	x := p.rand.float()
+	switch {
+	case x < f.ServerErrors:
+		return FaultInternalError + FaultKind(p.rand.intn(3)), f.Latency
+	case x < f.ServerErrors+f.Dropped:
+		return FaultDropped, f.Latency
+	case x < f.ServerErrors+f.Dropped+f.Malformed:
+		return FaultMalformed, f.Latency
+	}
+	return NoFault, f.Latency
+}
+
+// sleep waits d in real time, or less when the request is cancelled or the server closes.
+func sleep(ctx context.Context, closing <-chan struct{}, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-closing:
+	}
+}
+
+// SetFaults replaces the random faults; the sequence of draws starts again from the
+// seed. It panics when f is invalid (a share outside [0, 1] or shares adding up to more
+// than 1).
+func (s *Server) SetFaults(f Faults) {
+	if err := f.validate(); err != nil {
+		panic("mycartrackstest: " + err.Error())
+	}
+	s.faults.set(f)
+}
+
+// FailNext scripts the faults of the next len(kinds) API requests that pass
+// authentication and the rate limit, ahead of the random ones; NoFault in the list
+// serves that request normally. For example FailNext(FaultUnavailable, FaultDropped)
+// makes a retrying client see a 503, then a dropped connection, then success.
+func (s *Server) FailNext(kinds ...FaultKind) { s.faults.push(kinds) }
+
+// FailTokenRequests makes the next len(statuses) token requests fail with these HTTP
+// statuses, in order.
+func (s *Server) FailTokenRequests(statuses ...int) { s.oauth.FailNext(statuses...) }

@@ -1,0 +1,397 @@
+package mycartrackstest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+)
+
+const (
+	apiBase   = "/services/rest/v3"
+	tokenPath = "/oauth/token"
+	// maxRequestBody bounds what the server reads of a request body.
+	maxRequestBody = 1 << 20
+)
+
+// Server is a fake MyCarTracks API v3 on a loopback address: a token endpoint and every
+// REST endpoint of the v3 contract over a deterministic simulated fleet. Its methods are
+// safe for concurrent use.
+type Server struct {
+	// URL is the API base URL, http://127.0.0.1:PORT/services/rest/v3, without a trailing
+	// slash: the value a client takes as its base URL.
+	URL string
+	// TokenURL is the OAuth2 token endpoint, http://127.0.0.1:PORT/oauth/token.
+	TokenURL string
+	// ClientID and ClientSecret are the credentials the token endpoint accepts, over
+	// HTTP Basic authentication only.
+	ClientID, ClientSecret string
+
+	cfg    config
+	hs     *httptest.Server
+	oauth  *fakeoauth.Server
+	fleet  *fleet
+	budget *budget
+	faults *faultPlan
+	store  *store
+	log    requestLog
+
+	requestSeq atomic.Int64
+	closing    chan struct{}
+	closeOnce  sync.Once
+}
+
+// NewServer starts a server and returns it; call Close when done. It panics when an
+// option is invalid (a negative count, a non-positive budget window...), as
+// httptest.NewServer panics when it cannot listen.
+func NewServer(opts ...Option) *Server {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		panic("mycartrackstest: " + err.Error())
+	}
+	s := &Server{
+		ClientID:     cfg.clientID,
+		ClientSecret: cfg.clientSecret,
+		cfg:          cfg,
+		closing:      make(chan struct{}),
+	}
+	s.fleet = newFleet(&s.cfg)
+	s.oauth = fakeoauth.New(fakeoauth.Config{
+		ClientID:      cfg.clientID,
+		ClientSecret:  cfg.clientSecret,
+		Auth:          fakeoauth.AuthBasic,
+		AllowedScopes: cfg.scopes,
+		DefaultScopes: []string{"read"},
+		Lifetime:      cfg.tokenLifetime,
+		Now:           cfg.clock.Now,
+	})
+	s.budget = &budget{limit: cfg.budget, window: cfg.window, off: cfg.unlimited, start: cfg.clock.Now()}
+	s.faults = newFaultPlan(uint64(cfg.seed), cfg.faults)
+	s.store = newStore(s.fleet)
+
+	mux := http.NewServeMux()
+	mux.Handle(tokenPath, s.oauth)
+	mux.HandleFunc(apiBase+"/", s.serveAPI)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeReply(w, errorReply(http.StatusNotFound, "not_found", "no such path; the API is under "+apiBase))
+	})
+	s.hs = httptest.NewServer(mux)
+	s.URL = s.hs.URL + apiBase
+	s.TokenURL = s.hs.URL + tokenPath
+	return s
+}
+
+// Close shuts the server down: it cuts injected latency short, closes the connections
+// and waits for the requests being served. Calling it again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.hs.Close()
+	})
+}
+
+// Client returns an HTTP client for the server, whose idle connections Close closes.
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// RevokeTokens makes every access token issued so far invalid: API requests that present
+// one are answered 401, as when credentials are rotated.
+func (s *Server) RevokeTokens() { s.oauth.RevokeAll() }
+
+// Grants returns how many access tokens the token endpoint issued.
+func (s *Server) Grants() int { return s.oauth.Grants() }
+
+// String describes the server without its secret.
+func (s *Server) String() string { return "mycartrackstest.Server(" + s.URL + ")" }
+
+// call is one API request on its way to a handler.
+type call struct {
+	r     *http.Request
+	query url.Values
+	grant fakeoauth.Grant
+	args  []string // the path's wildcards
+	body  []byte
+	now   time.Time
+}
+
+// serveAPI counts the request against the budget, authenticates it, draws its fault,
+// routes it and writes the reply, in that order.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	now := s.cfg.clock.Now()
+	id := fmt.Sprintf("mct-%08d", s.requestSeq.Add(1))
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	entry := LoggedRequest{
+		ID:     id,
+		Time:   now,
+		Method: r.Method,
+		Path:   strings.TrimPrefix(r.URL.Path, apiBase),
+		Query:  r.URL.Query(),
+		Header: r.Header.Clone(),
+		Body:   body[:min(len(body), maxRequestBody)],
+	}
+	entry.Header.Del("Authorization")
+
+	h := w.Header()
+	h.Set("X-Request-Id", id)
+	q := s.budget.take(now)
+	if q.enabled {
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
+		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
+		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(q.reset, 10))
+	}
+
+	fault := NoFault
+	var rep reply
+	grant, authenticated := s.oauth.Authenticate(r)
+	switch {
+	case !authenticated:
+		rep = unauthorized(r)
+	case !q.allowed:
+		s.log.rateLimited()
+		rep = s.rateLimited(q)
+	default:
+		entry.Scopes = grant.Scopes
+		var latency time.Duration
+		fault, latency = s.faults.draw()
+		sleep(r.Context(), s.closing, latency)
+		switch {
+		case fault.status() != 0:
+			rep = faultReply(fault)
+		case readErr != nil:
+			rep = errorReply(http.StatusBadRequest, "invalid_request", "the request body could not be read")
+		case len(body) > maxRequestBody:
+			rep = errorReply(http.StatusRequestEntityTooLarge, "payload_too_large", "the request body exceeds 1 MiB")
+		default:
+			rep = s.route(&call{r: r, query: entry.Query, grant: grant, body: body, now: now})
+		}
+	}
+	entry.Status, entry.Fault = rep.status, fault
+	if fault == FaultMalformed {
+		entry.Status = http.StatusOK
+	}
+	// Logged before the answer leaves, so that a client holding its answer finds the
+	// request in the log.
+	s.log.add(entry)
+	switch fault {
+	case FaultDropped:
+		dropReply(w, rep)
+	case FaultMalformed:
+		writeReply(w, malformed(rep))
+	default:
+		writeReply(w, rep)
+	}
+}
+
+func (s *Server) route(c *call) reply {
+	path := strings.TrimPrefix(c.r.URL.Path, apiBase+"/")
+	segs := strings.Split(path, "/")
+	for i := range endpoints {
+		e := &endpoints[i]
+		args, ok := e.match(segs)
+		if !ok {
+			continue
+		}
+		h := e.handler(c.r.Method)
+		if h == nil {
+			rep := errorReply(http.StatusMethodNotAllowed, "method_not_allowed",
+				c.r.Method+" is not allowed on /"+path)
+			rep.header = http.Header{"Allow": {e.allow()}}
+			return rep
+		}
+		c.args = args
+		return h(s, c)
+	}
+	return errorReply(http.StatusNotFound, "not_found", "no endpoint "+c.r.Method+" /"+path)
+}
+
+// reply is a complete answer, built before anything is written so that faults can cut
+// it short.
+type reply struct {
+	status      int
+	contentType string // default application/json; none without a body
+	body        []byte
+	buf         *[]byte // the pooled buffer body lives in, if any
+	header      http.Header
+}
+
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 16<<10)
+	return &b
+}}
+
+// maxPooledBuffer keeps the pool from holding on to the buffers of huge pages.
+const maxPooledBuffer = 8 << 20
+
+func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
+
+// jsonReply wraps a body built in the pooled buffer buf.
+func jsonReply(status int, buf *[]byte, body []byte) reply {
+	return reply{status: status, body: body, buf: buf}
+}
+
+func (r *reply) release() {
+	if r.buf != nil && cap(r.body) <= maxPooledBuffer {
+		*r.buf = r.body[:0]
+		bufPool.Put(r.buf)
+	}
+	r.buf = nil
+}
+
+func writeReply(w http.ResponseWriter, rep reply) {
+	defer rep.release()
+	h := w.Header()
+	for k, v := range rep.header {
+		h[k] = v
+	}
+	if rep.status != http.StatusNoContent {
+		ct := rep.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		h.Set("Content-Type", ct)
+		h.Set("Content-Length", strconv.Itoa(len(rep.body)))
+	}
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(rep.body)
+}
+
+// dropReply sends the status line, the headers and half of the body, then makes the
+// server close the connection.
+func dropReply(w http.ResponseWriter, rep reply) {
+	defer rep.release()
+	if len(rep.body) < 2 {
+		panic(http.ErrAbortHandler)
+	}
+	h := w.Header()
+	for k, v := range rep.header {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(rep.body)))
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(rep.body[:len(rep.body)/2])
+	_ = http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler)
+}
+
+// malformed turns rep into a 200 whose JSON body is cut in half.
+func malformed(rep reply) reply {
+	rep.status, rep.contentType, rep.header = http.StatusOK, "", nil
+	if len(rep.body) < 2 {
+		rep.release()
+		rep.body = []byte("{")
+		return rep
+	}
+	rep.body = rep.body[:len(rep.body)/2]
+	return rep
+}
+
+// apiError is the error body of the API.
+type apiError struct {
+	Error       string       `json:"error"`
+	Description string       `json:"error_description,omitempty"`
+	Message     string       `json:"message,omitempty"`
+	Scope       string       `json:"scope,omitempty"`
+	Errors      []fieldError `json:"errors,omitempty"`
+}
+
+// fieldError is one validation failure.
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// requestError is a failure a handler reports; reply turns it into an answer.
+type requestError struct {
+	status  int
+	body    apiError
+	headers http.Header
+}
+
+func (e *requestError) Error() string { return e.body.Message }
+
+func newError(status int, code, message string) *requestError {
+	return &requestError{status: status, body: apiError{Error: code, Message: message}}
+}
+
+func badRequest(format string, args ...any) *requestError {
+	return newError(http.StatusBadRequest, "invalid_request", fmt.Sprintf(format, args...))
+}
+
+func notFound(noun string, id any) *requestError {
+	return newError(http.StatusNotFound, "not_found", fmt.Sprintf("%s %v not found", noun, id))
+}
+
+func (e *requestError) reply() reply {
+	b, _ := json.Marshal(e.body)
+	return reply{status: e.status, body: b, header: e.headers}
+}
+
+func errorReply(status int, code, message string) reply {
+	return newError(status, code, message).reply()
+}
+
+func unauthorized(r *http.Request) reply {
+	desc := "the access token is invalid, expired or revoked"
+	if r.Header.Get("Authorization") == "" {
+		desc = "a bearer access token is required"
+	}
+	e := &requestError{
+		status:  http.StatusUnauthorized,
+		body:    apiError{Error: "invalid_token", Description: desc},
+		headers: http.Header{"Www-Authenticate": {`Bearer error="invalid_token"`}},
+	}
+	return e.reply()
+}
+
+func (s *Server) rateLimited(q quota) reply {
+	rep := errorReply(s.cfg.budgetStatus, "rate_limit_exceeded", "Rate limit exceeded, retry after the reset window")
+	if s.cfg.budgetStatus == http.StatusTooManyRequests {
+		rep.header = http.Header{"Retry-After": {strconv.FormatInt(q.reset, 10)}}
+	}
+	return rep
+}
+
+func faultReply(k FaultKind) reply {
+	switch k {
+	case FaultBadGateway:
+		return reply{
+			status:      http.StatusBadGateway,
+			contentType: "text/html; charset=utf-8",
+			body:        []byte("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n"),
+		}
+	case FaultUnavailable:
+		return errorReply(http.StatusServiceUnavailable, "service_unavailable", "the service is temporarily unavailable (injected fault)")
+	}
+	return errorReply(http.StatusInternalServerError, "internal_error", "internal server error (injected fault)")
+}
+
+// requireWrite refuses a token without the write scope.
+func requireWrite(c *call) *requestError {
+	if c.grant.HasScope("write") {
+		return nil
+	}
+	e := newError(http.StatusForbidden, "insufficient_scope", "this operation requires the write scope")
+	e.body.Scope = "write"
+	return e
+}
+
+// pathID parses the i-th path wildcard as an id.
+func (c *call) pathID(i int, noun string) (int64, *requestError) {
+	id, err := strconv.ParseInt(c.args[i], 10, 64)
+	if err != nil {
+		return 0, badRequest("%s id must be an integer, got %q", noun, c.args[i])
+	}
+	return id, nil
+}
