@@ -75,16 +75,18 @@ func parseFloatJSON(b []byte) (v float64, present bool, err error) {
 	if len(b) == 0 || string(b) == "null" {
 		return 0, false, nil
 	}
-	s := string(b)
 	if b[0] == '"' {
+		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return 0, false, err
 		}
 		if s == "" {
 			return 0, false, nil
 		}
+		v, err = strconv.ParseFloat(s, 64)
+	} else {
+		v, err = strconv.ParseFloat(string(b), 64)
 	}
-	v, err = strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, false, fmt.Errorf("%w: %q is not a number", telematics.ErrMalformedResponse, clipBytes(b))
 	}
@@ -182,4 +184,57 @@ func clipBytes(b []byte) []byte {
 		return b[:64]
 	}
 	return b
+}
+
+// decodePage decodes a list page {"data":[...],"total":n}: one encoding/json pass into
+// the wire type, and a fast scan for each item's JSON, kept as its Raw (sharing the
+// body's memory instead of copying it).
+func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
+	var env listEnvelope[W]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, -1, err
+	}
+	spans, ok := dataSpans(body)
+	if !ok || len(spans) != len(env.Data) {
+		// Keys in another case ("Data") or a body the scanner does not follow: take the
+		// items' JSON from encoding/json instead.
+		var raws listEnvelope[json.RawMessage]
+		if err := json.Unmarshal(body, &raws); err != nil || len(raws.Data) != len(env.Data) {
+			return nil, -1, fmt.Errorf("inconsistent list page")
+		}
+		spans = spans[:0]
+		for _, r := range raws.Data {
+			spans = append(spans, r)
+		}
+	}
+	items := make([]T, len(env.Data))
+	for i := range env.Data {
+		items[i] = conv(&env.Data[i], spans[i])
+	}
+	return items, env.total(), nil
+}
+
+// dataSpans returns the JSON of each item of the last "data" array of a page that
+// encoding/json has already validated.
+func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
+	s := tpScanner{b: body}
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		return nil, false
+	}
+	err := s.object(func(key []byte) error {
+		if string(key) != "data" || s.i >= len(s.b) || s.b[s.i] != '[' {
+			return s.skip()
+		}
+		spans = spans[:0]
+		return s.array(func() error {
+			start := s.i
+			if err := s.skip(); err != nil {
+				return err
+			}
+			spans = append(spans, s.b[start:s.i:s.i])
+			return nil
+		})
+	})
+	return spans, err == nil
 }

@@ -17,15 +17,22 @@ type Driver struct {
 
 // UnmarshalJSON decodes a driver, also from a {"data":{...}} envelope, keeping Raw.
 func (d *Driver) UnmarshalJSON(b []byte) error {
-	type plain Driver
-	var p plain
-	raw, err := decodeObject(b, &p)
+	var w driverWire
+	raw, err := decodeObject(b, &w)
 	if err != nil {
 		return err
 	}
-	*d = Driver(p)
-	d.Raw = raw
+	*d = driverFromWire(&w, raw)
 	return nil
+}
+
+// driverWire decodes like Driver without its UnmarshalJSON.
+type driverWire Driver
+
+func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
+	d := Driver(*w)
+	d.Raw = raw
+	return d
 }
 
 // DriversService lists and reads drivers (GET /drivers).
@@ -33,12 +40,12 @@ type DriversService service
 
 // List returns one page of drivers. opts may be nil.
 func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {
-	return listOne[Driver](ctx, s.client, epDriversList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
 }
 
 // All iterates over every driver. opts may be nil.
 func (s *DriversService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Driver, error] {
-	return listAll[Driver](ctx, s.client, epDriversList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
 }
 
 // Get returns one driver.

@@ -47,7 +47,12 @@ func (g *Geofence) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*g = Geofence{ID: w.ID, Name: w.Name, Type: w.Type, Radius: telematics.Metres(w.Radius.v), Raw: raw}
+	*g = geofenceFromWire(&w, raw)
+	return nil
+}
+
+func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
+	g := Geofence{ID: w.ID, Name: w.Name, Type: w.Type, Radius: telematics.Metres(w.Radius.v), Raw: raw}
 	if w.Center != nil {
 		c := w.Center.point()
 		g.Center = &c
@@ -55,7 +60,7 @@ func (g *Geofence) UnmarshalJSON(b []byte) error {
 	for _, p := range w.Points {
 		g.Points = append(g.Points, p.point())
 	}
-	return nil
+	return g
 }
 
 // GeofenceParams is the body of Geofences.Create and Geofences.Update. Nil fields are
@@ -91,12 +96,12 @@ type GeofencesService service
 
 // List returns one page of geofences. opts may be nil.
 func (s *GeofencesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Geofence], error) {
-	return listOne[Geofence](ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
 }
 
 // All iterates over every geofence. opts may be nil.
 func (s *GeofencesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Geofence, error] {
-	return listAll[Geofence](ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
 }
 
 // Get returns one geofence.

@@ -62,7 +62,12 @@ func (j *Job) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*j = Job{
+	*j = jobFromWire(&w, raw)
+	return nil
+}
+
+func jobFromWire(w *jobWire, raw json.RawMessage) Job {
+	j := Job{
 		ID:          w.ID,
 		Name:        w.Name,
 		Status:      w.Status,
@@ -77,7 +82,7 @@ func (j *Job) UnmarshalJSON(b []byte) error {
 	if lat.ok || lon.ok {
 		j.Location = &GeoPoint{Latitude: lat.v, Longitude: lon.v}
 	}
-	return nil
+	return j
 }
 
 // JobParams is the body of Jobs.Create and Jobs.Update. Nil fields are not sent: on
@@ -160,17 +165,17 @@ func (s *JobsService) List(ctx context.Context, opts *JobListOptions, reqOpts ..
 	o := opts.clone()
 	q := url.Values{}
 	o.encode(q)
-	return fetchList[Job](ctx, s.client, epJobsList, nil, q, o.Offset, o.Limit, reqOpts)
+	return fetchList(ctx, s.client, epJobsList, nil, q, o.Offset, o.Limit, jobFromWire, reqOpts)
 }
 
 // All iterates over every job matching opts. opts may be nil.
 func (s *JobsService) All(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) iter.Seq2[Job, error] {
 	o := opts.clone()
-	return listAll[Job](ctx, s.client, epJobsList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
+	return listAll(ctx, s.client, epJobsList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
 		page := o
 		page.ListOptions = lo
 		page.encode(q)
-	}, reqOpts)
+	}, jobFromWire, reqOpts)
 }
 
 // Get returns one job.

@@ -34,8 +34,13 @@ func (l *MapSharingLink) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*l = MapSharingLink{ID: w.ID, URL: w.URL, VehicleIDs: w.VehicleIDs, ExpiresAt: w.ExpiresAt.Time, Raw: raw}
+	*l = mapSharingLinkFromWire(&w, raw)
 	return nil
+}
+
+func mapSharingLinkFromWire(w *mapSharingLinkWire, raw json.RawMessage) MapSharingLink {
+	l := MapSharingLink{ID: w.ID, URL: w.URL, VehicleIDs: w.VehicleIDs, ExpiresAt: w.ExpiresAt.Time, Raw: raw}
+	return l
 }
 
 // MapSharingLinkParams is the body of MapSharingLinks.Create.
@@ -60,12 +65,12 @@ type MapSharingLinksService service
 
 // List returns one page of links. opts may be nil.
 func (s *MapSharingLinksService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[MapSharingLink], error) {
-	return listOne[MapSharingLink](ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
 }
 
 // All iterates over every link. opts may be nil.
 func (s *MapSharingLinksService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[MapSharingLink, error] {
-	return listAll[MapSharingLink](ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
 }
 
 // Create creates a link and returns it with its URL.

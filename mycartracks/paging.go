@@ -2,6 +2,7 @@ package mycartracks
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 	"slices"
@@ -86,14 +87,18 @@ func nextOffset(offset, limit, n, total int) int {
 	return -1
 }
 
-// fetchList requests one page of a list endpoint.
-func fetchList[T any](ctx context.Context, c *Client, id endpointID, ids []string, q url.Values, offset, limit int, opts []RequestOption) (*Page[T], error) {
-	var env listEnvelope[T]
-	if _, err := c.call(ctx, id, ids, q, nil, &env, opts); err != nil {
+// fetchList requests one page of a list endpoint and decodes its items with conv.
+func fetchList[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, q url.Values, offset, limit int, conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
+	var body []byte
+	resp, err := c.call(ctx, id, ids, q, nil, &body, opts)
+	if err != nil {
 		return nil, err
 	}
-	total := env.total()
-	return &Page[T]{Items: env.Data, Total: total, NextOffset: nextOffset(offset, limit, len(env.Data), total)}, nil
+	items, total, err := decodePage(body, conv)
+	if err != nil {
+		return nil, malformed(resp, err)
+	}
+	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(offset, limit, len(items), total)}, nil
 }
 
 // pages iterates over a list page by page from offset: fetch returns the page at an
@@ -124,7 +129,7 @@ func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq
 // listAll is All for a list endpoint with ListOptions-style paging: it copies the
 // caller's options (encode builds the query of one page) and pages with the largest
 // page size unless the caller chose one.
-func listAll[T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), opts []RequestOption) iter.Seq2[T, error] {
+func listAll[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) iter.Seq2[T, error] {
 	if o.Limit <= 0 {
 		o.Limit = MaxPageSize
 	}
@@ -133,14 +138,14 @@ func listAll[T any](ctx context.Context, c *Client, id endpointID, ids []string,
 		page.Offset = offset
 		q := url.Values{}
 		encode(q, page)
-		return fetchList[T](ctx, c, id, ids, q, offset, page.Limit, opts)
+		return fetchList(ctx, c, id, ids, q, offset, page.Limit, conv, opts)
 	})
 }
 
-func listOne[T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), opts []RequestOption) (*Page[T], error) {
+func listOne[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
 	q := url.Values{}
 	encode(q, o)
-	return fetchList[T](ctx, c, id, ids, q, o.Offset, o.Limit, opts)
+	return fetchList(ctx, c, id, ids, q, o.Offset, o.Limit, conv, opts)
 }
 
 func encodeList(q url.Values, o ListOptions) { o.encode(q) }

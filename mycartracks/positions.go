@@ -46,8 +46,13 @@ func (l *LastPosition) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+	*l = lastPositionFromWire(&w, raw)
+	return nil
+}
+
+func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition {
 	id := firstID(w.VehicleID, w.CarID)
-	*l = LastPosition{
+	l := LastPosition{
 		VehicleID:   id,
 		VehicleName: w.VehicleName,
 		Online:      w.Online,
@@ -67,7 +72,7 @@ func (l *LastPosition) UnmarshalJSON(b []byte) error {
 	if h := first(w.Bearing, w.Heading); h.ok {
 		p.Heading, p.Known = telematics.Degrees(h.v), p.Known|telematics.HasHeading
 	}
-	return nil
+	return l
 }
 
 // LastPositionOptions selects and pages Positions.Last.
@@ -103,7 +108,7 @@ func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, 
 	if opts != nil {
 		o = *opts
 	}
-	return fetchList[LastPosition](ctx, s.client, epLastPositions, nil, o.query(), o.Offset, o.Limit, reqOpts)
+	return fetchList(ctx, s.client, epLastPositions, nil, o.query(), o.Offset, o.Limit, lastPositionFromWire, reqOpts)
 }
 
 // AllLast iterates over the last positions of every selected vehicle. opts may be nil.
@@ -120,6 +125,6 @@ func (s *PositionsService) AllLast(ctx context.Context, opts *LastPositionOption
 	return pages(o.Offset, func(offset int) (*Page[LastPosition], error) {
 		page := o
 		page.Offset = offset
-		return fetchList[LastPosition](ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, reqOpts)
+		return fetchList(ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, lastPositionFromWire, reqOpts)
 	})
 }

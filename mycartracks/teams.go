@@ -17,15 +17,22 @@ type Team struct {
 
 // UnmarshalJSON decodes a team, also from a {"data":{...}} envelope, keeping Raw.
 func (t *Team) UnmarshalJSON(b []byte) error {
-	type plain Team
-	var p plain
-	raw, err := decodeObject(b, &p)
+	var w teamWire
+	raw, err := decodeObject(b, &w)
 	if err != nil {
 		return err
 	}
-	*t = Team(p)
-	t.Raw = raw
+	*t = teamFromWire(&w, raw)
 	return nil
+}
+
+// teamWire decodes like Team without its UnmarshalJSON.
+type teamWire Team
+
+func teamFromWire(w *teamWire, raw json.RawMessage) Team {
+	t := Team(*w)
+	t.Raw = raw
+	return t
 }
 
 // TeamsService lists and reads teams (GET /teams).
@@ -33,12 +40,12 @@ type TeamsService service
 
 // List returns one page of teams. opts may be nil.
 func (s *TeamsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Team], error) {
-	return listOne[Team](ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
 }
 
 // All iterates over every team. opts may be nil.
 func (s *TeamsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Team, error] {
-	return listAll[Team](ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
 }
 
 // Get returns one team.

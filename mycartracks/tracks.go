@@ -55,7 +55,12 @@ func (t *Track) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*t = Track{
+	*t = trackFromWire(&w, raw)
+	return nil
+}
+
+func trackFromWire(w *trackWire, raw json.RawMessage) Track {
+	t := Track{
 		ID:            w.ID,
 		VehicleID:     firstID(w.VehicleID, w.CarID),
 		Name:          w.Name,
@@ -69,7 +74,7 @@ func (t *Track) UnmarshalJSON(b []byte) error {
 		AvgSpeed:      telematics.KilometresPerHour(w.AvgSpeed.v),
 		Raw:           raw,
 	}
-	return nil
+	return t
 }
 
 // Telematics converts the track to the provider-neutral model.
@@ -135,18 +140,18 @@ func (s *TracksService) List(ctx context.Context, opts *TrackListOptions, reqOpt
 	o := opts.clone()
 	q := url.Values{}
 	o.encode(q)
-	return fetchList[Track](ctx, s.client, epTracksList, nil, q, o.Offset, o.Limit, reqOpts)
+	return fetchList(ctx, s.client, epTracksList, nil, q, o.Offset, o.Limit, trackFromWire, reqOpts)
 }
 
 // All iterates over every track matching opts, fetching pages of MaxPageSize as it
 // goes. opts may be nil.
 func (s *TracksService) All(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) iter.Seq2[Track, error] {
 	o := opts.clone()
-	return listAll[Track](ctx, s.client, epTracksList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
+	return listAll(ctx, s.client, epTracksList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
 		page := o
 		page.ListOptions = lo
 		page.encode(q)
-	}, reqOpts)
+	}, trackFromWire, reqOpts)
 }
 
 // Get returns one track.

@@ -17,15 +17,22 @@ type User struct {
 
 // UnmarshalJSON decodes a user, also from a {"data":{...}} envelope, keeping Raw.
 func (u *User) UnmarshalJSON(b []byte) error {
-	type plain User
-	var p plain
-	raw, err := decodeObject(b, &p)
+	var w userWire
+	raw, err := decodeObject(b, &w)
 	if err != nil {
 		return err
 	}
-	*u = User(p)
-	u.Raw = raw
+	*u = userFromWire(&w, raw)
 	return nil
+}
+
+// userWire decodes like User without its UnmarshalJSON.
+type userWire User
+
+func userFromWire(w *userWire, raw json.RawMessage) User {
+	u := User(*w)
+	u.Raw = raw
+	return u
 }
 
 // UsersService lists and reads users (GET /users).
@@ -33,12 +40,12 @@ type UsersService service
 
 // List returns one page of users. opts may be nil.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {
-	return listOne[User](ctx, s.client, epUsersList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
 }
 
 // All iterates over every user. opts may be nil.
 func (s *UsersService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[User, error] {
-	return listAll[User](ctx, s.client, epUsersList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
 }
 
 // Get returns one user.

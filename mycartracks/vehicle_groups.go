@@ -17,15 +17,22 @@ type VehicleGroup struct {
 
 // UnmarshalJSON decodes a group, also from a {"data":{...}} envelope, keeping Raw.
 func (g *VehicleGroup) UnmarshalJSON(b []byte) error {
-	type plain VehicleGroup
-	var p plain
-	raw, err := decodeObject(b, &p)
+	var w vehicleGroupWire
+	raw, err := decodeObject(b, &w)
 	if err != nil {
 		return err
 	}
-	*g = VehicleGroup(p)
-	g.Raw = raw
+	*g = vehicleGroupFromWire(&w, raw)
 	return nil
+}
+
+// vehicleGroupWire decodes like VehicleGroup without its UnmarshalJSON.
+type vehicleGroupWire VehicleGroup
+
+func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup {
+	g := VehicleGroup(*w)
+	g.Raw = raw
+	return g
 }
 
 // VehicleGroupsService lists and reads vehicle groups (GET /vehicleGroups).
@@ -33,12 +40,12 @@ type VehicleGroupsService service
 
 // List returns one page of vehicle groups. opts may be nil.
 func (s *VehicleGroupsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[VehicleGroup], error) {
-	return listOne[VehicleGroup](ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
 }
 
 // All iterates over every vehicle group. opts may be nil.
 func (s *VehicleGroupsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[VehicleGroup, error] {
-	return listAll[VehicleGroup](ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
 }
 
 // Get returns one vehicle group.

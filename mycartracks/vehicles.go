@@ -23,15 +23,22 @@ type Vehicle struct {
 
 // UnmarshalJSON decodes a vehicle, also from a {"data":{...}} envelope, keeping Raw.
 func (v *Vehicle) UnmarshalJSON(b []byte) error {
-	type plain Vehicle
-	var p plain
-	raw, err := decodeObject(b, &p)
+	var w vehicleWire
+	raw, err := decodeObject(b, &w)
 	if err != nil {
 		return err
 	}
-	*v = Vehicle(p)
-	v.Raw = raw
+	*v = vehicleFromWire(&w, raw)
 	return nil
+}
+
+// vehicleWire decodes like Vehicle without its UnmarshalJSON.
+type vehicleWire Vehicle
+
+func vehicleFromWire(w *vehicleWire, raw json.RawMessage) Vehicle {
+	v := Vehicle(*w)
+	v.Raw = raw
+	return v
 }
 
 // Telematics converts the vehicle to the provider-neutral model.
@@ -51,13 +58,13 @@ type VehiclesService service
 
 // List returns one page of vehicles. opts may be nil.
 func (s *VehiclesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Vehicle], error) {
-	return listOne[Vehicle](ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, reqOpts)
+	return listOne(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
 }
 
 // All iterates over every vehicle, fetching pages of MaxPageSize as it goes. opts may be
 // nil; its Offset is where the iteration starts.
 func (s *VehiclesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Vehicle, error] {
-	return listAll[Vehicle](ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, reqOpts)
+	return listAll(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
 }
 
 // Get returns one vehicle; an unknown id is an error matching telematics.ErrNotFound.
