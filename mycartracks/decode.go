@@ -202,10 +202,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 		if err := json.Unmarshal(body, &raws); err != nil || len(raws.Data) != len(env.Data) {
 			return nil, -1, fmt.Errorf("inconsistent list page")
 		}
-		spans = spans[:0]
-		for _, r := range raws.Data {
-			spans = append(spans, r)
-		}
+		spans = raws.Data
 	}
 	items := make([]T, len(env.Data))
 	for i := range env.Data {
