@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -75,8 +76,11 @@ type result struct {
 	body   []byte
 }
 
+// decode decodes the body into out, which it zeroes first: encoding/json would merge
+// into the maps and slices of a value used for an earlier answer.
 func (r result) decode(t testing.TB, out any) {
 	t.Helper()
+	reflect.ValueOf(out).Elem().SetZero()
 	require.NoError(t, json.Unmarshal(r.body, out), "body: %s", r.body)
 }
 

@@ -3,6 +3,7 @@ package mycartrackstest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 )
@@ -70,12 +71,29 @@ func (l *requestLog) rateLimited() {
 	l.stats.RateLimited++
 }
 
+// clone returns a copy of e that shares nothing with it.
+func (e LoggedRequest) clone() LoggedRequest {
+	c := e
+	c.Query = make(url.Values, len(e.Query))
+	for k, v := range e.Query {
+		c.Query[k] = slices.Clone(v)
+	}
+	c.Header = e.Header.Clone()
+	c.Body = slices.Clone(e.Body)
+	c.Scopes = slices.Clone(e.Scopes)
+	return c
+}
+
 // Requests returns the API requests received since the start or the last
-// ResetRequests, oldest first. Token requests are not included (see Stats).
+// ResetRequests, oldest first, as copies. Token requests are not included (see Stats).
 func (s *Server) Requests() []LoggedRequest {
 	s.log.mu.Lock()
 	defer s.log.mu.Unlock()
-	return append([]LoggedRequest(nil), s.log.entries...)
+	out := make([]LoggedRequest, len(s.log.entries))
+	for i, e := range s.log.entries {
+		out[i] = e.clone()
+	}
+	return out
 }
 
 // ResetRequests empties the request log. Stats keep counting.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,7 +139,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		Path:   strings.TrimPrefix(r.URL.Path, apiBase),
 		Query:  r.URL.Query(),
 		Header: r.Header.Clone(),
-		Body:   body[:min(len(body), maxRequestBody)],
+	}
+	if len(body) > 0 {
+		entry.Body = body[:min(len(body), maxRequestBody)]
 	}
 	entry.Header.Del("Authorization")
 
@@ -161,7 +164,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.log.rateLimited()
 		rep = s.rateLimited(q)
 	default:
-		entry.Scopes = grant.Scopes
+		entry.Scopes = slices.Clone(grant.Scopes)
 		var latency time.Duration
 		fault, latency = s.faults.draw()
 		sleep(r.Context(), s.closing, latency)
