@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -243,4 +245,52 @@ func TestContextCancelled(t *testing.T) {
 	cancel()
 	_, err := s.client.Vehicles.List(ctx, nil)
 	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+}
+
+func TestClientSidePacingAndOptions(t *testing.T) {
+	t.Run("budget", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithBudget(2, time.Minute))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+		for range 3 {
+			_, err := s.client.Vehicles.List(context.Background(), nil)
+			require.NoError(t, err)
+		}
+		assert.Equal(t, time.Minute, s.clock.Slept(), "one request every 30 s")
+	})
+	t.Run("limiter beyond the maximum wait", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithRateLimiter(rate.NewLimiter(rate.Every(time.Hour), 1)), mycartracks.WithMaxWait(time.Minute))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+		_, err := s.client.Vehicles.List(context.Background(), nil)
+		require.NoError(t, err)
+		_, err = s.client.Vehicles.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrRateLimited)
+		assert.EqualValues(t, 1, s.requests.Load())
+	})
+	t.Run("user agent, retries and timeout", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithUserAgent("dispatch/2.1"), mycartracks.WithMaxRetries(1), mycartracks.WithTimeout(50*time.Millisecond))
+		var n int
+		var mu sync.Mutex
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+			assert.True(t, strings.HasPrefix(r.Header.Get("User-Agent"), "dispatch/2.1 fleetkit-go/"), r.Header.Get("User-Agent"))
+			mu.Lock()
+			n++
+			mu.Unlock()
+			writeJSON(w, 503, map[string]string{"message": "busy"})
+		})
+		s.handle("GET /drivers", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second):
+			}
+		})
+		_, err := s.client.Vehicles.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrUnavailable)
+		mu.Lock()
+		assert.Equal(t, 2, n, "one retry")
+		mu.Unlock()
+		start := time.Now()
+		_, err = s.client.Drivers.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrUnavailable)
+		assert.Less(t, time.Since(start), 1500*time.Millisecond, "each attempt is bounded by the timeout")
+	})
 }
