@@ -212,7 +212,8 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 }
 
 // dataSpans returns the JSON of each item of the last "data" array of a page that
-// encoding/json has already validated.
+// encoding/json has already validated: it only tracks strings and nesting, which is
+// several times faster than a validating scan.
 func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
 	s := tpScanner{b: body}
 	s.ws()
@@ -226,12 +227,58 @@ func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
 		spans = spans[:0]
 		return s.array(func() error {
 			start := s.i
-			if err := s.skip(); err != nil {
-				return err
+			end, ok := skipValidated(s.b, s.i)
+			if !ok {
+				return errSyntax
 			}
-			spans = append(spans, s.b[start:s.i:s.i])
+			s.i = end
+			spans = append(spans, s.b[start:end:end])
 			return nil
 		})
 	})
 	return spans, err == nil
+}
+
+// skipValidated returns the end of the valid JSON value starting at i.
+func skipValidated(b []byte, i int) (int, bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for {
+				q := bytes.IndexByte(b[i:], '"')
+				if q < 0 {
+					return 0, false
+				}
+				i += q + 1
+				backslashes := 0
+				for j := i - 2; j >= 0 && b[j] == '\\'; j-- {
+					backslashes++
+				}
+				if backslashes%2 == 0 {
+					break
+				}
+			}
+			if depth == 0 {
+				return i, true
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i, true
+			}
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i, true
+			}
+		}
+		i++
+	}
+	return i, depth == 0
 }

@@ -1,6 +1,8 @@
 package mycartracks
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +34,35 @@ func TestDecodePageRawJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, items)
 	assert.Equal(t, -1, total)
+}
+
+// FuzzDataSpans: on every page encoding/json accepts, the fast item scan finds the same
+// items' JSON as encoding/json does.
+func FuzzDataSpans(f *testing.F) {
+	for _, s := range []string{`{"data":[{"id":1,"name":"a\"]}"},[1,[2]],"x\\",null,true,-1.5e3, {} ]}`,
+		`{"x":{"data":[1]},"data":[]}`, `{"data":[{"s":"\\\\"}],"data":[2,3]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var ref listEnvelope[json.RawMessage]
+		if json.Unmarshal(body, &ref) != nil {
+			return
+		}
+		spans, ok := dataSpans(body)
+		if !ok {
+			return // decodePage then takes the items from encoding/json
+		}
+		if len(spans) != len(ref.Data) {
+			// Only a "data" key in another case may make them differ.
+			if bytes.Contains(bytes.ToLower(body), []byte(`"data"`)) && !bytes.Contains(body, []byte(`"data"`)) {
+				return
+			}
+			t.Fatalf("%q: %d spans, encoding/json found %d items", body, len(spans), len(ref.Data))
+		}
+		for i := range spans {
+			if !bytes.Equal(spans[i], ref.Data[i]) {
+				t.Fatalf("%q: item %d: %q vs %q", body, i, spans[i], ref.Data[i])
+			}
+		}
+	})
 }
