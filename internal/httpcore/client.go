@@ -244,9 +244,13 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 	bo := c.cfg.Retry.newBackOff(c.cfg.Clock)
 	retries := 0
 	for {
+		waitStart := c.cfg.Clock.Now()
 		if err := c.waitTurn(ctx, l); err != nil {
 			return l.resp, err
 		}
+		// Waiting for the budget is not retrying: it must not use up MaxElapsedTime, or a
+		// retry that meets a spent budget would give up after the window reset.
+		bo.exclude(c.cfg.Clock.Now().Sub(waitStart))
 		tok, err := c.token(ctx)
 		if err != nil {
 			if ctx.Err() != nil {

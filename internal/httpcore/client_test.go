@@ -538,6 +538,37 @@ func TestPacingWaitsForReset(t *testing.T) {
 	assert.Equal(t, 30*time.Second+ratelimitMargin, h.clock.Sleeps()[0])
 }
 
+// A retry that first has to wait for the budget window to reset still gets its retries:
+// the pacing wait does not count against the retry policy's MaxElapsedTime.
+func TestPacingWaitDoesNotUseUpRetryTime(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *httpcore.Config) {
+		c.MaxWait = 20 * time.Minute
+		c.Retry = httpcore.RetryPolicy{MaxRetries: 4, InitialInterval: time.Second, MaxInterval: time.Second, MaxElapsedTime: time.Minute}
+	}))
+	var n atomic.Int32
+	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Rate-Limit-Limit", "150")
+		switch n.Add(1) {
+		case 1:
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", "600")
+			writeJSON(w, 503, nil)
+		case 2:
+			w.Header().Set("X-Rate-Limit-Remaining", "149")
+			w.Header().Set("X-Rate-Limit-Reset", "900")
+			writeJSON(w, 503, nil)
+		default:
+			w.Header().Set("X-Rate-Limit-Remaining", "148")
+			w.Header().Set("X-Rate-Limit-Reset", "899")
+			writeJSON(w, 200, listResponse{})
+		}
+	})
+	resp, err := h.client.Do(context.Background(), &httpcore.Request{Path: "/vehicles"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, resp.Attempts)
+	assert.GreaterOrEqual(t, h.clock.Slept(), 600*time.Second)
+}
+
 func TestPacingBeyondMaxWaitIsNotSent(t *testing.T) {
 	h := newHarness(t, withConfig(func(c *httpcore.Config) { c.MaxWait = 10 * time.Second }))
 	var n atomic.Int32

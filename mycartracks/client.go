@@ -1,0 +1,203 @@
+package mycartracks
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/fleetkit/fleetkit-go/internal/auth"
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// providerName names MyCarTracks in errors, logs, the User-Agent and telematics values.
+const providerName = "mycartracks"
+
+// Environment variables read by FromEnv.
+const (
+	EnvClientID     = "MYCARTRACKS_CLIENT_ID"
+	EnvClientSecret = "MYCARTRACKS_CLIENT_SECRET"
+	EnvScope        = "MYCARTRACKS_SCOPE"
+	EnvBaseURL      = "MYCARTRACKS_BASE_URL"
+	EnvTokenURL     = "MYCARTRACKS_TOKEN_URL"
+)
+
+// Client talks to the MyCarTracks REST API v3 with OAuth2 client credentials. Its
+// services group the calls by resource: client.Vehicles.List, client.Tracks.All... It is
+// safe for concurrent use; build one per set of credentials and Close it when done.
+type Client struct {
+	// Vehicles lists and reads vehicles.
+	Vehicles *VehiclesService
+	// VehicleGroups lists and reads vehicle groups.
+	VehicleGroups *VehicleGroupsService
+	// Tracks lists and reads tracks (trips) and their trackpoints.
+	Tracks *TracksService
+	// Reports reads the summary and daily reports.
+	Reports *ReportsService
+	// Users lists and reads the users of the account.
+	Users *UsersService
+	// Drivers lists and reads drivers.
+	Drivers *DriversService
+	// Teams lists and reads teams.
+	Teams *TeamsService
+	// Jobs lists, reads, creates, updates and deletes jobs.
+	Jobs *JobsService
+	// Geofences lists, reads, creates, updates and deletes geofences.
+	Geofences *GeofencesService
+	// MapSharingLinks lists, creates and deletes map sharing links.
+	MapSharingLinks *MapSharingLinksService
+	// Positions reads the last known position of each vehicle.
+	Positions *PositionsService
+
+	core     *httpcore.Client
+	tokens   *auth.Source
+	canWrite bool
+	scopes   string
+	common   service
+}
+
+// service is the shared part of every service: the client it belongs to.
+type service struct{ client *Client }
+
+// NewClient returns a client for the given API credentials (from the API settings of a
+// MyCarTracks account). It checks the options at once but fetches no token until the
+// first call. By default it requests the read scope only; use
+// WithScopes(ScopeRead, ScopeWrite) to create, update or delete.
+func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if clientID == "" || clientSecret == "" {
+		cfg.errs = append(cfg.errs, fmt.Errorf("client ID and client secret are required (see %s and %s)", EnvClientID, EnvClientSecret))
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", providerName, telematics.ErrInvalidInput, err)
+	}
+	clock := cfg.clock
+	if clock == nil {
+		clock = telematics.SystemClock
+	}
+	tokens, err := auth.New(auth.Config{
+		Provider:     providerName,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		TokenURL:     cfg.tokenURL,
+		Scopes:       cfg.scopes,
+		Style:        auth.InHeader,
+		HTTPClient:   cfg.httpClient,
+		UserAgent:    cfg.userAgent,
+		Logger:       cfg.logger,
+		Clock:        clock,
+	})
+	if err != nil {
+		return nil, err
+	}
+	retry := httpcore.DefaultRetry()
+	retry.MaxRetries = cfg.maxRetries
+	core, err := httpcore.New(httpcore.Config{
+		Provider:     providerName,
+		BaseURL:      cfg.baseURL,
+		HTTPClient:   cfg.httpClient,
+		Tokens:       tokens,
+		UserAgent:    cfg.userAgent,
+		Logger:       cfg.logger,
+		Clock:        clock,
+		Retry:        retry,
+		MaxWait:      cfg.maxWait,
+		Limiter:      cfg.limiter,
+		Timeout:      cfg.timeout,
+		DecodeError:  errorDecoder(clientSecret),
+		MaxErrorBody: maxErrorBody,
+	})
+	if err != nil {
+		tokens.Close()
+		return nil, err
+	}
+	c := &Client{core: core, tokens: tokens, canWrite: cfg.hasScope(ScopeWrite), scopes: strings.Join(cfg.scopes, " ")}
+	c.common.client = c
+	c.Vehicles = (*VehiclesService)(&c.common)
+	c.VehicleGroups = (*VehicleGroupsService)(&c.common)
+	c.Tracks = (*TracksService)(&c.common)
+	c.Reports = (*ReportsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.Drivers = (*DriversService)(&c.common)
+	c.Teams = (*TeamsService)(&c.common)
+	c.Jobs = (*JobsService)(&c.common)
+	c.Geofences = (*GeofencesService)(&c.common)
+	c.MapSharingLinks = (*MapSharingLinksService)(&c.common)
+	c.Positions = (*PositionsService)(&c.common)
+	return c, nil
+}
+
+// FromEnv returns a client configured from the environment: MYCARTRACKS_CLIENT_ID and
+// MYCARTRACKS_CLIENT_SECRET (required), MYCARTRACKS_SCOPE ("read" or "read write"),
+// MYCARTRACKS_BASE_URL and MYCARTRACKS_TOKEN_URL (optional). Options given to FromEnv
+// override the environment.
+func FromEnv(opts ...Option) (*Client, error) {
+	var env []Option
+	if v := strings.TrimSpace(os.Getenv(EnvScope)); v != "" {
+		env = append(env, WithScopes(v))
+	}
+	if v := strings.TrimSpace(os.Getenv(EnvBaseURL)); v != "" {
+		env = append(env, WithBaseURL(v))
+	}
+	if v := strings.TrimSpace(os.Getenv(EnvTokenURL)); v != "" {
+		env = append(env, WithTokenURL(v))
+	}
+	return NewClient(strings.TrimSpace(os.Getenv(EnvClientID)), strings.TrimSpace(os.Getenv(EnvClientSecret)), append(env, opts...)...)
+}
+
+// Close releases the client's token source, stopping a token request in progress. Calls
+// made after Close fail.
+func (c *Client) Close() { c.tokens.Close() }
+
+// Rate returns the request budget as the last response reported it (Limit and Remaining
+// are -1 before the first response).
+func (c *Client) Rate() telematics.Rate { return c.core.Rate() }
+
+// BaseURL returns the API root the client sends requests to.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// Do calls an endpoint the SDK does not model: method and path (relative to the base URL,
+// for example "/vehicles/7/odometer"), query parameters, a body encoded as JSON (nil for
+// none) and out, which receives the decoded JSON body (nil to discard it, a *[]byte for
+// the raw bytes). Errors, retries, pacing and token handling are those of every other
+// call; a method other than GET and HEAD needs the write scope.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, opts ...RequestOption) (*telematics.Response, error) {
+	method = strings.ToUpper(method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	ep := &endpoint{name: "Client.Do", method: method, path: path}
+	ep.write = method != http.MethodGet && method != http.MethodHead
+	return c.send(ctx, ep, path, query, body, out, opts)
+}
+
+// call sends a request to a table endpoint, its path built from the template and ids.
+func (c *Client) call(ctx context.Context, id endpointID, ids []string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
+	ep := &endpoints[id]
+	path, err := ep.format(ids...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", providerName, ep.name, err)
+	}
+	return c.send(ctx, ep, path, query, body, out, opts)
+}
+
+func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
+	rc := newRequestConfig(opts)
+	if ep.write && !c.canWrite {
+		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}
+	}
+	req := &httpcore.Request{Method: ep.method, Path: path, Query: query, Body: body, Header: rc.header}
+	resp, err := c.core.Do(ctx, req, out)
+	if rc.response != nil && resp != nil {
+		*rc.response = *resp
+	}
+	return resp, err
+}

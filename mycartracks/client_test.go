@@ -1,0 +1,296 @@
+package mycartracks_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+func TestNewClientValidatesEagerly(t *testing.T) {
+	tests := []struct {
+		name   string
+		id     string
+		secret string
+		opts   []mycartracks.Option
+	}{
+		{"no client id", "", clientSecret, nil},
+		{"no secret", clientID, "", nil},
+		{"unknown scope", clientID, clientSecret, []mycartracks.Option{mycartracks.WithScopes("read", "wirte")}},
+		{"no scope", clientID, clientSecret, []mycartracks.Option{mycartracks.WithScopes()}},
+		{"relative base URL", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBaseURL("/services/rest/v3")}},
+		{"token URL not http", clientID, clientSecret, []mycartracks.Option{mycartracks.WithTokenURL("ftp://x/token")}},
+		{"negative retries", clientID, clientSecret, []mycartracks.Option{mycartracks.WithMaxRetries(-1)}},
+		{"negative wait", clientID, clientSecret, []mycartracks.Option{mycartracks.WithMaxWait(-time.Second)}},
+		{"negative timeout", clientID, clientSecret, []mycartracks.Option{mycartracks.WithTimeout(-time.Second)}},
+		{"empty budget", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(0, time.Minute)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := mycartracks.NewClient(tc.id, tc.secret, tc.opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+			assert.NotContains(t, err.Error(), clientSecret)
+		})
+	}
+	c, err := mycartracks.NewClient(clientID, clientSecret)
+	require.NoError(t, err)
+	defer c.Close()
+	assert.Equal(t, mycartracks.DefaultBaseURL, c.BaseURL())
+	assert.Equal(t, telematics.UnknownRate, c.Rate())
+	assert.GreaterOrEqual(t, mycartracks.DefaultMaxWait, 15*time.Minute+time.Second, "pacing can wait out a whole budget window")
+}
+
+func TestFromEnv(t *testing.T) {
+	s := newScripted(t)
+	var posted int
+	s.handle("POST /jobs", func(w http.ResponseWriter, r *http.Request) {
+		posted++
+		writeJSON(w, 201, map[string]any{"id": 1, "name": "x"})
+	})
+	t.Setenv(mycartracks.EnvClientID, clientID)
+	t.Setenv(mycartracks.EnvClientSecret, clientSecret)
+	t.Setenv(mycartracks.EnvScope, "read write")
+	t.Setenv(mycartracks.EnvBaseURL, "https://example.invalid/v3")
+	t.Setenv(mycartracks.EnvTokenURL, s.srv.URL+"/oauth/token")
+
+	c, err := mycartracks.FromEnv(mycartracks.WithClock(s.clock))
+	require.NoError(t, err)
+	assert.Equal(t, "https://example.invalid/v3", c.BaseURL())
+	c.Close()
+
+	// Options given to FromEnv override the environment.
+	c, err = mycartracks.FromEnv(mycartracks.WithBaseURL(s.srv.URL+basePath), mycartracks.WithClock(s.clock))
+	require.NoError(t, err)
+	defer c.Close()
+	assert.Equal(t, s.srv.URL+basePath, c.BaseURL())
+	_, err = c.Jobs.Create(context.Background(), mycartracks.JobParams{Name: mycartracks.Ptr("x")})
+	require.NoError(t, err, "MYCARTRACKS_SCOPE granted write")
+	assert.Equal(t, 1, posted)
+
+	t.Setenv(mycartracks.EnvClientSecret, "")
+	_, err = mycartracks.FromEnv()
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Contains(t, err.Error(), mycartracks.EnvClientSecret)
+}
+
+// The token request is the documented one: HTTP Basic client authentication and a form
+// body with grant_type and the scopes.
+func TestTokenRequestAsDocumented(t *testing.T) {
+	for _, tc := range []struct {
+		opts  []mycartracks.Option
+		scope string
+	}{
+		{nil, "read"},
+		{[]mycartracks.Option{mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite)}, "read write"},
+		{[]mycartracks.Option{mycartracks.WithScopes("read write")}, "read write"},
+	} {
+		t.Run(tc.scope, func(t *testing.T) {
+			s := newScripted(t)
+			var form url.Values
+			var user, pass string
+			var basic bool
+			tokenSrv := http.NewServeMux()
+			tokenSrv.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+				user, pass, basic = r.BasicAuth()
+				require.NoError(t, r.ParseForm())
+				form = r.PostForm
+				assert.Equal(t, "application/x-www-form-urlencoded", r.Header.Get("Content-Type"))
+				s.oauth.ServeHTTP(w, r)
+			})
+			s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+			root := http.NewServeMux()
+			root.Handle("/token", tokenSrv)
+			wrapped := newLoopback(t, root)
+			c := s.newClient(append(tc.opts, mycartracks.WithTokenURL(wrapped+"/token"))...)
+			_, err := c.Vehicles.List(context.Background(), nil)
+			require.NoError(t, err)
+			assert.True(t, basic, "client credentials in HTTP Basic")
+			assert.Equal(t, clientID, user)
+			assert.Equal(t, clientSecret, pass)
+			assert.Equal(t, "client_credentials", form.Get("grant_type"))
+			assert.Equal(t, tc.scope, form.Get("scope"))
+			assert.Empty(t, form.Get("client_secret"), "the secret is not in the body")
+		})
+	}
+}
+
+// A read-only client refuses every write before sending it: no token is fetched and no
+// request reaches the server.
+func TestWritesNeedTheWriteScope(t *testing.T) {
+	s := newScripted(t)
+	ctx := context.Background()
+	c := s.client
+	calls := map[string]func() error{
+		"Jobs.Create": func() error {
+			_, err := c.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("x")})
+			return err
+		},
+		"Jobs.Update": func() error { _, err := c.Jobs.Update(ctx, 1, mycartracks.JobParams{}); return err },
+		"Jobs.Delete": func() error { return c.Jobs.Delete(ctx, 1) },
+		"Geofences.Create": func() error {
+			_, err := c.Geofences.Create(ctx, mycartracks.GeofenceParams{Name: mycartracks.Ptr("x")})
+			return err
+		},
+		"Geofences.Update": func() error { _, err := c.Geofences.Update(ctx, 1, mycartracks.GeofenceParams{}); return err },
+		"Geofences.Delete": func() error { return c.Geofences.Delete(ctx, 1) },
+		"MapSharingLinks.Create": func() error {
+			_, err := c.MapSharingLinks.Create(ctx, mycartracks.MapSharingLinkParams{VehicleIDs: []mycartracks.ID{1}})
+			return err
+		},
+		"MapSharingLinks.Delete": func() error { return c.MapSharingLinks.Delete(ctx, 1) },
+		"Client.Do": func() error {
+			_, err := c.Do(ctx, http.MethodPost, "/vehicles/1/notes", nil, map[string]string{"x": "y"}, nil)
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			err := call()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, telematics.ErrForbidden)
+			assert.NotErrorIs(t, err, telematics.ErrRateLimited)
+			var se *mycartracks.ScopeError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, name, se.Operation)
+			assert.Equal(t, "write", se.Scope)
+			assert.Contains(t, err.Error(), `needs the "write" scope`)
+			assert.Contains(t, err.Error(), "request not sent")
+		})
+	}
+	assert.Zero(t, s.requests.Load(), "no request reached the server")
+	assert.Zero(t, s.oauth.Requests(), "no token was even fetched")
+}
+
+func TestDoReachesUnmodelledEndpoints(t *testing.T) {
+	s := newScripted(t, mycartracks.WithScopes("read", "write"))
+	s.handle("GET /vehicles/{id}/odometer", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "7", r.PathValue("id"))
+		assert.Equal(t, "km", r.URL.Query().Get("unit"))
+		writeJSON(w, 200, map[string]any{"value": 12345.5})
+	})
+	s.handle("POST /vehicles/{id}/notes", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, map[string]any{"id": 3})
+	})
+	ctx := context.Background()
+	var out struct {
+		Value float64 `json:"value"`
+	}
+	resp, err := s.client.Do(ctx, "get", "/vehicles/7/odometer", url.Values{"unit": {"km"}}, nil, &out)
+	require.NoError(t, err)
+	assert.Equal(t, 12345.5, out.Value)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "req-1", resp.RequestID)
+	assert.Equal(t, 149, resp.Rate.Remaining)
+	assert.Equal(t, resp.Rate, s.client.Rate())
+
+	var raw []byte
+	resp, err = s.client.Do(ctx, http.MethodPost, "/vehicles/7/notes", nil, map[string]string{"text": "hi"}, &raw)
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	assert.JSONEq(t, `{"id":3}`, string(raw))
+
+	_, err = s.client.Do(ctx, http.MethodGet, "/nope", nil, nil, nil)
+	assert.ErrorIs(t, err, telematics.ErrNotFound)
+}
+
+func TestWithResponseAndHeader(t *testing.T) {
+	s := newScripted(t)
+	s.handle("GET /vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "yes", r.Header.Get("X-Trace"))
+		if r.PathValue("id") == "404" {
+			writeJSON(w, 404, map[string]string{"error": "not_found", "message": "vehicle 404 not found"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": 7, "name": "Van 7"})
+	})
+	var resp telematics.Response
+	v, err := s.client.Vehicles.Get(context.Background(), 7, mycartracks.WithResponse(&resp), mycartracks.WithHeader("X-Trace", "yes"))
+	require.NoError(t, err)
+	assert.Equal(t, "Van 7", v.Name)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 1, resp.Attempts)
+	assert.True(t, strings.HasSuffix(resp.URL, "/services/rest/v3/vehicles/7"), resp.URL)
+
+	_, err = s.client.Vehicles.Get(context.Background(), 404, mycartracks.WithResponse(&resp), mycartracks.WithHeader("X-Trace", "yes"))
+	assert.ErrorIs(t, err, telematics.ErrNotFound)
+	assert.Equal(t, 404, resp.StatusCode, "filled in when the call fails")
+}
+
+func TestClosedClientFails(t *testing.T) {
+	s := newScripted(t)
+	s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+	c := s.newClient()
+	c.Close()
+	_, err := c.Vehicles.List(context.Background(), nil)
+	require.Error(t, err)
+	assert.Zero(t, s.requests.Load())
+}
+
+func TestContextCancelled(t *testing.T) {
+	s := newScripted(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.client.Vehicles.List(ctx, nil)
+	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+}
+
+func TestClientSidePacingAndOptions(t *testing.T) {
+	t.Run("budget", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithBudget(2, time.Minute))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+		for range 3 {
+			_, err := s.client.Vehicles.List(context.Background(), nil)
+			require.NoError(t, err)
+		}
+		assert.Equal(t, time.Minute, s.clock.Slept(), "one request every 30 s")
+	})
+	t.Run("limiter beyond the maximum wait", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithRateLimiter(rate.NewLimiter(rate.Every(time.Hour), 1)), mycartracks.WithMaxWait(time.Minute))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+		_, err := s.client.Vehicles.List(context.Background(), nil)
+		require.NoError(t, err)
+		_, err = s.client.Vehicles.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrRateLimited)
+		assert.EqualValues(t, 1, s.requests.Load())
+	})
+	t.Run("user agent, retries and timeout", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithUserAgent("dispatch/2.1"), mycartracks.WithMaxRetries(1), mycartracks.WithTimeout(50*time.Millisecond))
+		var n int
+		var mu sync.Mutex
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+			assert.True(t, strings.HasPrefix(r.Header.Get("User-Agent"), "dispatch/2.1 fleetkit-go/"), r.Header.Get("User-Agent"))
+			mu.Lock()
+			n++
+			mu.Unlock()
+			writeJSON(w, 503, map[string]string{"message": "busy"})
+		})
+		s.handle("GET /drivers", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second):
+			}
+		})
+		_, err := s.client.Vehicles.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrUnavailable)
+		mu.Lock()
+		assert.Equal(t, 2, n, "one retry")
+		mu.Unlock()
+		start := time.Now()
+		_, err = s.client.Drivers.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrUnavailable)
+		assert.Less(t, time.Since(start), 1500*time.Millisecond, "each attempt is bounded by the timeout")
+	})
+}

@@ -1,0 +1,284 @@
+package mycartracks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// ID identifies a MyCarTracks resource. It is sent as a JSON number; the client also
+// accepts a JSON string holding the number.
+type ID int64
+
+// String returns the ID in decimal.
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
+
+// UnmarshalJSON accepts a number, a numeric string, null or "" (both zero).
+func (id *ID) UnmarshalJSON(b []byte) error {
+	n, _, err := parseIntJSON(b)
+	if err != nil {
+		return err
+	}
+	*id = ID(n)
+	return nil
+}
+
+// parseIntJSON reads an integer sent as a JSON number or string. present is false for
+// null and "".
+func parseIntJSON(b []byte) (n int64, present bool, err error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return 0, false, nil
+	}
+	s := b
+	if b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return 0, false, err
+		}
+		if str == "" {
+			return 0, false, nil
+		}
+		s = []byte(str)
+	}
+	n, err = strconv.ParseInt(string(s), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: %q is not an integer identifier", telematics.ErrMalformedResponse, clipBytes(b))
+	}
+	return n, true, nil
+}
+
+// flexFloat is a number that may arrive as a JSON number, a numeric string or null.
+type flexFloat struct {
+	v  float64
+	ok bool
+}
+
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
+	v, ok, err := parseFloatJSON(b)
+	if err != nil {
+		return err
+	}
+	*f = flexFloat{v, ok}
+	return nil
+}
+
+// parseFloatJSON reads a finite number sent as a JSON number or string. present is false
+// for null and "".
+func parseFloatJSON(b []byte) (v float64, present bool, err error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return 0, false, nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return 0, false, err
+		}
+		if s == "" {
+			return 0, false, nil
+		}
+		v, err = strconv.ParseFloat(s, 64)
+	} else {
+		v, err = strconv.ParseFloat(string(b), 64)
+	}
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, fmt.Errorf("%w: %q is not a number", telematics.ErrMalformedResponse, clipBytes(b))
+	}
+	return v, true, nil
+}
+
+// first returns the first value that is present, for a field with aliases.
+func first(vals ...flexFloat) flexFloat {
+	for _, v := range vals {
+		if v.ok {
+			return v
+		}
+	}
+	return flexFloat{}
+}
+
+func firstID(ids ...*ID) ID {
+	for _, id := range ids {
+		if id != nil {
+			return *id
+		}
+	}
+	return 0
+}
+
+// millis converts a duration in milliseconds.
+func millis(f flexFloat) time.Duration { return time.Duration(f.v * float64(time.Millisecond)) }
+
+// decodeObject decodes one resource into wire and returns a copy of its JSON, unwrapping
+// a {"data":{...}} envelope first.
+func decodeObject(b []byte, wire any) (json.RawMessage, error) {
+	b = unwrapData(b)
+	if err := json.Unmarshal(b, wire); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
+}
+
+// unwrapData returns the object of {"data":{...}} when b is such an envelope, else b.
+// The resources' own JSON starts with another key, so the common case costs a few byte
+// comparisons.
+func unwrapData(b []byte) []byte {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return b
+	}
+	i = skipSpace(b, i+1)
+	if !bytes.HasPrefix(b[i:], []byte(`"data"`)) {
+		return b
+	}
+	i = skipSpace(b, i+len(`"data"`))
+	if i >= len(b) || b[i] != ':' {
+		return b
+	}
+	i = skipSpace(b, i+1)
+	if i >= len(b) || b[i] != '{' {
+		return b
+	}
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(b, &env) != nil || len(env.Data) == 0 {
+		return b
+	}
+	return env.Data
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// listEnvelope is a page of a list: {"data":[...],"total":n}; totalCount is accepted for
+// total.
+type listEnvelope[T any] struct {
+	Data       []T `json:"data"`
+	Total      *ID `json:"total"`
+	TotalCount *ID `json:"totalCount" alias:"total"`
+}
+
+func (e *listEnvelope[T]) total() int {
+	switch {
+	case e.Total != nil:
+		return int(*e.Total)
+	case e.TotalCount != nil:
+		return int(*e.TotalCount)
+	}
+	return -1
+}
+
+func clipBytes(b []byte) []byte {
+	if len(b) > 64 {
+		return b[:64]
+	}
+	return b
+}
+
+// decodePage decodes a list page {"data":[...],"total":n}: one encoding/json pass into
+// the wire type, and a fast scan for each item's JSON, kept as its Raw (sharing the
+// body's memory instead of copying it).
+func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
+	var env listEnvelope[W]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, -1, err
+	}
+	spans, ok := dataSpans(body)
+	if !ok || len(spans) != len(env.Data) {
+		// Keys in another case ("Data") or a body the scanner does not follow: take the
+		// items' JSON from encoding/json instead.
+		var raws listEnvelope[json.RawMessage]
+		if err := json.Unmarshal(body, &raws); err != nil || len(raws.Data) != len(env.Data) {
+			return nil, -1, fmt.Errorf("inconsistent list page")
+		}
+		spans = raws.Data
+	}
+	items := make([]T, len(env.Data))
+	for i := range env.Data {
+		items[i] = conv(&env.Data[i], spans[i])
+	}
+	return items, env.total(), nil
+}
+
+// dataSpans returns the JSON of each item of the last "data" array of a page that
+// encoding/json has already validated: it only tracks strings and nesting, which is
+// several times faster than a validating scan.
+func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
+	s := tpScanner{b: body}
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		return nil, false
+	}
+	err := s.object(func(key []byte) error {
+		if string(key) != "data" || s.i >= len(s.b) || s.b[s.i] != '[' {
+			return s.skip()
+		}
+		spans = spans[:0]
+		return s.array(func() error {
+			start := s.i
+			end, ok := skipValidated(s.b, s.i)
+			if !ok {
+				return errSyntax
+			}
+			s.i = end
+			spans = append(spans, s.b[start:end:end])
+			return nil
+		})
+	})
+	return spans, err == nil
+}
+
+// skipValidated returns the end of the valid JSON value starting at i.
+func skipValidated(b []byte, i int) (int, bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for {
+				q := bytes.IndexByte(b[i:], '"')
+				if q < 0 {
+					return 0, false
+				}
+				i += q + 1
+				backslashes := 0
+				for j := i - 2; j >= 0 && b[j] == '\\'; j-- {
+					backslashes++
+				}
+				if backslashes%2 == 0 {
+					break
+				}
+			}
+			if depth == 0 {
+				return i, true
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i, true
+			}
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i, true
+			}
+		}
+		i++
+	}
+	return i, depth == 0
+}

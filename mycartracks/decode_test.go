@@ -1,0 +1,68 @@
+package mycartracks
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodePageRawJSON(t *testing.T) {
+	for name, body := range map[string]string{
+		"canonical":            `{"data":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"total":2}`,
+		"key in another case":  `{"Data":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"total":2}`,
+		"last data wins":       `{"data":[{"id":9}],"data":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"total":2}`,
+		"whitespace and nulls": "{ \"total\" : null , \"totalCount\": 2, \"data\" : [ {\"id\":1,\"name\":\"a\"} ,\n{\"id\":2,\"name\":\"b\"} ] }",
+	} {
+		t.Run(name, func(t *testing.T) {
+			items, total, err := decodePage([]byte(body), vehicleFromWire)
+			require.NoError(t, err)
+			require.Len(t, items, 2)
+			assert.Equal(t, 2, total)
+			assert.JSONEq(t, `{"id":1,"name":"a"}`, string(items[0].Raw))
+			assert.JSONEq(t, `{"id":2,"name":"b"}`, string(items[1].Raw))
+			assert.Equal(t, "b", items[1].Name)
+		})
+	}
+	for _, bad := range []string{`{"data":{}}`, `{"data":[1]}`, `[`, `{"data":[{"id":"x"}]}`} {
+		_, _, err := decodePage([]byte(bad), vehicleFromWire)
+		assert.Error(t, err, bad)
+	}
+	items, total, err := decodePage([]byte(`null`), vehicleFromWire)
+	require.NoError(t, err)
+	assert.Empty(t, items)
+	assert.Equal(t, -1, total)
+}
+
+// FuzzDataSpans: on every page encoding/json accepts, the fast item scan finds the same
+// items' JSON as encoding/json does.
+func FuzzDataSpans(f *testing.F) {
+	for _, s := range []string{`{"data":[{"id":1,"name":"a\"]}"},[1,[2]],"x\\",null,true,-1.5e3, {} ]}`,
+		`{"x":{"data":[1]},"data":[]}`, `{"data":[{"s":"\\\\"}],"data":[2,3]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var ref listEnvelope[json.RawMessage]
+		if json.Unmarshal(body, &ref) != nil {
+			return
+		}
+		spans, ok := dataSpans(body)
+		if !ok {
+			return // decodePage then takes the items from encoding/json
+		}
+		if len(spans) != len(ref.Data) {
+			// Only a "data" key in another case may make them differ.
+			if bytes.Contains(bytes.ToLower(body), []byte(`"data"`)) && !bytes.Contains(body, []byte(`"data"`)) {
+				return
+			}
+			t.Fatalf("%q: %d spans, encoding/json found %d items", body, len(spans), len(ref.Data))
+		}
+		for i := range spans {
+			if !bytes.Equal(spans[i], ref.Data[i]) {
+				t.Fatalf("%q: item %d: %q vs %q", body, i, spans[i], ref.Data[i])
+			}
+		}
+	})
+}

@@ -1,0 +1,101 @@
+// Package mycartracks is a client for the MyCarTracks REST API v3 (GPS fleet tracking):
+// vehicles and groups, tracks and their trackpoints, reports, users, drivers, teams,
+// jobs, geofences, map sharing links and last positions.
+//
+// # Creating a client
+//
+// Create API credentials in the MyCarTracks settings (Settings → API), then:
+//
+//	client, err := mycartracks.NewClient(clientID, clientSecret)
+//	if err != nil { ... }
+//	defer client.Close()
+//
+// or read MYCARTRACKS_CLIENT_ID, MYCARTRACKS_CLIENT_SECRET and, optionally,
+// MYCARTRACKS_SCOPE, MYCARTRACKS_BASE_URL and MYCARTRACKS_TOKEN_URL with [FromEnv].
+// The client gets its OAuth2 token itself (client credentials, HTTP Basic, as the
+// provider documents), renews it before it expires and, when the API refuses a token
+// (revoked, rotated credentials), fetches a new one and replays the call once.
+//
+// # Services
+//
+// Calls are grouped by resource, each taking a context first and per-call options
+// ([WithResponse], [WithHeader]) last:
+//
+//	v, err := client.Vehicles.Get(ctx, 7)
+//	page, err := client.Tracks.List(ctx, &mycartracks.TrackListOptions{VehicleID: 7, From: from, To: to})
+//	rows, err := client.Reports.Summary(ctx, &mycartracks.ReportOptions{From: from, To: to})
+//	last, err := client.Positions.Last(ctx, nil)
+//
+// Models keep units typed: speeds are telematics.Speed (sent in km/h), distances
+// telematics.Distance (sent in km), durations time.Duration (sent in ms), times
+// time.Time in UTC (sent as epoch milliseconds). Each model keeps the JSON it was
+// decoded from in Raw, so fields the SDK does not model stay reachable; Telematics
+// methods convert to the provider-neutral types of package telematics.
+//
+// # Paging
+//
+// Every list has a single-page List, returning a [Page] with the items, the total when
+// ListOptions.IncludeTotal asks for it and the offset of the next page, and an All
+// iterator that fetches pages of [MaxPageSize] as the loop needs them:
+//
+//	for track, err := range client.Tracks.All(ctx, nil) {
+//		if err != nil {
+//			return err // yielded once; the loop ends
+//		}
+//		for p, err := range client.Tracks.AllTrackpoints(ctx, track.ID, nil) {
+//			...
+//		}
+//	}
+//
+// Breaking out of the loop stops fetching. All ends on a short or empty page and never
+// trusts the reported total alone, so a total that is wrong neither loses nor repeats
+// items. Trackpoints page with [MaxTrackpointPageSize] through a dedicated decoder;
+// AllTrackpoints holds one page at a time however long the track is.
+//
+// # Errors
+//
+// Every error matches the sentinels of package telematics with errors.Is
+// (telematics.ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited,
+// ErrInvalidInput, ErrUnavailable...), and errors.As reaches the details: an [*APIError]
+// for an answer of the API (status, code, message, refused fields, request id, raw
+// body), a *telematics.RateLimitError when a rate limit stopped the call, a
+// *telematics.AuthError when no token could be had, a *telematics.RequestError for
+// network failures and undecodable answers. Error strings never hold the client secret
+// or a token.
+//
+// # Rate limits
+//
+// MyCarTracks allows 150 requests per 15-minute window by default and reports the budget
+// in X-Rate-Limit-* headers on every answer; [Client.Rate] returns the last one. When the
+// budget is spent the client waits for the window to reset before sending, instead of
+// spending a request on a certain refusal, and a 403 with X-Rate-Limit-Remaining: 0 (or
+// a 429) is waited out and retried. The wait can be up to a whole window, so the default
+// [DefaultMaxWait] is 16 minutes: long exports run through. Interactive code that prefers
+// to fail fast lowers it with [WithMaxWait]; a longer wait then returns a
+// *telematics.RateLimitError at once. [WithBudget] or [WithRateLimiter] add client-side
+// pacing, for example to share one account's budget between processes.
+//
+// # Write scope
+//
+// A client requests the read scope unless created with WithScopes(ScopeRead,
+// ScopeWrite). Without the write scope, Create, Update and Delete (and [Client.Do] with a
+// method other than GET) return a [*ScopeError] matching telematics.ErrForbidden
+// without sending anything. A 403 from the API for a missing scope is an *APIError whose
+// Scope names it.
+//
+// # Endpoints the SDK does not model
+//
+// [Client.Do] calls any path with the client's authentication, retries, pacing and
+// errors:
+//
+//	var odometer struct{ Value float64 `json:"value"` }
+//	_, err := client.Do(ctx, http.MethodGet, "/vehicles/7/odometer", nil, nil, &odometer)
+//
+// # Assumptions
+//
+// The provider's OpenAPI document was not available when this package was written; most
+// paths beyond vehicles, tracks, trackpoints and last positions, and most field names,
+// follow fleetkit's pinned wire contract. [Endpoints] lists what the client relies on,
+// and `go run ./internal/cmd/specdrift -spec openapi.json` compares it with the
+// provider's document. The package mycartrackstest is a fake server for tests.
+package mycartracks

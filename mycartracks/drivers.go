@@ -1,0 +1,54 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+)
+
+// Driver is a driver of the account.
+type Driver struct {
+	ID    ID     `json:"id"`
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+	// Raw is the driver's JSON as received.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a driver, also from a {"data":{...}} envelope, keeping Raw.
+func (d *Driver) UnmarshalJSON(b []byte) error {
+	var w driverWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*d = driverFromWire(&w, raw)
+	return nil
+}
+
+// driverWire decodes like Driver without its UnmarshalJSON.
+type driverWire Driver
+
+func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
+	d := Driver(*w)
+	d.Raw = raw
+	return d
+}
+
+// DriversService lists and reads drivers (GET /drivers).
+type DriversService service
+
+// List returns one page of drivers. opts may be nil.
+func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {
+	return listOne(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+}
+
+// All iterates over every driver. opts may be nil.
+func (s *DriversService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Driver, error] {
+	return listAll(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+}
+
+// Get returns one driver.
+func (s *DriversService) Get(ctx context.Context, id ID, reqOpts ...RequestOption) (*Driver, error) {
+	return getOne[Driver](ctx, s.client, epDriversGet, id, reqOpts)
+}

@@ -1,0 +1,293 @@
+package mycartracks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// maxErrorBody is how much of an error body the client reads; the rest is dropped.
+const maxErrorBody = 64 << 10
+
+// maxMessage bounds the message taken from an error body that is not JSON.
+const maxMessage = 300
+
+// APIError is an error answer of the MyCarTracks API (any status other than 2xx).
+//
+// It matches the telematics sentinels with errors.Is: telematics.ErrRateLimited for 429
+// and for a 403 sent because the request budget is spent (X-Rate-Limit-Remaining: 0 or
+// a rate-limit code); telematics.ErrForbidden for any other 403 (a missing scope or
+// permission; Scope then names the scope when the body does); ErrNotFound for 404,
+// ErrInvalidInput for 400 and 422, ErrUnauthorized for 401, ErrConflict for 409 and
+// ErrUnavailable for 5xx. When the call was stopped by a rate limit the client returns a
+// *telematics.RateLimitError wrapping this error.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Method and URL identify the request; URL has credentials removed.
+	Method, URL string
+	// Code is the machine-readable error code of the body ("not_found",
+	// "insufficient_scope"...), from whichever of error, code, type or title it used.
+	Code string
+	// Message is the human-readable text (message, error_description, detail or title;
+	// for a body that is not JSON, its first few hundred characters).
+	Message string
+	// Errors lists the fields a validation error (400) refused.
+	Errors []FieldError
+	// Scope is the OAuth2 scope the body says the call needs, if it names one.
+	Scope string
+	// RequestID is the provider's identifier of the request (X-Request-Id).
+	RequestID string
+	// Rate is the budget the answer reported.
+	Rate telematics.Rate
+	// RetryAfter is the wait the answer asked for, if any.
+	RetryAfter time.Duration
+	// Body is the raw answer, at most 64 KiB of it.
+	Body []byte
+}
+
+// FieldError is one refused field of a validation error.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error formats the status, code, message and request id; it never holds a credential.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s: %s", providerName, e.Method, e.URL, httpcore.StatusText(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" && e.Message != e.Code {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	for i, fe := range e.Errors {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s: %s", fe.Field, fe.Message)
+		if i == len(e.Errors)-1 {
+			b.WriteString(")")
+		}
+	}
+	if e.Scope != "" {
+		fmt.Fprintf(&b, " (the call needs the %q scope)", e.Scope)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+	}
+	return b.String()
+}
+
+// RateLimited reports whether the answer rejected the call because the request budget
+// is spent: a 429, or a 403 with no requests remaining or a rate-limit error code.
+func (e *APIError) RateLimited() bool {
+	switch e.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusForbidden:
+		return e.Rate.Remaining == 0 || strings.Contains(strings.ToLower(e.Code), "rate_limit")
+	}
+	return false
+}
+
+// Is reports whether the error matches a telematics sentinel (see APIError).
+func (e *APIError) Is(target error) bool {
+	if e.RateLimited() {
+		return target == telematics.ErrRateLimited
+	}
+	return target == telematics.SentinelForStatus(e.StatusCode)
+}
+
+// ScopeError reports a call refused by the client before sending it, because the client
+// was not created with the scope the call needs (writes need ScopeWrite). It matches
+// telematics.ErrForbidden.
+type ScopeError struct {
+	// Operation names the call ("Jobs.Create").
+	Operation string
+	Method    string
+	// Scope is the scope the call needs; Granted the scopes the client requests.
+	Scope   string
+	Granted string
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("%s: %s (%s) needs the %q scope but the client requests %q; create it with WithScopes(ScopeRead, ScopeWrite) (request not sent)",
+		providerName, e.Operation, e.Method, e.Scope, e.Granted)
+}
+
+// Is reports whether target is telematics.ErrForbidden.
+func (e *ScopeError) Is(target error) bool { return target == telematics.ErrForbidden }
+
+// errorBody is every error body shape the client understands: OAuth
+// ({"error","error_description"}), {"message"}, {"code","message"}, the MyCarTracks form
+// {"error","message","errors","scope"}, RFC 7807 ({"type","title","status","detail"})
+// and {"error":{"code","message"}}.
+type errorBody struct {
+	Error       json.RawMessage `json:"error"`
+	Description string          `json:"error_description"`
+	Message     string          `json:"message"`
+	Code        json.RawMessage `json:"code"`
+	Type        string          `json:"type"`
+	Title       string          `json:"title"`
+	Detail      string          `json:"detail"`
+	Scope       string          `json:"scope"`
+	Errors      json.RawMessage `json:"errors"`
+}
+
+var (
+	htmlTitleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
+	spaceRe     = regexp.MustCompile(`\s+`)
+	scopeRe     = regexp.MustCompile(`(?i)\b(read|write)\s+scope\b|\bscope\s+"?(read|write)\b`)
+)
+
+// errorDecoder returns the decoder of error answers for a client: it removes the
+// client's secret from anything the server echoes back, besides the credentials
+// httpcore.RedactString finds.
+func errorDecoder(secret string) httpcore.ErrorDecoder {
+	return func(resp *telematics.Response, body []byte) error {
+		e := decodeError(resp, body)
+		if secret != "" {
+			e.Code = strings.ReplaceAll(e.Code, secret, "REDACTED")
+			e.Message = strings.ReplaceAll(e.Message, secret, "REDACTED")
+			for i := range e.Errors {
+				e.Errors[i].Message = strings.ReplaceAll(e.Errors[i].Message, secret, "REDACTED")
+			}
+			e.Body = bytes.ReplaceAll(e.Body, []byte(secret), []byte("REDACTED"))
+		}
+		return e
+	}
+}
+
+// decodeError builds an *APIError from an error answer. It never fails: a body it cannot
+// read still yields the status and the start of its text.
+func decodeError(resp *telematics.Response, body []byte) *APIError {
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Method:     resp.Method,
+		URL:        resp.URL,
+		RequestID:  resp.RequestID,
+		Rate:       resp.Rate,
+		RetryAfter: resp.RetryAfter,
+		Body:       body,
+	}
+	trimmed := bytes.TrimSpace(body)
+	var eb errorBody
+	switch {
+	case len(trimmed) == 0:
+	case trimmed[0] == '{' && json.Unmarshal(trimmed, &eb) == nil:
+		e.fromJSON(&eb)
+	case trimmed[0] == '<':
+		e.Message = htmlMessage(trimmed)
+	default:
+		e.Message = clip(spaceRe.ReplaceAllString(string(trimmed), " "))
+	}
+	e.Code = httpcore.RedactString(e.Code)
+	e.Message = httpcore.RedactString(e.Message)
+	for i := range e.Errors {
+		e.Errors[i].Message = httpcore.RedactString(e.Errors[i].Message)
+	}
+	if e.Scope == "" && e.StatusCode == http.StatusForbidden {
+		if m := scopeRe.FindStringSubmatch(e.Message); m != nil {
+			e.Scope = strings.ToLower(m[1] + m[2])
+		}
+	}
+	return e
+}
+
+func (e *APIError) fromJSON(eb *errorBody) {
+	switch code := jsonText(eb.Error); {
+	case code != "":
+		e.Code = code
+	case len(eb.Error) > 0 && eb.Error[0] == '{':
+		var nested errorBody
+		if json.Unmarshal(eb.Error, &nested) == nil {
+			e.fromJSON(&nested)
+			return
+		}
+	}
+	if e.Code == "" {
+		e.Code = jsonText(eb.Code)
+	}
+	if e.Code == "" && eb.Type != "" && eb.Type != "about:blank" {
+		e.Code = eb.Type
+	}
+	for _, m := range []string{eb.Message, eb.Description, eb.Detail, eb.Title} {
+		if m != "" {
+			e.Message = clip(m)
+			break
+		}
+	}
+	if e.Code == "" && eb.Title != "" && e.Message != eb.Title {
+		e.Code = eb.Title
+	}
+	e.Scope = eb.Scope
+	if len(eb.Errors) > 0 && eb.Errors[0] == '[' {
+		var fes []FieldError
+		if json.Unmarshal(eb.Errors, &fes) == nil {
+			e.Errors = fes
+		}
+	}
+	if e.Scope == "" && strings.EqualFold(e.Code, "insufficient_scope") {
+		e.Scope = ScopeWrite
+		if m := scopeRe.FindStringSubmatch(e.Message); m != nil {
+			e.Scope = strings.ToLower(m[1] + m[2])
+		}
+	}
+}
+
+// jsonText returns a JSON string's text or a number's digits; "" for anything else.
+func jsonText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if _, err := strconv.ParseFloat(string(raw), 64); err == nil {
+		return string(raw)
+	}
+	return ""
+}
+
+func htmlMessage(body []byte) string {
+	if m := htmlTitleRe.FindSubmatch(body); m != nil {
+		if t := strings.TrimSpace(spaceRe.ReplaceAllString(string(m[1]), " ")); t != "" {
+			return "HTML error page: " + clip(t)
+		}
+	}
+	text := strings.TrimSpace(spaceRe.ReplaceAllString(tagRe.ReplaceAllString(string(body), " "), " "))
+	if text == "" {
+		return "HTML error page"
+	}
+	return "HTML error page: " + clip(text)
+}
+
+func clip(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

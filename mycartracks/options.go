@@ -1,0 +1,175 @@
+package mycartracks
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// Defaults of a Client.
+const (
+	// DefaultBaseURL is the root of the MyCarTracks REST API v3.
+	DefaultBaseURL = "https://mycartracks.com/services/rest/v3"
+	// DefaultTokenURL is the OAuth2 token endpoint of MyCarTracks.
+	DefaultTokenURL = "https://mycartracks.com/oauth/token"
+	// DefaultMaxWait is the longest a call waits for the request budget to refill before
+	// it gives up with a *telematics.RateLimitError. MyCarTracks allows 150 requests per
+	// 15-minute window by default, so a long export regularly has to wait out the rest of
+	// a window: the default covers a whole window plus a minute of margin. Lower it with
+	// WithMaxWait for interactive code that prefers failing fast.
+	DefaultMaxWait = 16 * time.Minute
+	// DefaultMaxRetries is how often a failed call that is safe to repeat is retried.
+	DefaultMaxRetries = 4
+	// DefaultTimeout bounds one attempt of a call, body included.
+	DefaultTimeout = 60 * time.Second
+)
+
+// Scopes a client may request.
+const (
+	// ScopeRead allows reading every resource.
+	ScopeRead = "read"
+	// ScopeWrite allows creating, updating and deleting jobs, geofences and map sharing
+	// links. Request it only when the credentials are allowed to write.
+	ScopeWrite = "write"
+)
+
+// Option configures a Client; pass options to NewClient or FromEnv.
+type Option func(*config)
+
+type config struct {
+	baseURL    string
+	tokenURL   string
+	scopes     []string
+	httpClient *http.Client
+	logger     *slog.Logger
+	userAgent  string
+	maxRetries int
+	maxWait    time.Duration
+	timeout    time.Duration
+	limiter    *rate.Limiter
+	budgetN    int
+	budgetPer  time.Duration
+	clock      telematics.Clock
+	errs       []error
+}
+
+func defaultConfig() config {
+	return config{
+		baseURL:    DefaultBaseURL,
+		tokenURL:   DefaultTokenURL,
+		scopes:     []string{ScopeRead},
+		maxRetries: DefaultMaxRetries,
+		maxWait:    DefaultMaxWait,
+		timeout:    DefaultTimeout,
+	}
+}
+
+// WithScopes sets the OAuth2 scopes requested with the token: ScopeRead (the default),
+// or ScopeRead and ScopeWrite for clients that create, update or delete. A single
+// argument may hold several scopes separated by spaces ("read write").
+func WithScopes(scopes ...string) Option {
+	return func(c *config) {
+		c.scopes = nil
+		for _, s := range scopes {
+			c.scopes = append(c.scopes, strings.Fields(s)...)
+		}
+	}
+}
+
+// WithBaseURL sets the API root (default DefaultBaseURL); a test points it at a fake
+// server.
+func WithBaseURL(u string) Option { return func(c *config) { c.baseURL = u } }
+
+// WithTokenURL sets the OAuth2 token endpoint (default DefaultTokenURL).
+func WithTokenURL(u string) Option { return func(c *config) { c.tokenURL = u } }
+
+// WithHTTPClient sets the HTTP client that sends API and token requests. Its Transport
+// is used; the client's overall Timeout should be zero, since each attempt is bounded
+// by WithTimeout instead.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithLogger sets a structured logger receiving one debug line per attempt, with
+// credentials redacted. Nothing is logged by default.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithUserAgent prefixes the User-Agent header, for example "dispatch/2.1".
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithMaxRetries sets how often a failed call that is safe to repeat (reads, PUT,
+// DELETE) is retried after network errors, 5xx and rate-limit rejections (default
+// DefaultMaxRetries; 0 turns retries off). A refused token is renewed and the call
+// replayed once in any case.
+func WithMaxRetries(n int) Option {
+	return func(c *config) { c.maxRetries = n }
+}
+
+// WithMaxWait sets the longest a call waits for a rate limit: for the request budget to
+// refill, or for a Retry-After the server asked for (default DefaultMaxWait). A longer
+// wait is returned at once as a *telematics.RateLimitError.
+func WithMaxWait(d time.Duration) Option { return func(c *config) { c.maxWait = d } }
+
+// WithTimeout bounds each attempt of a call, body included (default DefaultTimeout).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithRateLimiter paces requests on the client side with lim, for example to share one
+// budget between several clients of the same account. Its tokens are taken at the
+// client's clock. The client paces on the budget headers of every response anyway.
+func WithRateLimiter(lim *rate.Limiter) Option { return func(c *config) { c.limiter = lim } }
+
+// WithBudget paces requests evenly on the client side so that they never outrun n
+// requests per period: one request every per/n. It replaces WithRateLimiter.
+func WithBudget(n int, per time.Duration) Option {
+	return func(c *config) { c.budgetN, c.budgetPer = n, per }
+}
+
+// WithClock sets the clock used for waits, backoff and token expiry (default the system
+// clock). Tests share one manual clock between the client and a fake server.
+func WithClock(clock telematics.Clock) Option { return func(c *config) { c.clock = clock } }
+
+func (c *config) validate() error {
+	var errs []error
+	if len(c.scopes) == 0 {
+		errs = append(errs, errors.New("at least one scope is required"))
+	}
+	for _, s := range c.scopes {
+		if s != ScopeRead && s != ScopeWrite {
+			errs = append(errs, fmt.Errorf("unknown scope %q (MyCarTracks knows %q and %q)", s, ScopeRead, ScopeWrite))
+		}
+	}
+	if c.maxRetries < 0 {
+		errs = append(errs, fmt.Errorf("max retries %d is negative", c.maxRetries))
+	}
+	if c.maxWait < 0 {
+		errs = append(errs, fmt.Errorf("max wait %s is negative", c.maxWait))
+	}
+	if c.timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %s is negative", c.timeout))
+	}
+	if c.budgetN != 0 || c.budgetPer != 0 {
+		if c.budgetN <= 0 || c.budgetPer <= 0 {
+			errs = append(errs, fmt.Errorf("budget %d per %s: both must be positive", c.budgetN, c.budgetPer))
+		} else {
+			c.limiter = rate.NewLimiter(rate.Every(c.budgetPer/time.Duration(c.budgetN)), 1)
+		}
+	}
+	if c.tokenURL == "" {
+		errs = append(errs, errors.New("token URL is empty"))
+	}
+	return errors.Join(append(c.errs, errs...)...)
+}
+
+func (c *config) hasScope(s string) bool {
+	for _, have := range c.scopes {
+		if have == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ListOptions pages and shapes a list call. The zero value asks for the first page of
+// the API's default size (DefaultPageSize).
+type ListOptions struct {
+	// Offset is the zero-based index of the first item.
+	Offset int
+	// Limit is the page size, at most MaxPageSize. Zero lets the API choose for List;
+	// All then pages with MaxPageSize.
+	Limit int
+	// IncludeTotal asks the API for the number of items of the whole list (Page.Total).
+	IncludeTotal bool
+	// Sort orders the items by these fields, a "-" prefix for descending
+	// ("-startTime", "id").
+	Sort []string
+	// Fields restricts the fields returned; the others stay empty in the result.
+	Fields []string
+}
+
+func (o *ListOptions) clone() ListOptions {
+	if o == nil {
+		return ListOptions{}
+	}
+	c := *o
+	c.Sort = slices.Clone(o.Sort)
+	c.Fields = slices.Clone(o.Fields)
+	return c
+}
+
+func (o ListOptions) encode(q url.Values) {
+	encodePaging(q, o.Offset, o.Limit)
+	if o.IncludeTotal {
+		q.Set(qIncludeTotal, "true")
+	}
+	if len(o.Sort) > 0 {
+		q.Set(qSort, strings.Join(o.Sort, ","))
+	}
+	if len(o.Fields) > 0 {
+		q.Set(qFields, strings.Join(o.Fields, ","))
+	}
+}
+
+func encodePaging(q url.Values, offset, limit int) {
+	if offset > 0 {
+		q.Set(qOffset, strconv.Itoa(offset))
+	}
+	if limit > 0 {
+		q.Set(qLimit, strconv.Itoa(limit))
+	}
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	// Items are the page's items, in the API's order.
+	Items []T
+	// Total is the number of items of the whole list as the API reported it when
+	// IncludeTotal was set; -1 otherwise.
+	Total int
+	// NextOffset is the Offset of the next page, or -1 when this page was the last.
+	NextOffset int
+}
+
+// nextOffset says where the next page starts. A full page may be followed by more; a
+// short or empty page ends the list, unless the reported total says more items exist
+// (the API may cap the page size below the limit asked for). The total alone never ends
+// a list: a total that is too low must not lose items.
+func nextOffset(offset, limit, n, total int) int {
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	switch {
+	case n == 0:
+		return -1
+	case n >= limit, total >= 0 && offset+n < total:
+		return offset + n
+	}
+	return -1
+}
+
+// fetchList requests one page of a list endpoint and decodes its items with conv.
+func fetchList[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, q url.Values, offset, limit int, conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
+	var body []byte
+	resp, err := c.call(ctx, id, ids, q, nil, &body, opts)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := decodePage(body, conv)
+	if err != nil {
+		return nil, malformed(resp, err)
+	}
+	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(offset, limit, len(items), total)}, nil
+}
+
+// pages iterates over a list page by page from offset: fetch returns the page at an
+// offset. It stops at the last page, when the consumer breaks, or after yielding an
+// error once.
+func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for {
+			page, err := fetch(offset)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range page.Items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if page.NextOffset <= offset {
+				return
+			}
+			offset = page.NextOffset
+		}
+	}
+}
+
+// listAll is All for a list endpoint with ListOptions-style paging: it copies the
+// caller's options (encode builds the query of one page) and pages with the largest
+// page size unless the caller chose one.
+func listAll[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) iter.Seq2[T, error] {
+	if o.Limit <= 0 {
+		o.Limit = MaxPageSize
+	}
+	return pages(o.Offset, func(offset int) (*Page[T], error) {
+		page := o
+		page.Offset = offset
+		q := url.Values{}
+		encode(q, page)
+		return fetchList(ctx, c, id, ids, q, offset, page.Limit, conv, opts)
+	})
+}
+
+func listOne[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
+	q := url.Values{}
+	encode(q, o)
+	return fetchList(ctx, c, id, ids, q, o.Offset, o.Limit, conv, opts)
+}
+
+func encodeList(q url.Values, o ListOptions) { o.encode(q) }
+
+func idList(ids []ID) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(id.String())
+	}
+	return b.String()
+}

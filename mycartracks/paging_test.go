@@ -1,0 +1,373 @@
+package mycartracks_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// listSpec describes a scripted list: n items, the total it reports (-1: none, as when
+// includeTotal is absent; otherwise possibly wrong), and the most items it returns per
+// page whatever the limit (0: the limit).
+type listSpec struct {
+	n, total, pageCap, maxLimit int
+	item                        func(i int) map[string]any
+	failAt                      int // offset answered with 500 (0: never)
+}
+
+func (s *scripted) serveList(pattern string, spec listSpec) {
+	if spec.maxLimit == 0 {
+		spec.maxLimit = mycartracks.MaxPageSize
+	}
+	if spec.item == nil {
+		spec.item = func(i int) map[string]any { return map[string]any{"id": i + 1, "name": fmt.Sprintf("item %d", i+1)} }
+	}
+	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		offset, limit := 0, mycartracks.DefaultPageSize
+		if v := q.Get("offset"); v != "" {
+			offset, _ = strconv.Atoi(v)
+		}
+		if v := q.Get("limit"); v != "" {
+			var err error
+			if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > spec.maxLimit {
+				writeJSON(w, 400, map[string]string{"error": "invalid_request", "message": "bad limit"})
+				return
+			}
+		}
+		if spec.failAt != 0 && offset == spec.failAt {
+			writeJSON(w, 500, map[string]string{"error": "server_error", "message": "boom"})
+			return
+		}
+		if spec.pageCap > 0 {
+			limit = min(limit, spec.pageCap)
+		}
+		data := []map[string]any{}
+		for i := offset; i < min(offset+limit, spec.n); i++ {
+			data = append(data, spec.item(i))
+		}
+		body := map[string]any{"data": data}
+		if spec.total >= 0 && q.Get("includeTotal") == "true" {
+			body["total"] = spec.total
+		}
+		writeJSON(w, 200, body)
+	})
+}
+
+func collect[T any](t *testing.T, seq func(func(T, error) bool)) ([]T, error) {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func uniqueVehicleIDs(t *testing.T, vs []mycartracks.Vehicle, n int) {
+	t.Helper()
+	seen := map[mycartracks.ID]bool{}
+	for _, v := range vs {
+		require.False(t, seen[v.ID], "duplicate %d", v.ID)
+		seen[v.ID] = true
+	}
+	assert.Len(t, seen, n)
+	for i := 1; i <= n; i++ {
+		require.True(t, seen[mycartracks.ID(i)], "missing %d", i)
+	}
+}
+
+func TestAllPagingEdgeCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		spec     listSpec
+		total    bool
+		requests int
+	}{
+		{"empty", listSpec{n: 0, total: 0}, false, 1},
+		{"one short page", listSpec{n: 5, total: 5}, false, 1},
+		{"exact multiple of the page size", listSpec{n: 2000, total: 2000}, false, 3},
+		{"exact multiple with total", listSpec{n: 2000, total: 2000}, true, 3},
+		{"not a multiple", listSpec{n: 2500, total: 2500}, false, 3},
+		{"total too low", listSpec{n: 2000, total: 1500}, true, 3},
+		{"total too high", listSpec{n: 2000, total: 2600}, true, 3},
+		{"total zero", listSpec{n: 1200, total: 0}, true, 2},
+		{"server caps the page, total tells", listSpec{n: 2000, total: 2000, pageCap: 500}, true, 4},
+		{"server caps the page, total too high", listSpec{n: 1200, total: 5000, pageCap: 500}, true, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScripted(t)
+			s.serveList("GET /vehicles", tc.spec)
+			opts := &mycartracks.ListOptions{IncludeTotal: tc.total, Sort: []string{"id"}}
+			vs, err := collect(t, s.client.Vehicles.All(context.Background(), opts))
+			require.NoError(t, err)
+			uniqueVehicleIDs(t, vs, tc.spec.n)
+			assert.EqualValues(t, tc.requests, s.requests.Load())
+			assert.Equal(t, mycartracks.ListOptions{IncludeTotal: tc.total, Sort: []string{"id"}}, *opts, "the caller's options are untouched")
+			for i, q := range s.seen("GET /vehicles") {
+				v, _ := url.ParseQuery(q)
+				assert.Equal(t, "id", v.Get("sort"))
+				if tc.spec.pageCap == 0 {
+					assert.Equal(t, strconv.Itoa(i*1000), orZero(v.Get("offset")))
+				}
+				assert.Equal(t, "1000", v.Get("limit"), "All pages with the largest page size")
+			}
+		})
+	}
+}
+
+func orZero(s string) string {
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+func TestAllStopsOnBreak(t *testing.T) {
+	s := newScripted(t)
+	s.serveList("GET /drivers", listSpec{n: 3000, total: -1})
+	n := 0
+	for d, err := range s.client.Drivers.All(context.Background(), nil) {
+		require.NoError(t, err)
+		require.NotZero(t, d.ID)
+		if n++; n == 10 {
+			break
+		}
+	}
+	assert.Equal(t, 10, n)
+	assert.EqualValues(t, 1, s.requests.Load(), "no page is fetched after break")
+}
+
+func TestAllYieldsAnErrorOnce(t *testing.T) {
+	s := newScripted(t, mycartracks.WithMaxRetries(0))
+	s.serveList("GET /teams", listSpec{n: 3000, total: -1, failAt: 1000})
+	var items, errs int
+	for _, err := range s.client.Teams.All(context.Background(), nil) {
+		if err != nil {
+			errs++
+			assert.ErrorIs(t, err, telematics.ErrUnavailable)
+			continue
+		}
+		items++
+	}
+	assert.Equal(t, 1000, items)
+	assert.Equal(t, 1, errs)
+	assert.EqualValues(t, 2, s.requests.Load())
+}
+
+func TestAllStopsWhenContextEnds(t *testing.T) {
+	s := newScripted(t)
+	s.serveList("GET /users", listSpec{n: 3000, total: -1})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var items int
+	var last error
+	for _, err := range s.client.Users.All(ctx, nil) {
+		if err != nil {
+			last = err
+			break
+		}
+		if items++; items == 1000 {
+			cancel()
+		}
+	}
+	assert.Equal(t, 1000, items)
+	assert.ErrorIs(t, last, context.Canceled)
+}
+
+func TestListSinglePage(t *testing.T) {
+	s := newScripted(t)
+	s.serveList("GET /vehicleGroups", listSpec{n: 250, total: 250})
+	ctx := context.Background()
+	page, err := s.client.VehicleGroups.List(ctx, nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Items, mycartracks.DefaultPageSize, "the API's default page")
+	assert.Equal(t, -1, page.Total, "not asked")
+	assert.Equal(t, 100, page.NextOffset)
+
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Offset: 200, Limit: 100, IncludeTotal: true})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 50)
+	assert.Equal(t, 250, page.Total)
+	assert.Equal(t, -1, page.NextOffset)
+
+	_, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000})
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+}
+
+func TestEveryListPages(t *testing.T) {
+	ctx := context.Background()
+	s := newScripted(t)
+	for _, p := range []string{"/vehicles", "/vehicleGroups", "/tracks2", "/users", "/drivers", "/teams", "/jobs", "/geofences", "/mapSharingLinks", "/vehicles/lastPositions"} {
+		spec := listSpec{n: 1001, total: -1}
+		if p == "/vehicles/lastPositions" {
+			spec.item = func(i int) map[string]any { return map[string]any{"vehicleId": i + 1} }
+		}
+		s.serveList("GET "+p, spec)
+	}
+	counts := map[string]func() (int, error){
+		"Vehicles":        func() (int, error) { return count(s.client.Vehicles.All(ctx, nil)) },
+		"VehicleGroups":   func() (int, error) { return count(s.client.VehicleGroups.All(ctx, nil)) },
+		"Tracks":          func() (int, error) { return count(s.client.Tracks.All(ctx, nil)) },
+		"Users":           func() (int, error) { return count(s.client.Users.All(ctx, nil)) },
+		"Drivers":         func() (int, error) { return count(s.client.Drivers.All(ctx, nil)) },
+		"Teams":           func() (int, error) { return count(s.client.Teams.All(ctx, nil)) },
+		"Jobs":            func() (int, error) { return count(s.client.Jobs.All(ctx, nil)) },
+		"Geofences":       func() (int, error) { return count(s.client.Geofences.All(ctx, nil)) },
+		"MapSharingLinks": func() (int, error) { return count(s.client.MapSharingLinks.All(ctx, nil)) },
+		"Positions":       func() (int, error) { return count(s.client.Positions.AllLast(ctx, nil)) },
+	}
+	for name, f := range counts {
+		n, err := f()
+		require.NoError(t, err, name)
+		assert.Equal(t, 1001, n, name)
+	}
+	assert.EqualValues(t, 2*len(counts), s.requests.Load())
+}
+
+func count[T any](seq func(func(T, error) bool)) (int, error) {
+	n := 0
+	for _, err := range seq {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func TestQueryParameters(t *testing.T) {
+	s := newScripted(t)
+	ctx := context.Background()
+	for _, p := range []string{"/tracks2", "/jobs", "/vehicles/lastPositions"} {
+		s.serveList("GET "+p, listSpec{n: 0, total: 0})
+	}
+	s.handle("GET /reports/{type}", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+	s.serveList("GET /trackpoints/{id}", listSpec{n: 0, total: 0})
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := from.Add(24 * time.Hour)
+
+	_, err := s.client.Tracks.List(ctx, &mycartracks.TrackListOptions{
+		ListOptions: mycartracks.ListOptions{Offset: 10, Limit: 20, IncludeTotal: true, Sort: []string{"-startTime", "id"}, Fields: []string{"id", "name"}},
+		VehicleID:   7, From: from, To: to,
+	})
+	require.NoError(t, err)
+	_, err = s.client.Jobs.List(ctx, &mycartracks.JobListOptions{VehicleID: 7, Status: mycartracks.JobAssigned})
+	require.NoError(t, err)
+	_, err = s.client.Positions.Last(ctx, &mycartracks.LastPositionOptions{VehicleIDs: []mycartracks.ID{1, 2}, GroupIDs: []mycartracks.ID{9}, Limit: 50})
+	require.NoError(t, err)
+	_, err = s.client.Reports.Summary(ctx, &mycartracks.ReportOptions{VehicleID: 7, From: from, To: to})
+	require.NoError(t, err)
+	_, err = s.client.Tracks.ListTrackpoints(ctx, 42, &mycartracks.TrackpointListOptions{Offset: 5, Limit: 10, IncludeTotal: true})
+	require.NoError(t, err)
+
+	want := map[string]url.Values{
+		"GET /tracks2": {"offset": {"10"}, "limit": {"20"}, "includeTotal": {"true"}, "sort": {"-startTime,id"}, "fields": {"id,name"},
+			"vehicleId": {"7"}, "from": {"1767225600000"}, "to": {"1767312000000"}},
+		"GET /jobs":                   {"vehicleId": {"7"}, "status": {"assigned"}},
+		"GET /vehicles/lastPositions": {"vehicleIds": {"1,2"}, "groupIds": {"9"}, "limit": {"50"}},
+		"GET /reports/summary":        {"vehicleId": {"7"}, "from": {"1767225600000"}, "to": {"1767312000000"}},
+		"GET /trackpoints/42":         {"offset": {"5"}, "limit": {"10"}, "includeTotal": {"true"}},
+	}
+	byPath := map[string]mycartracks.Endpoint{}
+	for _, e := range mycartracks.Endpoints() {
+		byPath[e.Method+" "+e.Path] = e
+	}
+	tables := map[string]string{"GET /trackpoints/42": "GET /trackpoints/{trackId}"}
+	for key, w := range want {
+		seen := s.seen(key)
+		require.Len(t, seen, 1, key)
+		got, err := url.ParseQuery(seen[0])
+		require.NoError(t, err)
+		assert.Equal(t, w, got, key)
+		table := key
+		if t2, ok := tables[key]; ok {
+			table = t2
+		}
+		ep, ok := byPath[table]
+		require.True(t, ok, "%s is in the endpoint table", table)
+		for name := range got {
+			assert.True(t, hasName(ep.Query, name), "%s sends %s, which the endpoint table lists", key, name)
+		}
+	}
+}
+
+func hasName(names []mycartracks.Name, n string) bool {
+	for _, x := range names {
+		if x.Name == n {
+			return true
+		}
+	}
+	return false
+}
+
+// Trackpoints page with their own largest page size; a long track streams page by page.
+func TestAllTrackpointsPaging(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		n, total int
+		requests int
+	}{
+		{"empty track", 0, 0, 1},
+		{"one page", 1234, 1234, 1},
+		{"exact multiple", 20000, 20000, 3},
+		{"total too low", 25000, 100, 3},
+		{"total too high", 15000, 99999, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScripted(t)
+			s.serveList("GET /trackpoints/{id}", listSpec{n: tc.n, total: tc.total, maxLimit: mycartracks.MaxTrackpointPageSize,
+				item: func(i int) map[string]any {
+					return map[string]any{"id": i + 1, "time": 1767261600000 + int64(i)*1000, "latitude": 48.1, "longitude": 17.1, "speed": 36}
+				}})
+			seen := map[mycartracks.ID]bool{}
+			prev := time.Time{}
+			for p, err := range s.client.Tracks.AllTrackpoints(context.Background(), 42, &mycartracks.TrackpointListOptions{IncludeTotal: true}) {
+				require.NoError(t, err)
+				require.False(t, seen[p.ID], "duplicate point %d", p.ID)
+				seen[p.ID] = true
+				require.True(t, p.Position.Time.After(prev), "time order")
+				prev = p.Position.Time
+				require.InDelta(t, 10.0, p.Position.Speed.MPS(), 1e-9)
+			}
+			assert.Len(t, seen, tc.n)
+			assert.EqualValues(t, tc.requests, s.requests.Load())
+			for _, q := range s.seen("GET /trackpoints/42") {
+				v, _ := url.ParseQuery(q)
+				assert.Equal(t, "10000", v.Get("limit"))
+			}
+		})
+	}
+}
+
+func TestMalformedPages(t *testing.T) {
+	s := newScripted(t)
+	for _, p := range []string{"/vehicles", "/trackpoints/{id}"} {
+		s.handle("GET "+p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"data":[{"id":1,"latitude":`))
+		})
+	}
+	_, err := s.client.Vehicles.List(context.Background(), nil)
+	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+	_, err = s.client.Tracks.ListTrackpoints(context.Background(), 1, nil)
+	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+	assert.NotErrorIs(t, err, telematics.ErrUnavailable)
+	var re *telematics.RequestError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, http.MethodGet, re.Method)
+	assert.False(t, telematics.MayHaveSucceeded(err))
+}

@@ -1,0 +1,130 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/url"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// LastPosition is the last known position of a vehicle.
+type LastPosition struct {
+	VehicleID   ID
+	VehicleName string
+	// Online reports whether the vehicle's tracker is connected.
+	Online bool
+	// Position is the fix in SI units (speed sent in km/h, bearing in degrees);
+	// Position.Known says which optional fields were sent.
+	Position telematics.Position
+	// Raw is the record's JSON as received.
+	Raw json.RawMessage
+}
+
+type lastPositionWire struct {
+	VehicleID   *ID                  `json:"vehicleId"`
+	CarID       *ID                  `json:"carId" alias:"vehicleId"`
+	VehicleName string               `json:"vehicleName"`
+	Time        telematics.Timestamp `json:"time"`
+	Latitude    flexFloat            `json:"latitude"`
+	Lat         flexFloat            `json:"lat" alias:"latitude"`
+	Longitude   flexFloat            `json:"longitude"`
+	Lng         flexFloat            `json:"lng" alias:"longitude"`
+	Lon         flexFloat            `json:"lon" alias:"longitude"`
+	Speed       flexFloat            `json:"speed"`
+	Bearing     flexFloat            `json:"bearing"`
+	Heading     flexFloat            `json:"heading" alias:"bearing"`
+	Online      bool                 `json:"online"`
+}
+
+// UnmarshalJSON decodes a last position, accepting the aliases carId, lat, lng, lon and
+// heading, keeping Raw.
+func (l *LastPosition) UnmarshalJSON(b []byte) error {
+	var w lastPositionWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*l = lastPositionFromWire(&w, raw)
+	return nil
+}
+
+func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition {
+	id := firstID(w.VehicleID, w.CarID)
+	l := LastPosition{
+		VehicleID:   id,
+		VehicleName: w.VehicleName,
+		Online:      w.Online,
+		Position: telematics.Position{
+			VehicleID: id.String(),
+			Provider:  providerName,
+			Latitude:  first(w.Latitude, w.Lat).v,
+			Longitude: first(w.Longitude, w.Lng, w.Lon).v,
+			Time:      w.Time.Time,
+		},
+		Raw: raw,
+	}
+	p := &l.Position
+	if w.Speed.ok {
+		p.Speed, p.Known = telematics.KilometresPerHour(w.Speed.v), p.Known|telematics.HasSpeed
+	}
+	if h := first(w.Bearing, w.Heading); h.ok {
+		p.Heading, p.Known = telematics.Degrees(h.v), p.Known|telematics.HasHeading
+	}
+	return l
+}
+
+// LastPositionOptions selects and pages Positions.Last.
+type LastPositionOptions struct {
+	// VehicleIDs and GroupIDs restrict the result to these vehicles and the vehicles of
+	// these groups (both empty: every vehicle).
+	VehicleIDs []ID
+	GroupIDs   []ID
+	// Offset and Limit page the result (Limit at most MaxPageSize; 0: the API's
+	// default for Last, MaxPageSize for AllLast).
+	Offset, Limit int
+}
+
+func (o LastPositionOptions) query() url.Values {
+	q := url.Values{}
+	if len(o.VehicleIDs) > 0 {
+		q.Set(qVehicleIDs, idList(o.VehicleIDs))
+	}
+	if len(o.GroupIDs) > 0 {
+		q.Set(qGroupIDs, idList(o.GroupIDs))
+	}
+	encodePaging(q, o.Offset, o.Limit)
+	return q
+}
+
+// PositionsService reads the last known positions of vehicles
+// (GET /vehicles/lastPositions), the snapshot a live map starts from.
+type PositionsService service
+
+// Last returns one page of last positions. opts may be nil.
+func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {
+	var o LastPositionOptions
+	if opts != nil {
+		o = *opts
+	}
+	return fetchList(ctx, s.client, epLastPositions, nil, o.query(), o.Offset, o.Limit, lastPositionFromWire, reqOpts)
+}
+
+// AllLast iterates over the last positions of every selected vehicle. opts may be nil.
+func (s *PositionsService) AllLast(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) iter.Seq2[LastPosition, error] {
+	var o LastPositionOptions
+	if opts != nil {
+		o = *opts
+		o.VehicleIDs = append([]ID(nil), opts.VehicleIDs...)
+		o.GroupIDs = append([]ID(nil), opts.GroupIDs...)
+	}
+	if o.Limit <= 0 {
+		o.Limit = MaxPageSize
+	}
+	return pages(o.Offset, func(offset int) (*Page[LastPosition], error) {
+		page := o
+		page.Offset = offset
+		return fetchList(ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, lastPositionFromWire, reqOpts)
+	})
+}

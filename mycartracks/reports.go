@@ -1,0 +1,142 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// ReportOptions selects the data of a report.
+type ReportOptions struct {
+	// VehicleID restricts the report to one vehicle (0: all vehicles).
+	VehicleID ID
+	// From and To bound the period (zero: the API's default).
+	From, To time.Time
+}
+
+func (o *ReportOptions) query() url.Values {
+	q := url.Values{}
+	if o == nil {
+		return q
+	}
+	if o.VehicleID != 0 {
+		q.Set(qVehicleID, o.VehicleID.String())
+	}
+	encodeRange(q, o.From, o.To)
+	return q
+}
+
+// SummaryRow is one vehicle's line of the summary report.
+type SummaryRow struct {
+	VehicleID   ID
+	VehicleName string
+	// Tracks is the number of tracks driven.
+	Tracks      int
+	Distance    telematics.Distance
+	DrivingTime time.Duration
+	MaxSpeed    telematics.Speed
+	// Raw is the row's JSON as received.
+	Raw json.RawMessage
+}
+
+type summaryRowWire struct {
+	VehicleID   *ID       `json:"vehicleId"`
+	CarID       *ID       `json:"carId" alias:"vehicleId"`
+	VehicleName string    `json:"vehicleName"`
+	Tracks      int       `json:"tracks"`
+	Distance    flexFloat `json:"distance"`
+	DrivingTime flexFloat `json:"drivingTime"`
+	MaxSpeed    flexFloat `json:"maxSpeed"`
+}
+
+// UnmarshalJSON decodes a row (distance in km, driving time in ms, speed in km/h).
+func (r *SummaryRow) UnmarshalJSON(b []byte) error {
+	var w summaryRowWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*r = SummaryRow{
+		VehicleID:   firstID(w.VehicleID, w.CarID),
+		VehicleName: w.VehicleName,
+		Tracks:      w.Tracks,
+		Distance:    telematics.Kilometres(w.Distance.v),
+		DrivingTime: millis(w.DrivingTime),
+		MaxSpeed:    telematics.KilometresPerHour(w.MaxSpeed.v),
+		Raw:         raw,
+	}
+	return nil
+}
+
+// DailyRow is one vehicle's day in the daily report.
+type DailyRow struct {
+	VehicleID ID
+	// Date is the day as the API sends it ("2026-03-01").
+	Date        string
+	Tracks      int
+	Distance    telematics.Distance
+	DrivingTime time.Duration
+	// Raw is the row's JSON as received.
+	Raw json.RawMessage
+}
+
+type dailyRowWire struct {
+	VehicleID   *ID       `json:"vehicleId"`
+	CarID       *ID       `json:"carId" alias:"vehicleId"`
+	Date        string    `json:"date"`
+	Tracks      int       `json:"tracks"`
+	Distance    flexFloat `json:"distance"`
+	DrivingTime flexFloat `json:"drivingTime"`
+}
+
+// UnmarshalJSON decodes a row (distance in km, driving time in ms).
+func (r *DailyRow) UnmarshalJSON(b []byte) error {
+	var w dailyRowWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*r = DailyRow{
+		VehicleID:   firstID(w.VehicleID, w.CarID),
+		Date:        w.Date,
+		Tracks:      w.Tracks,
+		Distance:    telematics.Kilometres(w.Distance.v),
+		DrivingTime: millis(w.DrivingTime),
+		Raw:         raw,
+	}
+	return nil
+}
+
+// ReportsService reads reports (GET /reports/{reportType}). Reports are not paged.
+type ReportsService service
+
+// Summary returns the summary report: one row per vehicle. opts may be nil.
+func (s *ReportsService) Summary(ctx context.Context, opts *ReportOptions, reqOpts ...RequestOption) ([]SummaryRow, error) {
+	var env listEnvelope[SummaryRow]
+	if _, err := s.client.call(ctx, epReportSummary, nil, opts.query(), nil, &env, reqOpts); err != nil {
+		return nil, err
+	}
+	return env.Data, nil
+}
+
+// Daily returns the daily report: one row per vehicle and day. opts may be nil.
+func (s *ReportsService) Daily(ctx context.Context, opts *ReportOptions, reqOpts ...RequestOption) ([]DailyRow, error) {
+	var env listEnvelope[DailyRow]
+	if _, err := s.client.call(ctx, epReportDaily, nil, opts.query(), nil, &env, reqOpts); err != nil {
+		return nil, err
+	}
+	return env.Data, nil
+}
+
+// Rows returns the rows of any report type as raw JSON, for types the SDK does not
+// model. An unknown type is an error matching telematics.ErrNotFound.
+func (s *ReportsService) Rows(ctx context.Context, reportType string, opts *ReportOptions, reqOpts ...RequestOption) ([]json.RawMessage, error) {
+	var env listEnvelope[json.RawMessage]
+	if _, err := s.client.call(ctx, epReport, []string{reportType}, opts.query(), nil, &env, reqOpts); err != nil {
+		return nil, err
+	}
+	return env.Data, nil
+}

@@ -1,0 +1,54 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+)
+
+// Team is a team of users.
+type Team struct {
+	ID        ID     `json:"id"`
+	Name      string `json:"name"`
+	MemberIDs []ID   `json:"memberIds"`
+	// Raw is the team's JSON as received.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a team, also from a {"data":{...}} envelope, keeping Raw.
+func (t *Team) UnmarshalJSON(b []byte) error {
+	var w teamWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*t = teamFromWire(&w, raw)
+	return nil
+}
+
+// teamWire decodes like Team without its UnmarshalJSON.
+type teamWire Team
+
+func teamFromWire(w *teamWire, raw json.RawMessage) Team {
+	t := Team(*w)
+	t.Raw = raw
+	return t
+}
+
+// TeamsService lists and reads teams (GET /teams).
+type TeamsService service
+
+// List returns one page of teams. opts may be nil.
+func (s *TeamsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Team], error) {
+	return listOne(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
+}
+
+// All iterates over every team. opts may be nil.
+func (s *TeamsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Team, error] {
+	return listAll(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
+}
+
+// Get returns one team.
+func (s *TeamsService) Get(ctx context.Context, id ID, reqOpts ...RequestOption) (*Team, error) {
+	return getOne[Team](ctx, s.client, epTeamsGet, id, reqOpts)
+}

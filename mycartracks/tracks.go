@@ -1,0 +1,230 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// Track is one trip of a vehicle, with its totals in SI units.
+type Track struct {
+	ID        ID
+	VehicleID ID
+	Name      string
+	// Category is "business" or "private".
+	Category string
+	// StartTime and EndTime are in UTC.
+	StartTime, EndTime time.Time
+	// TotalDistance is the distance driven (sent in km).
+	TotalDistance telematics.Distance
+	// TotalTime is the whole duration; MovingTime the part spent moving (sent in ms).
+	TotalTime, MovingTime time.Duration
+	// MaxSpeed and AvgSpeed are sent in km/h.
+	MaxSpeed, AvgSpeed telematics.Speed
+	// Raw is the track's JSON as received.
+	Raw json.RawMessage
+}
+
+// trackWire is a track as sent: times in epoch ms, distance in km, durations in ms,
+// speeds in km/h; v2 named the vehicle carId.
+type trackWire struct {
+	ID            ID                   `json:"id"`
+	VehicleID     *ID                  `json:"vehicleId"`
+	CarID         *ID                  `json:"carId" alias:"vehicleId"`
+	Name          string               `json:"name"`
+	Category      string               `json:"category"`
+	StartTime     telematics.Timestamp `json:"startTime"`
+	EndTime       telematics.Timestamp `json:"endTime"`
+	TotalDistance flexFloat            `json:"totalDistance"`
+	TotalTime     flexFloat            `json:"totalTime"`
+	MovingTime    flexFloat            `json:"movingTime"`
+	MaxSpeed      flexFloat            `json:"maxSpeed"`
+	AvgSpeed      flexFloat            `json:"avgSpeed"`
+}
+
+// UnmarshalJSON decodes a track, also from a {"data":{...}} envelope or with the v2
+// alias carId, keeping Raw.
+func (t *Track) UnmarshalJSON(b []byte) error {
+	var w trackWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*t = trackFromWire(&w, raw)
+	return nil
+}
+
+func trackFromWire(w *trackWire, raw json.RawMessage) Track {
+	t := Track{
+		ID:            w.ID,
+		VehicleID:     firstID(w.VehicleID, w.CarID),
+		Name:          w.Name,
+		Category:      w.Category,
+		StartTime:     w.StartTime.Time,
+		EndTime:       w.EndTime.Time,
+		TotalDistance: telematics.Kilometres(w.TotalDistance.v),
+		TotalTime:     millis(w.TotalTime),
+		MovingTime:    millis(w.MovingTime),
+		MaxSpeed:      telematics.KilometresPerHour(w.MaxSpeed.v),
+		AvgSpeed:      telematics.KilometresPerHour(w.AvgSpeed.v),
+		Raw:           raw,
+	}
+	return t
+}
+
+// Telematics converts the track to the provider-neutral model.
+func (t Track) Telematics() telematics.Track {
+	return telematics.Track{
+		ID:             t.ID.String(),
+		VehicleID:      t.VehicleID.String(),
+		Provider:       providerName,
+		Name:           t.Name,
+		Category:       t.Category,
+		Start:          t.StartTime,
+		End:            t.EndTime,
+		Distance:       t.TotalDistance,
+		Duration:       t.TotalTime,
+		MovingDuration: t.MovingTime,
+		MaxSpeed:       t.MaxSpeed,
+		AvgSpeed:       t.AvgSpeed,
+	}
+}
+
+// TrackListOptions filters and pages Tracks.List and Tracks.All.
+type TrackListOptions struct {
+	ListOptions
+	// VehicleID keeps the tracks of one vehicle (0: all).
+	VehicleID ID
+	// From and To keep the tracks that started in [From, To) (zero: unbounded).
+	From, To time.Time
+}
+
+func (o *TrackListOptions) clone() TrackListOptions {
+	if o == nil {
+		return TrackListOptions{}
+	}
+	c := *o
+	c.ListOptions = o.ListOptions.clone()
+	return c
+}
+
+func (o TrackListOptions) encode(q url.Values) {
+	o.ListOptions.encode(q)
+	if o.VehicleID != 0 {
+		q.Set(qVehicleID, o.VehicleID.String())
+	}
+	encodeRange(q, o.From, o.To)
+}
+
+func encodeRange(q url.Values, from, to time.Time) {
+	if !from.IsZero() {
+		q.Set(qFrom, strconv.FormatInt(from.UnixMilli(), 10))
+	}
+	if !to.IsZero() {
+		q.Set(qTo, strconv.FormatInt(to.UnixMilli(), 10))
+	}
+}
+
+// TracksService lists and reads tracks (GET /tracks2, /tracks/{id}) and their
+// trackpoints (GET /trackpoints/{trackId}).
+type TracksService service
+
+// List returns one page of tracks, ordered by start time then id unless opts.Sort says
+// otherwise. opts may be nil.
+func (s *TracksService) List(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) (*Page[Track], error) {
+	o := opts.clone()
+	q := url.Values{}
+	o.encode(q)
+	return fetchList(ctx, s.client, epTracksList, nil, q, o.Offset, o.Limit, trackFromWire, reqOpts)
+}
+
+// All iterates over every track matching opts, fetching pages of MaxPageSize as it
+// goes. opts may be nil.
+func (s *TracksService) All(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) iter.Seq2[Track, error] {
+	o := opts.clone()
+	return listAll(ctx, s.client, epTracksList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
+		page := o
+		page.ListOptions = lo
+		page.encode(q)
+	}, trackFromWire, reqOpts)
+}
+
+// Get returns one track.
+func (s *TracksService) Get(ctx context.Context, id ID, reqOpts ...RequestOption) (*Track, error) {
+	return getOne[Track](ctx, s.client, epTracksGet, id, reqOpts)
+}
+
+// TrackpointListOptions pages Tracks.ListTrackpoints and Tracks.AllTrackpoints.
+type TrackpointListOptions struct {
+	// Offset is the index of the first point.
+	Offset int
+	// Limit is the page size, at most MaxTrackpointPageSize. Zero lets the API choose
+	// for ListTrackpoints; AllTrackpoints then pages with MaxTrackpointPageSize.
+	Limit int
+	// IncludeTotal asks for the number of points of the whole track.
+	IncludeTotal bool
+	// KeepRaw keeps each point's JSON in Trackpoint.Raw. Off by default: a point's Raw
+	// holds the page's memory, and exports read millions of points.
+	KeepRaw bool
+}
+
+func (o *TrackpointListOptions) query() url.Values {
+	q := url.Values{}
+	encodePaging(q, o.Offset, o.Limit)
+	if o.IncludeTotal {
+		q.Set(qIncludeTotal, "true")
+	}
+	return q
+}
+
+// ListTrackpoints returns one page of the points of a track, in time order. opts may be
+// nil.
+func (s *TracksService) ListTrackpoints(ctx context.Context, trackID ID, opts *TrackpointListOptions, reqOpts ...RequestOption) (*Page[Trackpoint], error) {
+	var o TrackpointListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return s.trackpointPage(ctx, trackID, o, nil, reqOpts)
+}
+
+// AllTrackpoints iterates over every point of a track in time order. It holds one page
+// (at most MaxTrackpointPageSize points) at a time, so memory stays bounded however long
+// the track is. opts may be nil.
+func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *TrackpointListOptions, reqOpts ...RequestOption) iter.Seq2[Trackpoint, error] {
+	var o TrackpointListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit <= 0 {
+		o.Limit = MaxTrackpointPageSize
+	}
+	var buf []Trackpoint
+	return pages(o.Offset, func(offset int) (*Page[Trackpoint], error) {
+		page := o
+		page.Offset = offset
+		p, err := s.trackpointPage(ctx, trackID, page, buf[:0], reqOpts)
+		if err == nil {
+			// The points were yielded by value: the next page may reuse the slice.
+			buf = p.Items
+		}
+		return p, err
+	})
+}
+
+func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) (*Page[Trackpoint], error) {
+	var body []byte
+	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, &body, reqOpts)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := decodeTrackpointPage(body, dst, o.KeepRaw)
+	if err != nil {
+		return nil, malformed(resp, err)
+	}
+	return &Page[Trackpoint]{Items: items, Total: total, NextOffset: nextOffset(o.Offset, o.Limit, len(items), total)}, nil
+}

@@ -1,0 +1,54 @@
+package mycartracks
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+)
+
+// VehicleGroup is a named set of vehicles.
+type VehicleGroup struct {
+	ID         ID     `json:"id"`
+	Name       string `json:"name"`
+	VehicleIDs []ID   `json:"vehicleIds"`
+	// Raw is the group's JSON as received.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a group, also from a {"data":{...}} envelope, keeping Raw.
+func (g *VehicleGroup) UnmarshalJSON(b []byte) error {
+	var w vehicleGroupWire
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*g = vehicleGroupFromWire(&w, raw)
+	return nil
+}
+
+// vehicleGroupWire decodes like VehicleGroup without its UnmarshalJSON.
+type vehicleGroupWire VehicleGroup
+
+func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup {
+	g := VehicleGroup(*w)
+	g.Raw = raw
+	return g
+}
+
+// VehicleGroupsService lists and reads vehicle groups (GET /vehicleGroups).
+type VehicleGroupsService service
+
+// List returns one page of vehicle groups. opts may be nil.
+func (s *VehicleGroupsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[VehicleGroup], error) {
+	return listOne(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
+}
+
+// All iterates over every vehicle group. opts may be nil.
+func (s *VehicleGroupsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[VehicleGroup, error] {
+	return listAll(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
+}
+
+// Get returns one vehicle group.
+func (s *VehicleGroupsService) Get(ctx context.Context, id ID, reqOpts ...RequestOption) (*VehicleGroup, error) {
+	return getOne[VehicleGroup](ctx, s.client, epVehicleGroupsGet, id, reqOpts)
+}
