@@ -544,3 +544,44 @@ func TestFakeTokenRevokedMidIteration(t *testing.T) {
 	assert.Equal(t, 2, f.srv.Grants(), "one grant at first use, one after the revocation")
 	assert.Equal(t, 1, f.srv.Stats().Unauthorized)
 }
+
+func TestTrackPositions(t *testing.T) {
+	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(1), mycartrackstest.WithPointsPerTrack(2500)})
+	ctx := context.Background()
+	page, err := f.client.Tracks.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	track := page.Items[0]
+
+	n := 0
+	for p, err := range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Limit: 1000}) {
+		require.NoError(t, err)
+		w, ok := f.srv.Trackpoint(int64(track.ID), n)
+		require.True(t, ok)
+		assert.Equal(t, track.VehicleID.String(), p.VehicleID)
+		assert.Equal(t, "mycartracks", p.Provider)
+		assert.Equal(t, w.Time, p.Time)
+		n++
+	}
+	assert.Equal(t, 2500, n)
+
+	// Breaking out stops fetching: one page of 1000 was enough for 10 points.
+	f.srv.ResetRequests()
+	n = 0
+	for range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Limit: 1000}) {
+		if n++; n == 10 {
+			break
+		}
+	}
+	assert.Len(t, f.srv.Requests(), 1)
+
+	// An error is yielded once and ends the iteration.
+	missing := track
+	missing.ID = 987654
+	var errs int
+	for _, err := range f.client.Tracks.Positions(ctx, missing, nil) {
+		require.ErrorIs(t, err, telematics.ErrNotFound)
+		errs++
+	}
+	assert.Equal(t, 1, errs)
+}

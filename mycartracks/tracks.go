@@ -216,6 +216,29 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 	})
 }
 
+// Positions iterates over the points of track as provider-neutral positions, each
+// carrying the track's vehicle id: the input an exporter or a map layer takes. Like
+// AllTrackpoints it holds one page at a time. opts may be nil.
+func (s *TracksService) Positions(ctx context.Context, track Track, opts *TrackpointListOptions, reqOpts ...RequestOption) iter.Seq2[telematics.Position, error] {
+	vehicleID := ""
+	if track.VehicleID != 0 {
+		vehicleID = track.VehicleID.String()
+	}
+	return func(yield func(telematics.Position, error) bool) {
+		for tp, err := range s.AllTrackpoints(ctx, track.ID, opts, reqOpts...) {
+			if err != nil {
+				yield(telematics.Position{}, err)
+				return
+			}
+			p := tp.Position
+			p.VehicleID = vehicleID
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
 func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) (*Page[Trackpoint], error) {
 	var body []byte
 	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, &body, reqOpts)
