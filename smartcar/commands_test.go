@@ -122,8 +122,12 @@ func TestCommandsValidateBeforeSending(t *testing.T) {
 		name string
 		send func() (*smartcar.CommandExecution, error)
 	}{
-		{"limit 49", func() (*smartcar.CommandExecution, error) { return e.client.Commands.SetChargeLimit(ctx, model3, 49, alice()) }},
-		{"limit 101", func() (*smartcar.CommandExecution, error) { return e.client.Commands.SetChargeLimit(ctx, model3, 101, alice()) }},
+		{"limit 49", func() (*smartcar.CommandExecution, error) {
+			return e.client.Commands.SetChargeLimit(ctx, model3, 49, alice())
+		}},
+		{"limit 101", func() (*smartcar.CommandExecution, error) {
+			return e.client.Commands.SetChargeLimit(ctx, model3, 101, alice())
+		}},
 		{"latitude 91", func() (*smartcar.CommandExecution, error) {
 			return e.client.Commands.SetDestination(ctx, model3, 91, 0, alice())
 		}},
@@ -236,7 +240,9 @@ func TestCommandFailures(t *testing.T) {
 			}},
 		{name: "429 within the wait cap", fault: smartcartest.RateLimited(2 * time.Second), is: []error{telematics.ErrRateLimited}},
 		{name: "430 billing", fault: smartcartest.BillingLimit(), is: []error{smartcar.ErrBilling}, isNot: []error{telematics.ErrRateLimited},
-			check: func(t *testing.T, err error) { assert.Contains(t, err.Error(), "430 Billing Limit: BILLING:VEHICLE_REQUEST_LIMIT") }},
+			check: func(t *testing.T, err error) {
+				assert.Contains(t, err.Error(), "430 Billing Limit: BILLING:VEHICLE_REQUEST_LIMIT")
+			}},
 		{name: "501 not capable", fault: smartcartest.NotCapable(), is: []error{telematics.ErrNotSupported}, isNot: []error{telematics.ErrUnavailable}},
 		{name: "403 permission", fault: smartcartest.PermissionDenied(), is: []error{telematics.ErrForbidden},
 			check: func(t *testing.T, err error) { assert.True(t, smartcar.NeedsReauthentication(err)) }},
