@@ -130,7 +130,14 @@ func (r wireRelationship) id() string {
 type timestamp struct{ time.Time }
 
 func (t *timestamp) UnmarshalJSON(b []byte) error {
-	v, err := telematics.ParseTime(b, telematics.EpochMillis)
+	var v time.Time
+	var err error
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 {
+		// A plain quoted time needs no JSON unquoting.
+		v, err = telematics.ParseTimeString(string(b[1:n-1]), telematics.EpochMillis)
+	} else {
+		v, err = telematics.ParseTime(b, telematics.EpochMillis)
+	}
 	if err == nil {
 		t.Time = v
 	}

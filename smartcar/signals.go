@@ -212,11 +212,17 @@ func (s *Signal) UnmarshalJSON(b []byte) error {
 		*s = Signal{Code: SignalCode(code), Body: raw, Value: RawValue{JSON: raw}}
 		return nil
 	}
+	*s = w.signal()
+	return nil
+}
+
+// signal converts the decoded wire form.
+func (w *wireSignal) signal() Signal {
 	f := &w.wireSignalFields
 	if w.Attributes != nil {
 		f = w.Attributes
 	}
-	*s = Signal{
+	s := Signal{
 		Code:         SignalCode(firstNonEmpty(f.Code, w.ID)),
 		Name:         f.Name,
 		Group:        SignalGroup(f.Group),
@@ -244,7 +250,7 @@ func (s *Signal) UnmarshalJSON(b []byte) error {
 			s.Status = telematics.SignalStatusSuccess
 		}
 	}
-	return nil
+	return s
 }
 
 // MarshalJSON encodes the signal in the flat webhook form, which UnmarshalJSON reads
@@ -320,10 +326,37 @@ func (s *SignalSet) Telematics() []telematics.Signal {
 }
 
 type wireSignalList struct {
+	Data     []wireSignal    `json:"data"`
+	Meta     wireMeta        `json:"meta"`
+	Links    wireLinks       `json:"links"`
+	Included json.RawMessage `json:"included"`
+}
+
+// lenientSignalList is wireSignalList with each signal decoded on its own, so that one
+// malformed signal does not fail the others.
+type lenientSignalList struct {
 	Data     []Signal        `json:"data"`
 	Meta     wireMeta        `json:"meta"`
 	Links    wireLinks       `json:"links"`
 	Included json.RawMessage `json:"included"`
+}
+
+// decodeSignalList decodes a page of signals: in one pass when every signal is well
+// formed, else signal by signal.
+func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
+	var fast wireSignalList
+	if err := json.Unmarshal(raw, &fast); err == nil {
+		sigs := make([]Signal, len(fast.Data))
+		for i := range fast.Data {
+			sigs[i] = fast.Data[i].signal()
+		}
+		return sigs, &lenientSignalList{Meta: fast.Meta, Links: fast.Links, Included: fast.Included}, nil
+	}
+	var slow lenientSignalList
+	if err := json.Unmarshal(raw, &slow); err != nil {
+		return nil, nil, malformed("signal list: %v", err)
+	}
+	return slow.Data, &slow, nil
 }
 
 // List returns every signal the application can read from the vehicle, following page
@@ -347,14 +380,18 @@ func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...Req
 			return nil, malformed("the signal list's page links go round in a circle")
 		}
 		seen[key] = true
-		var l wireSignalList
-		if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: reqPath, query: reqQuery, needUser: true}, &l, opts); err != nil {
+		var raw []byte
+		if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: reqPath, query: reqQuery, needUser: true}, &raw, opts); err != nil {
 			return nil, err
 		}
-		for i := range l.Data {
-			l.Data[i].VehicleID = vehicleID
+		sigs, l, err := decodeSignalList(raw)
+		if err != nil {
+			return nil, err
 		}
-		set.Signals = append(set.Signals, l.Data...)
+		for i := range sigs {
+			sigs[i].VehicleID = vehicleID
+		}
+		set.Signals = append(set.Signals, sigs...)
 		if set.Vehicle == nil {
 			set.Vehicle = includedVehicle(l.Included)
 		}
@@ -362,7 +399,7 @@ func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...Req
 		if l.Meta.TotalCount != nil {
 			total = int(*l.Meta.TotalCount)
 		}
-		if len(l.Data) == 0 || l.Links.Next.state != linkSet || (total >= 0 && len(set.Signals) >= total) {
+		if len(sigs) == 0 || l.Links.Next.state != linkSet || (total >= 0 && len(set.Signals) >= total) {
 			return set, nil
 		}
 		if reqPath, reqQuery, err = nextRequest(base, path, l.Links.Next.href); err != nil {
