@@ -210,16 +210,23 @@ func (v ClosureState) String() string {
 }
 
 func (v ClosureGrid) String() string {
-	open, locked := 0, 0
+	open, locked, lockable := 0, 0, false
 	for _, c := range v.Closures {
 		if c.IsOpen != nil && *c.IsOpen {
 			open++
 		}
-		if c.IsLocked != nil && *c.IsLocked {
-			locked++
+		if c.IsLocked != nil {
+			lockable = true
+			if *c.IsLocked {
+				locked++
+			}
 		}
 	}
-	return fmt.Sprintf("%d: %d open, %d locked", len(v.Closures), open, locked)
+	s := fmt.Sprintf("%d: %d open", len(v.Closures), open)
+	if lockable {
+		s += fmt.Sprintf(", %d locked", locked)
+	}
+	return s
 }
 
 func (v ChargeLimits) String() string {

@@ -48,7 +48,7 @@ func TestDecodeValueShapes(t *testing.T) {
 		{`{"values": [{"row": 0, "column": 0, "pressure": 2.4}], "unit": "bar"}`,
 			smartcar.ValueList{Values: []json.RawMessage{json.RawMessage(`{"row": 0, "column": 0, "pressure": 2.4}`)}, Unit: "bar"}, "1 values"},
 		{`{"values": [{"row": 0, "column": 1, "isOpen": null}]}`,
-			smartcar.ClosureGrid{Closures: []smartcar.Closure{{Row: 0, Column: 1}}}, "1: 0 open, 0 locked"},
+			smartcar.ClosureGrid{Closures: []smartcar.Closure{{Row: 0, Column: 1}}}, "1: 0 open"},
 		{`{"values": [{"row": 0, "isOpen": true}]}`, smartcar.ValueList{Values: []json.RawMessage{json.RawMessage(`{"row": 0, "isOpen": true}`)}}, ""},
 		{`{"values": {"a": 1}}`, raw(`{"values": {"a": 1}}`), ""},
 		{`{"values": [], "activeLimit": 90, "unit": "percent"}`,
