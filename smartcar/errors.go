@@ -161,6 +161,9 @@ type ErrorDetail struct {
 // Message returns the most specific explanation present: Detail, Description, Title or
 // the suggested user message.
 func (d *ErrorDetail) Message() string {
+	if d == nil {
+		return ""
+	}
 	for _, s := range []string{d.Detail, d.Description, d.Title, d.SuggestedUserMessage} {
 		if s != "" {
 			return s
@@ -170,6 +173,9 @@ func (d *ErrorDetail) Message() string {
 }
 
 func (d *ErrorDetail) Error() string {
+	if d == nil {
+		return "smartcar: no error"
+	}
 	var b strings.Builder
 	b.WriteString("smartcar: ")
 	writeKind(&b, d.Type, d.Code)
@@ -183,10 +189,16 @@ func (d *ErrorDetail) Error() string {
 	return b.String()
 }
 
-// Is reports whether the error is described by target (see APIError.Is).
-func (d *ErrorDetail) Is(target error) bool { return matches(d.Status, d.Type, d.Code, target) }
+// Is reports whether the error is described by target (see APIError.Is). A nil detail
+// (the Error of a signal that succeeded) matches nothing.
+func (d *ErrorDetail) Is(target error) bool {
+	return d != nil && matches(d.Status, d.Type, d.Code, target)
+}
 
 func (d *ErrorDetail) class() (ErrorType, ErrorCode, ResolutionType) {
+	if d == nil {
+		return "", "", ""
+	}
 	return d.Type, d.Code, d.Resolution
 }
 

@@ -2,6 +2,7 @@ package smartcar_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -227,4 +228,23 @@ func TestCancelledCall(t *testing.T) {
 	close(block)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.NotErrorIs(t, err, telematics.ErrUnavailable)
+}
+
+// The Error of a signal that succeeded is a nil *ErrorDetail; the helpers and errors.Is
+// accept it.
+func TestNilErrorDetail(t *testing.T) {
+	var ok smartcar.Signal
+	require.NoError(t, json.Unmarshal([]byte(`{"code":"closure-islocked","status":{"value":"SUCCESS"},"body":{"value":true}}`), &ok))
+	require.Nil(t, ok.Error)
+	for _, f := range []func(error) bool{smartcar.IsRateLimited, smartcar.NeedsReauthentication, smartcar.IsVehicleAsleep,
+		smartcar.IsVehicleUnreachable, smartcar.IsNotCapable} {
+		assert.False(t, f(ok.Error))
+	}
+	for _, s := range allSentinels {
+		assert.False(t, errors.Is(ok.Error, s))
+	}
+	assert.Equal(t, "", ok.Error.Message())
+	assert.Equal(t, "smartcar: no error", ok.Error.Error())
+	assert.False(t, ok.NeedsPermission())
+	assert.Nil(t, ok.Telematics().Error)
 }
