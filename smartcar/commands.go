@@ -78,6 +78,7 @@ type CommandError struct {
 	URL       string
 }
 
+// Error describes the failed command without credentials.
 func (e *CommandError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "smartcar: %s %s: command %s", e.Method, e.URL, clean(e.Execution.Type))

@@ -172,6 +172,7 @@ func (d *ErrorDetail) Message() string {
 	return ""
 }
 
+// Error formats the type, code, message and resolution.
 func (d *ErrorDetail) Error() string {
 	if d == nil {
 		return "smartcar: no error"
@@ -230,6 +231,8 @@ type APIError struct {
 	alreadySubscribed bool
 }
 
+// Error formats method, URL, status, type:code, message, resolution, Retry-After and
+// request id; never a credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("smartcar: ")

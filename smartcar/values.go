@@ -172,10 +172,16 @@ func (NominalCapacity) isValue()  {}
 func (ValueList) isValue()        {}
 func (RawValue) isValue()         {}
 
+// String formats the number with its unit: "72 percent".
 func (v UnitValue) String() string { return withUnit(v.Value, v.Unit) }
+
+// String formats the value: "true".
 func (v BoolValue) String() string { return strconv.FormatBool(v.Value) }
+
+// String returns the text.
 func (v TextValue) String() string { return v.Value }
 
+// String formats the main value and the alternatives: "300 km; IDEAL_CONDITIONS 320 km".
 func (v AdditionalValues) String() string {
 	s := withUnit(v.Value, v.Unit)
 	for _, a := range v.Additional {
@@ -184,6 +190,7 @@ func (v AdditionalValues) String() string {
 	return s
 }
 
+// String formats the coordinates, heading and type.
 func (v Location) String() string {
 	s := strconv.FormatFloat(v.Latitude, 'f', 5, 64) + ", " + strconv.FormatFloat(v.Longitude, 'f', 5, 64)
 	if v.HasHeading {
@@ -195,6 +202,7 @@ func (v Location) String() string {
 	return s
 }
 
+// String formats the state: "closed, locked".
 func (v ClosureState) String() string {
 	var parts []string
 	if v.IsOpen != nil {
@@ -209,6 +217,7 @@ func (v ClosureState) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// String formats a count: "4: 0 open, 4 locked".
 func (v ClosureGrid) String() string {
 	open, locked, lockable := 0, 0, false
 	for _, c := range v.Closures {
@@ -229,6 +238,7 @@ func (v ClosureGrid) String() string {
 	return s
 }
 
+// String formats the active and configured limits.
 func (v ChargeLimits) String() string {
 	var parts []string
 	if v.ActiveLimit != nil {
@@ -240,6 +250,7 @@ func (v ChargeLimits) String() string {
 	return strings.Join(parts, "; ")
 }
 
+// String formats the capacity and its source: "75 kWh (SMARTCAR)".
 func (v NominalCapacity) String() string {
 	s := "unknown"
 	if v.Capacity != nil {
@@ -251,8 +262,11 @@ func (v NominalCapacity) String() string {
 	return s
 }
 
+// String formats the number of values.
 func (v ValueList) String() string { return strconv.Itoa(len(v.Values)) + " values" }
-func (v RawValue) String() string  { return truncate(string(v.JSON), 80) }
+
+// String returns the body, cut at 80 bytes.
+func (v RawValue) String() string { return truncate(string(v.JSON), 80) }
 
 func withUnit(f float64, unit string) string {
 	s := strconv.FormatFloat(f, 'f', -1, 64)
