@@ -64,7 +64,7 @@ func ParseTimeString(s string, unit EpochUnit) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if c := s[0]; c == '-' || c == '+' || (c >= '0' && c <= '9') {
+	if looksNumeric(s) {
 		if t, err := parseEpoch([]byte(s), unit); err == nil {
 			return t, nil
 		}
@@ -86,6 +86,24 @@ var timeLayouts = []string{
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02",
+}
+
+// looksNumeric reports whether s can only be a number: a sign, digits, a point and an
+// exponent, with a sign elsewhere only after the exponent's e. Dates and RFC 3339 text
+// then go straight to the layouts instead of building an epoch parse error first.
+func looksNumeric(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == 'e', c == 'E':
+		case c == '-' || c == '+':
+			if i > 0 && s[i-1] != 'e' && s[i-1] != 'E' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parseEpoch reads a number of units since the epoch. Whole numbers take a fast path that

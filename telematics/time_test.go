@@ -106,3 +106,27 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// RFC 3339 text is parsed without building an epoch-parse error on the way; numeric
+// text still takes the epoch path.
+func TestParseTimeStringRFC3339DoesNotAllocate(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := telematics.ParseTimeString("2026-06-30T00:03:53.743Z", telematics.EpochMillis); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per RFC 3339 parse", allocs)
+	}
+	for s, want := range map[string]time.Time{
+		"1780222662364": time.UnixMilli(1780222662364).UTC(),
+		"-1000":         time.UnixMilli(-1000).UTC(),
+		"+1.5e3":        time.UnixMilli(1500).UTC(),
+		"2026-01-31":    time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		got, err := telematics.ParseTimeString(s, telematics.EpochMillis)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("telematics.ParseTimeString(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
+	t.Setenv(smartcar.EnvClientID, "")
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), nil, &out))
+	lines := strings.Split(out.String(), "\n")
+	assert.Contains(t, lines[0], "built-in fake Smartcar")
+	assert.Contains(t, lines[1], "CHEVROLET Bolt EV 2021 (-, simulated)", "the first connection")
+	assert.Regexp(t, `SIGNAL\s+STATUS\s+VALUE\s+UPDATED`, lines[3])
+	assert.Regexp(t, `tractionbattery-stateofcharge\s+SUCCESS\s+90 percent\s+2026-06-29T23:55:00Z`, out.String())
+	assert.Regexp(t, `charge-chargerate\s+ERROR\s+30 km/h \(VEHICLE_STATE:NOT_CHARGING\)`, out.String())
+	assert.Regexp(t, `climate-externaltemperature\s+UNAVAILABLE\s+-\s+-`, out.String())
+}
+
+func TestRunFlags(t *testing.T) {
+	t.Setenv(smartcar.EnvClientID, "")
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleCamry}, &out))
+	assert.Contains(t, out.String(), "TOYOTA Camry 2020 (ICE, live)")
+	assert.Regexp(t, `closure-fronttrunk\s+ERROR\s+- \(PERMISSION\)`, out.String())
+
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserAlice}, &out))
+	assert.Contains(t, out.String(), "VOLKSWAGEN ID.4 2022")
+
+	out.Reset()
+	err := run(context.Background(), []string{"-vehicle", "nope"}, &out)
+	assert.ErrorContains(t, err, "no connection for vehicle nope")
+	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserBob}, &out)
+	assert.Error(t, err, "not Bob's vehicle")
+	err = run(context.Background(), []string{"-bogus"}, &out)
+	assert.Error(t, err)
+	err = run(context.Background(), []string{"-h"}, &out)
+	assert.True(t, errors.Is(err, flag.ErrHelp))
+}
+
+// With credentials in the environment it uses FromEnv: here pointed at a fake standing
+// in for the real API.
+func TestRunWithCredentials(t *testing.T) {
+	fake := smartcartest.NewServer()
+	defer fake.Close()
+	t.Setenv(smartcar.EnvClientID, fake.ClientID)
+	t.Setenv(smartcar.EnvClientSecret, fake.ClientSecret)
+	t.Setenv(smartcar.EnvVehicleAPIURL, fake.VehicleURL)
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL)
+	t.Setenv(smartcar.EnvTokenURL, fake.TokenURL)
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), nil, &out))
+	assert.True(t, strings.HasPrefix(out.String(), "Using the Smartcar API with the credentials"))
+	assert.Equal(t, 1, fake.TokenGrants())
+	assert.True(t, strings.HasPrefix(fake.Requests()[0].UserAgent, "smartcar-signals-example "))
+
+	t.Setenv(smartcar.EnvClientSecret, "")
+	assert.Error(t, run(context.Background(), nil, &out))
+}

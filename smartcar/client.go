@@ -1,0 +1,298 @@
+package smartcar
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/fleetkit/fleetkit-go/internal/auth"
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// Provider is the provider name in errors, logs, the User-Agent and telematics values.
+const Provider = "smartcar"
+
+// Production endpoints.
+const (
+	DefaultVehicleAPIURL    = "https://vehicle.api.smartcar.com/v3"
+	DefaultManagementAPIURL = "https://management.api.smartcar.com/v3"
+	DefaultTokenURL         = "https://iam.smartcar.com/oauth2/token"
+)
+
+// Default timeouts of one attempt. Reads are served from Smartcar's store and answer in
+// seconds; commands reach the vehicle and may run for minutes before the final answer,
+// so they get Smartcar's own SDKs' 310 s.
+const (
+	DefaultReadTimeout    = 60 * time.Second
+	DefaultCommandTimeout = 310 * time.Second
+)
+
+// The application rate limit Smartcar documents by default: a bucket of 120 requests
+// refilled at 2 per minute (negotiable per contract).
+const (
+	AppRateLimitBurst    = 120
+	AppRateLimitInterval = 30 * time.Second
+)
+
+// Environment variables read by FromEnv.
+const (
+	EnvClientID         = "SMARTCAR_CLIENT_ID"
+	EnvClientSecret     = "SMARTCAR_CLIENT_SECRET"
+	EnvVehicleAPIURL    = "SMARTCAR_VEHICLE_API_URL"
+	EnvManagementAPIURL = "SMARTCAR_MANAGEMENT_API_URL"
+	EnvTokenURL         = "SMARTCAR_TOKEN_URL"
+	EnvUnitSystem       = "SMARTCAR_UNIT_SYSTEM"
+)
+
+// UnitSystem selects the units of signal values (the SC-Unit-System header).
+type UnitSystem string
+
+// The unit systems. Smartcar answers in metric when none is sent.
+const (
+	Metric   UnitSystem = "metric"
+	Imperial UnitSystem = "imperial"
+)
+
+// Client is a Smartcar API v3 client: the Vehicle API (connections, vehicles, signals,
+// commands) and the Management API (webhook subscriptions) behind one application
+// token. It is safe for concurrent use; Close it when done.
+type Client struct {
+	// Connections lists, reads and removes the vehicle connections of the application.
+	Connections *ConnectionsService
+	// Users removes users with all their connections.
+	Users *UsersService
+	// Vehicles reads vehicle attributes.
+	Vehicles *VehiclesService
+	// Signals reads the standardized signals of a vehicle.
+	Signals *SignalsService
+	// Commands sends commands to vehicles: charging, locks, navigation.
+	Commands *CommandsService
+	// Subscriptions subscribes vehicles to webhooks (Management API).
+	Subscriptions *SubscriptionsService
+
+	vehicleAPI    *httpcore.Client
+	managementAPI *httpcore.Client
+	tokens        *auth.Source
+	transport     *http.Transport // ours to close; nil when the caller gave an HTTP client
+	cfg           config
+}
+
+type service struct{ c *Client }
+
+// config is what the options set.
+type config struct {
+	vehicleURL, managementURL, tokenURL string
+	httpClient                          *http.Client
+	logger                              *slog.Logger
+	unitSystem                          UnitSystem
+	userAgent                           string
+	maxRetries                          int
+	retriesSet                          bool
+	maxWait                             time.Duration
+	readTimeout, commandTimeout         time.Duration
+	clock                               telematics.Clock
+	limiter                             *rate.Limiter
+	errs                                []error
+}
+
+// NewClient returns a client for the application with these API credentials (Dashboard
+// → API Credentials; the client id starts with "client_"). No request is sent until
+// the first call, which fetches the application token.
+func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
+	cfg := config{
+		vehicleURL:     DefaultVehicleAPIURL,
+		managementURL:  DefaultManagementAPIURL,
+		tokenURL:       DefaultTokenURL,
+		readTimeout:    DefaultReadTimeout,
+		commandTimeout: DefaultCommandTimeout,
+		clock:          telematics.SystemClock,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if len(cfg.errs) > 0 {
+		return nil, cfg.errs[0]
+	}
+	if strings.TrimSpace(clientID) == "" || strings.TrimSpace(clientSecret) == "" {
+		return nil, fmt.Errorf("smartcar: %w: client ID and client secret are required", telematics.ErrInvalidInput)
+	}
+	for _, u := range []struct{ name, value string }{
+		{"vehicle API URL", cfg.vehicleURL}, {"management API URL", cfg.managementURL}, {"token URL", cfg.tokenURL},
+	} {
+		if err := checkURL(u.name, u.value); err != nil {
+			return nil, err
+		}
+	}
+
+	c := &Client{cfg: cfg}
+	hc := cfg.httpClient
+	if hc == nil {
+		c.transport = http.DefaultTransport.(*http.Transport).Clone()
+		hc = &http.Client{Transport: c.transport}
+	}
+	tokens, err := auth.New(auth.Config{
+		Provider:     Provider,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		TokenURL:     cfg.tokenURL,
+		Style:        auth.InBody,
+		HTTPClient:   hc,
+		UserAgent:    cfg.userAgent,
+		Logger:       cfg.logger,
+		Clock:        cfg.clock,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = tokens
+
+	header := http.Header{}
+	if cfg.unitSystem != "" {
+		header.Set("SC-Unit-System", string(cfg.unitSystem))
+	}
+	retry := httpcore.DefaultRetry()
+	if cfg.retriesSet {
+		retry.MaxRetries = cfg.maxRetries
+		if retry.MaxRetries == 0 {
+			retry = httpcore.NoRetry()
+		}
+	}
+	build := func(base string) (*httpcore.Client, error) {
+		return httpcore.New(httpcore.Config{
+			Provider:    Provider,
+			BaseURL:     base,
+			HTTPClient:  hc,
+			Tokens:      tokens,
+			UserAgent:   cfg.userAgent,
+			Header:      header,
+			Logger:      cfg.logger,
+			Clock:       cfg.clock,
+			Retry:       retry,
+			MaxWait:     cfg.maxWait,
+			Limiter:     cfg.limiter,
+			Timeout:     cfg.readTimeout,
+			DecodeError: decodeError,
+		})
+	}
+	if c.vehicleAPI, err = build(cfg.vehicleURL); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if c.managementAPI, err = build(cfg.managementURL); err != nil {
+		c.Close()
+		return nil, err
+	}
+	s := service{c}
+	c.Connections = (*ConnectionsService)(&s)
+	c.Users = (*UsersService)(&s)
+	c.Vehicles = (*VehiclesService)(&s)
+	c.Signals = (*SignalsService)(&s)
+	c.Commands = (*CommandsService)(&s)
+	c.Subscriptions = (*SubscriptionsService)(&s)
+	return c, nil
+}
+
+// FromEnv returns a client configured from the environment: SMARTCAR_CLIENT_ID and
+// SMARTCAR_CLIENT_SECRET (required), and optionally SMARTCAR_VEHICLE_API_URL,
+// SMARTCAR_MANAGEMENT_API_URL, SMARTCAR_TOKEN_URL and SMARTCAR_UNIT_SYSTEM ("metric" or
+// "imperial"). opts are applied after the environment and win over it.
+func FromEnv(opts ...Option) (*Client, error) {
+	id, secret := os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
+	if id == "" || secret == "" {
+		return nil, fmt.Errorf("smartcar: %w: %s and %s must be set", telematics.ErrInvalidInput, EnvClientID, EnvClientSecret)
+	}
+	var env []Option
+	if v := os.Getenv(EnvVehicleAPIURL); v != "" {
+		env = append(env, WithVehicleAPIURL(v))
+	}
+	if v := os.Getenv(EnvManagementAPIURL); v != "" {
+		env = append(env, WithManagementAPIURL(v))
+	}
+	if v := os.Getenv(EnvTokenURL); v != "" {
+		env = append(env, WithTokenURL(v))
+	}
+	if v := os.Getenv(EnvUnitSystem); v != "" {
+		env = append(env, WithUnitSystem(UnitSystem(strings.ToLower(strings.TrimSpace(v)))))
+	}
+	return NewClient(id, secret, append(env, opts...)...)
+}
+
+// Close releases the token source and the idle connections the client opened. Calls
+// after Close fail.
+func (c *Client) Close() {
+	if c.tokens != nil {
+		c.tokens.Close()
+	}
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
+}
+
+// VehicleAPIURL returns the Vehicle API root the client sends to.
+func (c *Client) VehicleAPIURL() string { return c.vehicleAPI.BaseURL() }
+
+// ManagementAPIURL returns the Management API root the client sends to.
+func (c *Client) ManagementAPIURL() string { return c.managementAPI.BaseURL() }
+
+func checkURL(name, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("smartcar: %w: %s %q is not an absolute http(s) URL", telematics.ErrInvalidInput, name, httpcore.RedactURLString(raw))
+	}
+	return nil
+}
+
+// call is one API call as the services describe it.
+type call struct {
+	api      *httpcore.Client
+	method   string
+	path     string
+	query    url.Values
+	body     any
+	needUser bool
+	command  bool
+}
+
+// do sends one call with the per-call options applied.
+func (c *Client) do(ctx context.Context, k call, out any, opts []RequestOption) (*telematics.Response, error) {
+	co := callOptions{}
+	for _, o := range opts {
+		if o != nil {
+			o(&co)
+		}
+	}
+	if co.err != nil {
+		return nil, co.err
+	}
+	if k.needUser && co.userID == "" {
+		return nil, ErrUserIDRequired
+	}
+	req := &httpcore.Request{Method: k.method, Path: k.path, Query: k.query, Body: k.body, Header: co.header}
+	if co.userID != "" {
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		req.Header.Set("SC-User-Id", co.userID)
+	}
+	if k.command {
+		req.Timeout = c.cfg.commandTimeout
+	}
+	if co.timeout > 0 {
+		req.Timeout = co.timeout
+	}
+	resp, err := k.api.Do(ctx, req, out)
+	if co.response != nil && resp != nil {
+		*co.response = *resp
+	}
+	return resp, err
+}

@@ -1,0 +1,231 @@
+package smartcar
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// CommandsService sends commands to vehicles. Every command needs the vehicle owner's
+// WithUserID.
+//
+// A command is never repeated by the SDK once it may have reached Smartcar: unlocking or
+// starting a charge twice is not harmless. When a command fails in a way that leaves its
+// outcome open (the connection dropped after the request was written, a 500, 502 or 504)
+// its error says so: telematics.MayHaveSucceeded(err) is true, and the vehicle's state
+// should be read (Signals.Get) before trying again. Refusals (4xx, including 409 vehicle
+// state, 429 rate limits and 430 billing) report false.
+//
+// Each command may run for minutes: its attempt timeout is DefaultCommandTimeout (see
+// WithCommandTimeout), and the context passed in bounds it as well.
+type CommandsService service
+
+// Charge limit bounds Smartcar accepts ([T] in the reference).
+const (
+	MinChargeLimit = 50
+	MaxChargeLimit = 100
+)
+
+// CommandStatusSuccess is the status value of a command that succeeded. Smartcar does not
+// document the others.
+const CommandStatusSuccess = "SUCCESS"
+
+// CommandExecution is Smartcar's record of a command: what was asked, its status and
+// timing.
+type CommandExecution struct {
+	ID string
+	// Type is the command ("charge-set-limit", "security-unlock").
+	Type string
+	// Status is the outcome as the body reported it ("SUCCESS"); Error, its error when
+	// the body reported one.
+	Status string
+	Error  *ErrorDetail
+	// ExecutionMode is how Smartcar ran it ("sync").
+	ExecutionMode string
+	// Parameters are the command's parameters as Smartcar recorded them.
+	Parameters json.RawMessage
+	// ExecutedAt, CompletedAt and Duration time the execution (zero when not sent).
+	ExecutedAt  time.Time
+	CompletedAt time.Time
+	Duration    time.Duration
+	// HTTPStatus is 200 for a command that completed within the request, 202 for a
+	// long-running one: 202 alone never means success, Status does.
+	HTTPStatus int
+	// Raw is the execution resource as received.
+	Raw json.RawMessage
+}
+
+// Succeeded reports whether the body said the command succeeded.
+func (e *CommandExecution) Succeeded() bool { return strings.EqualFold(e.Status, CommandStatusSuccess) }
+
+// LongRunning reports whether Smartcar answered 202: the command ran longer than a
+// normal request. Status still tells the outcome.
+func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.StatusAccepted }
+
+// CommandError reports a command whose execution record says it failed: Smartcar
+// answered 200 or 202 with an error in the body's status. It carries the record and
+// matches the telematics sentinels of its error type, like an APIError.
+type CommandError struct {
+	Execution *CommandExecution
+	Method    string
+	URL       string
+}
+
+// Error describes the failed command without credentials.
+func (e *CommandError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "smartcar: %s %s: command %s", e.Method, e.URL, clean(e.Execution.Type))
+	if e.Execution.Status != "" {
+		b.WriteString(" " + clean(e.Execution.Status))
+	}
+	if d := e.Execution.Error; d != nil {
+		b.WriteString(": ")
+		writeKind(&b, d.Type, d.Code)
+		if m := d.Message(); m != "" {
+			b.WriteString(": " + clean(m))
+		}
+	}
+	if e.Execution.ID != "" {
+		b.WriteString(" (execution " + clean(e.Execution.ID) + ")")
+	}
+	return b.String()
+}
+
+// Is matches the sentinels of the execution's error type (see APIError.Is).
+func (e *CommandError) Is(target error) bool {
+	if d := e.Execution.Error; d != nil {
+		return d.Is(target)
+	}
+	return false
+}
+
+// MayHaveSucceeded is false: the body reported the outcome.
+func (e *CommandError) MayHaveSucceeded() bool { return false }
+
+func (e *CommandError) class() (ErrorType, ErrorCode, ResolutionType) {
+	if d := e.Execution.Error; d != nil {
+		return d.class()
+	}
+	return "", "", ""
+}
+
+type wireCommand struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Attributes struct {
+		CommandType   string          `json:"commandType"`
+		Status        wireStatus      `json:"status"`
+		ExecutionMode string          `json:"executionMode"`
+		Parameters    json.RawMessage `json:"parameters"`
+	} `json:"attributes"`
+	Meta struct {
+		ExecutedAt        timestamp       `json:"executedAt"`
+		CompletedAt       timestamp       `json:"completedAt"`
+		DurationInSeconds json.RawMessage `json:"durationInSeconds"`
+	} `json:"meta"`
+	raw json.RawMessage
+}
+
+func (w *wireCommand) UnmarshalJSON(b []byte) error {
+	type plain wireCommand
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	w.raw = keepRaw(b)
+	return nil
+}
+
+func (w *wireCommand) execution(status int) *CommandExecution {
+	e := &CommandExecution{
+		ID:            w.ID,
+		Type:          w.Attributes.CommandType,
+		Status:        w.Attributes.Status.Value,
+		ExecutionMode: w.Attributes.ExecutionMode,
+		Parameters:    w.Attributes.Parameters,
+		ExecutedAt:    w.Meta.ExecutedAt.Time,
+		CompletedAt:   w.Meta.CompletedAt.Time,
+		HTTPStatus:    status,
+		Raw:           w.raw,
+	}
+	if f, ok := number(w.Meta.DurationInSeconds); ok && f >= 0 && f < math.MaxInt64/float64(time.Second) {
+		e.Duration = time.Duration(f * float64(time.Second))
+	}
+	if w.Attributes.Status.Error != nil {
+		d := w.Attributes.Status.Error.detail()
+		e.Error = &d
+	}
+	return e
+}
+
+// send posts a command and decodes its execution record.
+func (s *CommandsService) send(ctx context.Context, format, vehicleID string, body any, opts []RequestOption) (*CommandExecution, error) {
+	path, err := httpcore.Path(format, vehicleID)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	var doc wireOne[wireCommand]
+	resp, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodPost, path: path, body: body, needUser: true, command: true}, &doc, opts)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Data == nil {
+		// Smartcar accepted the command but said nothing of its outcome.
+		return nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
+			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
+	}
+	exec := doc.Data.execution(resp.StatusCode)
+	if exec.Error != nil {
+		return exec, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
+	}
+	return exec, nil
+}
+
+// StartCharge starts charging the vehicle.
+func (s *CommandsService) StartCharge(ctx context.Context, vehicleID string, opts ...RequestOption) (*CommandExecution, error) {
+	return s.send(ctx, pathChargeStart, vehicleID, nil, opts)
+}
+
+// StopCharge stops charging the vehicle.
+func (s *CommandsService) StopCharge(ctx context.Context, vehicleID string, opts ...RequestOption) (*CommandExecution, error) {
+	return s.send(ctx, pathChargeStop, vehicleID, nil, opts)
+}
+
+// SetChargeLimit sets the vehicle's charge limit, in percent from MinChargeLimit to
+// MaxChargeLimit; other values fail with telematics.ErrInvalidInput before sending.
+func (s *CommandsService) SetChargeLimit(ctx context.Context, vehicleID string, percent int, opts ...RequestOption) (*CommandExecution, error) {
+	if percent < MinChargeLimit || percent > MaxChargeLimit {
+		return nil, fmt.Errorf("smartcar: %w: charge limit %d%% is outside %d–%d%%", telematics.ErrInvalidInput, percent, MinChargeLimit, MaxChargeLimit)
+	}
+	return s.send(ctx, pathChargeSetLimit, vehicleID, attributes(map[string]any{"percent": percent}), opts)
+}
+
+// Lock locks the vehicle.
+func (s *CommandsService) Lock(ctx context.Context, vehicleID string, opts ...RequestOption) (*CommandExecution, error) {
+	return s.send(ctx, pathLock, vehicleID, nil, opts)
+}
+
+// Unlock unlocks the vehicle.
+func (s *CommandsService) Unlock(ctx context.Context, vehicleID string, opts ...RequestOption) (*CommandExecution, error) {
+	return s.send(ctx, pathUnlock, vehicleID, nil, opts)
+}
+
+// SetDestination sends a destination to the vehicle's navigation system. Coordinates
+// outside WGS 84 bounds fail with telematics.ErrInvalidInput before sending.
+func (s *CommandsService) SetDestination(ctx context.Context, vehicleID string, latitude, longitude float64, opts ...RequestOption) (*CommandExecution, error) {
+	if math.IsNaN(latitude) || latitude < -90 || latitude > 90 || math.IsNaN(longitude) || longitude < -180 || longitude > 180 {
+		return nil, fmt.Errorf("smartcar: %w: destination %v, %v is not a WGS 84 latitude and longitude", telematics.ErrInvalidInput, latitude, longitude)
+	}
+	return s.send(ctx, pathSetDestination, vehicleID, attributes(map[string]any{"latitude": latitude, "longitude": longitude}), opts)
+}
+
+// attributes wraps a command's parameters in the JSON:API request document.
+func attributes(a map[string]any) map[string]any {
+	return map[string]any{"data": map[string]any{"attributes": a}}
+}

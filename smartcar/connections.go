@@ -1,0 +1,190 @@
+package smartcar
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+)
+
+// ConnectionsService lists, reads and removes the vehicle connections of the
+// application: one per vehicle a user connected through Smartcar Connect.
+type ConnectionsService service
+
+// UsersService removes users.
+type UsersService service
+
+// Connection is the link between a vehicle and the user who connected it, with the
+// permissions the user granted.
+type Connection struct {
+	ID string
+	// UserID is the vehicle owner's user id: pass it to WithUserID for the vehicle's
+	// signals and commands.
+	UserID string
+	// VehicleID is Smartcar's id of the vehicle.
+	VehicleID string
+	// Vehicle holds the attributes Smartcar includes (make, model, year, mode,
+	// powertrain); its ID is VehicleID.
+	Vehicle Vehicle
+	// Permissions are the permissions the user granted.
+	Permissions []Permission
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SelfURL     string
+	// Raw is the resource as received.
+	Raw json.RawMessage
+}
+
+// HasPermission reports whether the user granted p.
+func (c *Connection) HasPermission(p Permission) bool { return slices.Contains(c.Permissions, p) }
+
+type wireConnection struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Attributes struct {
+		Permissions []string              `json:"permissions"`
+		Vehicle     wireVehicleAttributes `json:"vehicle"`
+		User        struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	} `json:"attributes"`
+	Relationships struct {
+		Vehicle wireRelationship `json:"vehicle"`
+		User    wireRelationship `json:"user"`
+	} `json:"relationships"`
+	Meta struct {
+		CreatedAt timestamp `json:"createdAt"`
+		UpdatedAt timestamp `json:"updatedAt"`
+	} `json:"meta"`
+	Links wireLinks `json:"links"`
+	raw   json.RawMessage
+}
+
+func (w *wireConnection) UnmarshalJSON(b []byte) error {
+	type plain wireConnection
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	w.raw = keepRaw(b)
+	return nil
+}
+
+func (w *wireConnection) connection() Connection {
+	c := Connection{
+		ID:        w.ID,
+		UserID:    firstNonEmpty(w.Relationships.User.id(), w.Attributes.User.ID),
+		VehicleID: w.Relationships.Vehicle.id(),
+		CreatedAt: w.Meta.CreatedAt.Time,
+		UpdatedAt: w.Meta.UpdatedAt.Time,
+		SelfURL:   w.Links.Self.href,
+		Raw:       w.raw,
+	}
+	c.Vehicle = w.Attributes.Vehicle.vehicle(c.VehicleID)
+	c.Vehicle.SelfURL = w.Relationships.Vehicle.Links.Related.href
+	if len(w.Attributes.Permissions) > 0 {
+		c.Permissions = make([]Permission, len(w.Attributes.Permissions))
+		for i, p := range w.Attributes.Permissions {
+			c.Permissions[i] = Permission(p)
+		}
+	}
+	return c
+}
+
+// ConnectionListOptions filters and pages a connection list. The zero value lists
+// everything, Smartcar's default page size (10) at a time.
+type ConnectionListOptions struct {
+	// UserID keeps the connections of one user (filter[userId]).
+	UserID string
+	// VehicleID keeps the connection of one vehicle (filter[vehicleId]).
+	VehicleID string
+	// VehicleMode keeps live or simulated vehicles (filter[vehicle.mode]).
+	VehicleMode VehicleMode
+	// UserExternalID keeps the connections of the user with this external id
+	// (filter[user.externalId], [T] in the reference).
+	UserExternalID string
+	// PageNumber (from 1) and PageSize select a page; 0 leaves Smartcar's default.
+	PageNumber int
+	PageSize   int
+}
+
+func (o *ConnectionListOptions) query() (url.Values, error) {
+	q := url.Values{}
+	if o == nil {
+		return q, nil
+	}
+	setIf(q, filterUserID, o.UserID)
+	setIf(q, filterVehicleID, o.VehicleID)
+	setIf(q, filterVehicleMode, string(o.VehicleMode))
+	setIf(q, filterUserExternalID, o.UserExternalID)
+	return q, pageQuery(q, o.PageNumber, o.PageSize)
+}
+
+func setIf(q url.Values, key, value string) {
+	if value != "" {
+		q.Set(key, value)
+	}
+}
+
+func convertConnection(w *wireConnection) Connection { return w.connection() }
+
+// List returns one page of connections. Ask for the next with opts.PageNumber =
+// page.Number+1 while page.HasNext(), or use All.
+func (s *ConnectionsService) List(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) (*Page[Connection], error) {
+	q, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	return listPage(ctx, s.c, s.c.vehicleAPI, pathConnections, q, convertConnection, reqOpts)
+}
+
+// All iterates over every connection matching opts, fetching pages as it goes (from
+// opts.PageNumber, if set). It stops at the first error, which it yields once.
+func (s *ConnectionsService) All(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) iter.Seq2[Connection, error] {
+	q, err := opts.query()
+	if err != nil {
+		return func(yield func(Connection, error) bool) { yield(Connection{}, err) }
+	}
+	return iterate(ctx, s.c, s.c.vehicleAPI, pathConnections, q, convertConnection, reqOpts)
+}
+
+// Get returns one connection.
+func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...RequestOption) (*Connection, error) {
+	path, err := httpcore.Path(pathConnection, connectionID)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	var doc wireOne[wireConnection]
+	if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path}, &doc, opts); err != nil {
+		return nil, err
+	}
+	if doc.Data == nil {
+		return nil, malformed("connection response has no data")
+	}
+	c := doc.Data.connection()
+	return &c, nil
+}
+
+// Delete disconnects the vehicle of a connection from the application.
+func (s *ConnectionsService) Delete(ctx context.Context, connectionID string, opts ...RequestOption) error {
+	path, err := httpcore.Path(pathConnection, connectionID)
+	if err != nil {
+		return invalid(err)
+	}
+	_, err = s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodDelete, path: path}, nil, opts)
+	return err
+}
+
+// Delete removes a user from the application with all their connections and data.
+func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
+	path, err := httpcore.Path(pathUser, userID)
+	if err != nil {
+		return invalid(err)
+	}
+	_, err = s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodDelete, path: path}, nil, opts)
+	return err
+}

@@ -1,0 +1,122 @@
+// Package smartcar is a client for Smartcar's API v3: the Vehicle API (connections,
+// vehicles, signals, commands) and the Management API (webhook subscriptions).
+//
+// # Client
+//
+// Create one client per application with its API credentials (Smartcar Dashboard → API
+// Credentials), or from the environment, and close it when done:
+//
+//	client, err := smartcar.NewClient(clientID, clientSecret)
+//	client, err := smartcar.FromEnv() // SMARTCAR_CLIENT_ID, SMARTCAR_CLIENT_SECRET, ...
+//	defer client.Close()
+//
+// The client fetches one application token (client credentials in the form body of
+// https://iam.smartcar.com/oauth2/token), shares it between both APIs and every
+// goroutine, renews it a minute before its hour is up and replaces it once when Smartcar
+// refuses it. Options set the API and token URLs, the HTTP client, a slog logger (silent
+// by default; credentials are never logged), the unit system (SC-Unit-System), a
+// User-Agent prefix, retries, the longest rate-limit wait, timeouts and the clock.
+//
+// Every method takes a context first and per-call options last: WithUserID,
+// WithResponse (the status, headers and request id of the exchange), WithHeader and
+// WithRequestTimeout.
+//
+// # Users
+//
+// An application token sees every vehicle of the application. Calls made on behalf of a
+// vehicle owner carry their user id (the sc-user-id header), which Smartcar Connect
+// returns when they connect a vehicle and every Connection holds:
+//
+//	set, err := client.Signals.List(ctx, vehicleID, smartcar.WithUserID(userID))
+//
+// Signal and command calls require it: without it they fail with ErrUserIDRequired
+// (matching telematics.ErrInvalidInput) and send nothing.
+//
+// # Connections
+//
+// Connections.List returns one page (Page, with Smartcar's page number, size, total and
+// links); Connections.All iterates over every connection, following Smartcar's next
+// links lazily and stopping on the last page, the total or a break:
+//
+//	for conn, err := range client.Connections.All(ctx, &smartcar.ConnectionListOptions{UserID: userID}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(conn.VehicleID, conn.Vehicle.Make, conn.Permissions)
+//	}
+//
+// Connections.Delete disconnects a vehicle; Users.Delete removes a user with all their
+// connections.
+//
+// # Signals
+//
+// Signals.List reads every signal of a vehicle, Signals.Get one, by SignalCode (constants
+// for the whole catalogue, with Group and Name). Each Signal carries its status, its
+// error (ErrorDetail: type, code, detail, resolution) when the reading failed — the call
+// itself still succeeds — and its body decoded into a typed Value: UnitValue, BoolValue,
+// TextValue, AdditionalValues, Location, ClosureState, ClosureGrid, ChargeLimits,
+// NominalCapacity, ValueList, or RawValue for a shape this package does not know. A
+// failed reading may still carry its last known body, so check OK:
+//
+//	soc, _ := set.Get(smartcar.SignalTractionBatteryStateOfCharge)
+//	if soc.OK() {
+//		v := soc.Value.(smartcar.UnitValue) // {Value: 72, Unit: "percent"}
+//	}
+//
+// Signal.Telematics converts to the provider-neutral telematics.Signal (with unit-aware
+// Percent, Distance and Speed), Signal.Position a location to a telematics.Position.
+// Times accept epoch milliseconds and RFC 3339 text; 0 means unknown.
+//
+// # Commands
+//
+// CommandsService starts and stops charging, sets the charge limit (50–100 %), locks,
+// unlocks and sends destinations. Each returns the CommandExecution Smartcar recorded.
+// A 202 Accepted means the command ran long, not that it succeeded: Succeeded reports
+// what the body says. Commands are never repeated automatically once they may have
+// reached Smartcar, and an error that leaves the outcome open says so:
+//
+//	exec, err := client.Commands.Unlock(ctx, vehicleID, smartcar.WithUserID(userID))
+//	switch {
+//	case telematics.MayHaveSucceeded(err):
+//		// the connection broke after sending, or Smartcar answered 500/502/504:
+//		// read closure-islocked before trying again
+//	case smartcar.IsVehicleAsleep(err):
+//		// 409 VEHICLE_STATE:ASLEEP
+//	case err == nil && exec.Succeeded():
+//	}
+//
+// Each command attempt may take DefaultCommandTimeout (310 s, as Smartcar's own SDKs);
+// other calls DefaultReadTimeout.
+//
+// # Subscriptions
+//
+// SubscriptionsService subscribes a vehicle to a webhook created in the Dashboard
+// (Subscribe; a second subscription fails with ErrAlreadySubscribed), lists (List, All),
+// reads and deletes (Unsubscribe) subscriptions.
+//
+// # Errors
+//
+// An error response is an *APIError (reach it with errors.As) holding Smartcar's type,
+// code, title, detail, resolution, suggested user message, documentation link, request
+// id (quote it to Smartcar support), Retry-After and the raw body. It decodes the JSON:API
+// form of v3, the flat form of v2 and webhooks, and the OAuth form. It matches the
+// telematics sentinels with errors.Is — see APIError.Is for the table — plus ErrBilling
+// for Smartcar's non-standard 430 status. Billing errors deliberately do not match
+// telematics.ErrRateLimited: the allowance resets monthly, so waiting and retrying is
+// wrong. IsRateLimited, NeedsReauthentication, IsVehicleAsleep, IsVehicleUnreachable
+// and IsNotCapable answer the common questions.
+//
+// # Rate limits
+//
+// A vehicle's 429 carries Retry-After: reads wait for it when it is within the maximum
+// wait (WithMaxWait, default 60 s) and otherwise fail at once with a
+// *telematics.RateLimitError, never hammering a sleeping car; commands never wait.
+// WithAppRateLimit paces the client to Smartcar's application budget (120 requests,
+// refilled at 2 a minute) across goroutines and both APIs.
+//
+// # Testing
+//
+// Package smartcartest is a fake Smartcar on a loopback port with a simulated fleet,
+// commands that change state, injectable faults and a request log; Server.NewClient
+// returns a client wired to it.
+package smartcar

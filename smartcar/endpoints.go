@@ -1,0 +1,32 @@
+package smartcar
+
+// Every path of both APIs, relative to their roots (shared/reference/smartcar-v3.md §4–5).
+// A correction from Smartcar's OpenAPI documents is a one-line change here.
+const (
+	// Vehicle API.
+	pathConnections    = "/connections"
+	pathConnection     = "/connections/%s"
+	pathUser           = "/users/%s"
+	pathVehicle        = "/vehicles/%s"
+	pathSignals        = "/vehicles/%s/signals"
+	pathSignal         = "/vehicles/%s/signals/%s"
+	pathChargeStart    = "/vehicles/%s/commands/charge/start"
+	pathChargeStop     = "/vehicles/%s/commands/charge/stop"
+	pathChargeSetLimit = "/vehicles/%s/commands/charge/set-limit"
+	pathLock           = "/vehicles/%s/commands/security/lock"
+	pathUnlock         = "/vehicles/%s/commands/security/unlock"
+	pathSetDestination = "/vehicles/%s/commands/navigation/set-destination"
+
+	// Management API.
+	pathSubscriptions = "/subscriptions"
+	pathSubscription  = "/subscriptions/%s"
+)
+
+// Query parameters of the list endpoints (JSON:API filter and page families).
+const (
+	filterUserID         = "filter[userId]"
+	filterVehicleID      = "filter[vehicleId]"
+	filterVehicleMode    = "filter[vehicle.mode]"
+	filterUserExternalID = "filter[user.externalId]"
+	filterWebhookID      = "filter[webhookId]"
+)

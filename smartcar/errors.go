@@ -1,0 +1,653 @@
+package smartcar
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// Sentinel errors of this package. Every error also matches the telematics sentinels
+// that describe it.
+var (
+	// ErrBilling: Smartcar refused the call for a billing reason (HTTP 430: the
+	// vehicle's monthly request allowance is spent, too many vehicles, plan or account).
+	//
+	// It deliberately does not match telematics.ErrRateLimited: those limits reset
+	// monthly or need a plan change, so neither the SDK nor a caller should retry.
+	ErrBilling = errors.New("smartcar: billing limit")
+	// ErrAlreadySubscribed: the vehicle is already subscribed to the webhook (HTTP 409
+	// from Subscriptions.Subscribe). It also matches telematics.ErrConflict.
+	ErrAlreadySubscribed = fmt.Errorf("smartcar: already subscribed: %w", telematics.ErrConflict)
+	// ErrUserIDRequired: the call reads or controls a vehicle on behalf of its owner and
+	// needs WithUserID; nothing was sent. It also matches telematics.ErrInvalidInput.
+	ErrUserIDRequired = fmt.Errorf("smartcar: %w: this call needs the vehicle owner's user id (pass smartcar.WithUserID)", telematics.ErrInvalidInput)
+)
+
+// StatusBilling is the non-standard HTTP status Smartcar uses for billing errors.
+const StatusBilling = 430
+
+// ErrorType is Smartcar's category of an error ("VEHICLE_STATE").
+type ErrorType string
+
+// The documented error types (shared/reference/smartcar-v3.md §7.2) and their HTTP status.
+const (
+	ErrorTypeAuthentication           ErrorType = "AUTHENTICATION"             // 401
+	ErrorTypePermission               ErrorType = "PERMISSION"                 // 403
+	ErrorTypeValidation               ErrorType = "VALIDATION"                 // 400
+	ErrorTypeResourceNotFound         ErrorType = "RESOURCE_NOT_FOUND"         // 404
+	ErrorTypeConnectedServicesAccount ErrorType = "CONNECTED_SERVICES_ACCOUNT" // 400
+	ErrorTypeVehicleState             ErrorType = "VEHICLE_STATE"              // 409
+	ErrorTypeRateLimit                ErrorType = "RATE_LIMIT"                 // 429
+	ErrorTypeBilling                  ErrorType = "BILLING"                    // 430
+	ErrorTypeServer                   ErrorType = "SERVER"                     // 500
+	ErrorTypeCompatibility            ErrorType = "COMPATIBILITY"              // 501
+	ErrorTypeUpstream                 ErrorType = "UPSTREAM"                   // 502
+)
+
+// ErrorCode is Smartcar's code of an error within its type ("ASLEEP"). Codes are unique
+// only together with their type: "RATE_LIMIT" is an UPSTREAM code, "VEHICLE" a
+// RATE_LIMIT one.
+type ErrorCode string
+
+// The documented error codes, grouped by type.
+const (
+	// VALIDATION (BAD_REQUEST is the code of the JSON:API example).
+	CodeParameter  ErrorCode = "PARAMETER"
+	CodeBadRequest ErrorCode = "BAD_REQUEST"
+
+	// RESOURCE_NOT_FOUND.
+	CodePath        ErrorCode = "PATH"
+	CodeVersion     ErrorCode = "VERSION"
+	CodeInvalidPath ErrorCode = "INVALID_PATH"
+
+	// CONNECTED_SERVICES_ACCOUNT.
+	CodeAccountIssue         ErrorCode = "ACCOUNT_ISSUE"
+	CodeAuthenticationFailed ErrorCode = "AUTHENTICATION_FAILED"
+	CodeNoVehicles           ErrorCode = "NO_VEHICLES"
+	CodePermission           ErrorCode = "PERMISSION"
+	CodeSubscription         ErrorCode = "SUBSCRIPTION"
+	CodeVehicleMissing       ErrorCode = "VEHICLE_MISSING"
+	CodeVirtualKeyRequired   ErrorCode = "VIRTUAL_KEY_REQUIRED"
+
+	// VEHICLE_STATE.
+	CodeAsleep                   ErrorCode = "ASLEEP"
+	CodeChargingInProgress       ErrorCode = "CHARGING_IN_PROGRESS"
+	CodeChargingPlugNotConnected ErrorCode = "CHARGING_PLUG_NOT_CONNECTED"
+	CodeDoorOpen                 ErrorCode = "DOOR_OPEN"
+	CodeFullyCharged             ErrorCode = "FULLY_CHARGED"
+	CodeNotCharging              ErrorCode = "NOT_CHARGING"
+	CodeChargeFault              ErrorCode = "CHARGE_FAULT"
+	CodeHoodOpen                 ErrorCode = "HOOD_OPEN"
+	CodeIgnitionOn               ErrorCode = "IGNITION_ON"
+	CodeInMotion                 ErrorCode = "IN_MOTION"
+	CodeRemoteAccessDisabled     ErrorCode = "REMOTE_ACCESS_DISABLED"
+	CodeTrunkOpen                ErrorCode = "TRUNK_OPEN"
+	CodeUnknown                  ErrorCode = "UNKNOWN"
+	CodeUnreachable              ErrorCode = "UNREACHABLE"
+	CodeVehicleOfflineForService ErrorCode = "VEHICLE_OFFLINE_FOR_SERVICE"
+
+	// RATE_LIMIT: the application's budget, or one vehicle's (with Retry-After).
+	CodeSmartcarAPI ErrorCode = "SMARTCAR_API"
+	CodeVehicle     ErrorCode = "VEHICLE"
+
+	// BILLING.
+	CodeInvalidPlan         ErrorCode = "INVALID_PLAN"
+	CodeVehicleLimit        ErrorCode = "VEHICLE_LIMIT"
+	CodeVehicleRequestLimit ErrorCode = "VEHICLE_REQUEST_LIMIT"
+	CodeAccountSuspended    ErrorCode = "ACCOUNT_SUSPENDED"
+
+	// SERVER.
+	CodeInternal             ErrorCode = "INTERNAL"
+	CodeMultipleRecordsFound ErrorCode = "MULTIPLE_RECORDS_FOUND"
+	CodeRecordNotFound       ErrorCode = "RECORD_NOT_FOUND"
+
+	// COMPATIBILITY.
+	CodeMakeNotCompatible  ErrorCode = "MAKE_NOT_COMPATIBLE"
+	CodeSmartcarNotCapable ErrorCode = "SMARTCAR_NOT_CAPABLE"
+	CodeVehicleNotCapable  ErrorCode = "VEHICLE_NOT_CAPABLE"
+	CodePlatformNotCapable ErrorCode = "PLATFORM_NOT_CAPABLE"
+
+	// UPSTREAM (the vehicle maker's systems).
+	CodeInvalidData  ErrorCode = "INVALID_DATA"
+	CodeKnownIssue   ErrorCode = "KNOWN_ISSUE"
+	CodeNoResponse   ErrorCode = "NO_RESPONSE"
+	CodeRateLimit    ErrorCode = "RATE_LIMIT"
+	CodeUnknownIssue ErrorCode = "UNKNOWN_ISSUE"
+)
+
+// ResolutionType says what can resolve an error.
+type ResolutionType string
+
+// The resolution types Smartcar documents or was seen to send.
+const (
+	ResolutionRetryLater         ResolutionType = "RETRY_LATER"
+	ResolutionReauthenticate     ResolutionType = "REAUTHENTICATE"
+	ResolutionContactSupport     ResolutionType = "CONTACT_SUPPORT"
+	ResolutionUserActionRequired ResolutionType = "USER_ACTION_REQUIRED"
+	ResolutionUnknown            ResolutionType = "UNKNOWN_RESOLUTION_TYPE"
+)
+
+// ErrorDetail is one error as Smartcar describes it: an entry of an error response, the
+// error of a signal whose status is ERROR, or the error of a command execution. It
+// matches the same telematics sentinels as an APIError of its type.
+type ErrorDetail struct {
+	// Status is the HTTP status the entry names (0 when it names none, as signal
+	// errors do).
+	Status int
+	Type   ErrorType
+	Code   ErrorCode
+	// Title is a short summary; Detail the explanation; Description the older name
+	// of Detail that Smartcar still sends.
+	Title       string
+	Detail      string
+	Description string
+	// Resolution says what can resolve the error; ResolutionURL links to how.
+	Resolution    ResolutionType
+	ResolutionURL string
+	// SuggestedUserMessage is text Smartcar suggests showing the vehicle owner.
+	SuggestedUserMessage string
+	// DocURL links to Smartcar's documentation of the error.
+	DocURL string
+}
+
+// Message returns the most specific explanation present: Detail, Description, Title or
+// the suggested user message.
+func (d *ErrorDetail) Message() string {
+	if d == nil {
+		return ""
+	}
+	for _, s := range []string{d.Detail, d.Description, d.Title, d.SuggestedUserMessage} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Error formats the type, code, message and resolution.
+func (d *ErrorDetail) Error() string {
+	if d == nil {
+		return "smartcar: no error"
+	}
+	var b strings.Builder
+	b.WriteString("smartcar: ")
+	writeKind(&b, d.Type, d.Code)
+	if m := d.Message(); m != "" {
+		b.WriteString(": ")
+		b.WriteString(clean(m))
+	}
+	if d.Resolution != "" {
+		b.WriteString(" (resolution: " + string(d.Resolution) + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether the error is described by target (see APIError.Is). A nil detail
+// (the Error of a signal that succeeded) matches nothing.
+func (d *ErrorDetail) Is(target error) bool {
+	return d != nil && matches(d.Status, d.Type, d.Code, target)
+}
+
+func (d *ErrorDetail) class() (ErrorType, ErrorCode, ResolutionType) {
+	if d == nil {
+		return "", "", ""
+	}
+	return d.Type, d.Code, d.Resolution
+}
+
+// APIError is an error response of the Vehicle or Management API. It decodes the
+// JSON:API form ({"errors":[...]}), the flat form of Smartcar's v2 and webhooks
+// ({"type","code","description",...}) and the OAuth form ({"error","error_description"});
+// anything else is kept as text in Detail. It matches the telematics sentinels (see Is),
+// and errors.As reaches it through a *telematics.RateLimitError.
+type APIError struct {
+	// StatusCode is the HTTP status (430 for billing errors).
+	StatusCode int
+	// Method and URL are the request's; URL has no credentials.
+	Method string
+	URL    string
+	// ErrorDetail holds the first (usually only) error of the response.
+	ErrorDetail
+	// Errors holds every entry of a JSON:API error response.
+	Errors []ErrorDetail
+	// RequestID is Smartcar's id of the request (SC-Request-Id header, or the body's
+	// requestId): quote it to Smartcar support.
+	RequestID string
+	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
+	RetryAfter time.Duration
+	// Raw is the response body, at most 64 KiB of it.
+	Raw []byte
+	// Response describes the HTTP exchange.
+	Response *telematics.Response
+
+	alreadySubscribed bool
+}
+
+// Error formats method, URL, status, type:code, message, resolution, Retry-After and
+// request id; never a credential.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("smartcar: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
+	if e.URL != "" {
+		b.WriteString(e.URL)
+		b.WriteString(": ")
+	}
+	b.WriteString(statusText(e.StatusCode))
+	if e.Type != "" || e.Code != "" {
+		b.WriteString(": ")
+		writeKind(&b, e.Type, e.Code)
+	}
+	if m := e.Message(); m != "" {
+		b.WriteString(": ")
+		b.WriteString(clean(m))
+	}
+	if e.Resolution != "" {
+		b.WriteString(" (resolution: " + string(e.Resolution) + ")")
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + clean(e.RequestID) + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether target describes the error. The error type decides when Smartcar
+// sent a known one, the HTTP status otherwise:
+//
+//	AUTHENTICATION, 401               telematics.ErrUnauthorized
+//	PERMISSION, CONNECTED_SERVICES_ACCOUNT, 403
+//	                                  telematics.ErrForbidden
+//	VALIDATION, 400, 422              telematics.ErrInvalidInput
+//	RESOURCE_NOT_FOUND, 404, 410      telematics.ErrNotFound
+//	VEHICLE_STATE, 409                telematics.ErrConflict, and for the codes ASLEEP,
+//	                                  UNREACHABLE, VEHICLE_OFFLINE_FOR_SERVICE also
+//	                                  telematics.ErrVehicleUnreachable
+//	RATE_LIMIT, 429                   telematics.ErrRateLimited
+//	BILLING, 430                      ErrBilling
+//	COMPATIBILITY, 501                telematics.ErrNotSupported
+//	SERVER, UPSTREAM, other 5xx       telematics.ErrUnavailable
+//
+// A 409 from Subscriptions.Subscribe also matches ErrAlreadySubscribed.
+func (e *APIError) Is(target error) bool {
+	if target == ErrAlreadySubscribed {
+		return e.alreadySubscribed
+	}
+	return matches(e.StatusCode, e.Type, e.Code, target)
+}
+
+// MayHaveSucceeded reports whether the call may have taken effect although it failed:
+// a command or other write answered with 500, 502 or 504 (or another 5xx but 501 and
+// 503), where Smartcar or the vehicle maker may have acted before the failure. An
+// UPSTREAM:RATE_LIMIT refusal and every 4xx (409, 429, 430...) say it did not.
+func (e *APIError) MayHaveSucceeded() bool {
+	switch e.Method {
+	case "", http.MethodGet, http.MethodHead:
+		return false
+	}
+	if e.StatusCode < 500 || e.StatusCode == http.StatusNotImplemented || e.StatusCode == http.StatusServiceUnavailable {
+		return false
+	}
+	return !(e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit)
+}
+
+func (e *APIError) class() (ErrorType, ErrorCode, ResolutionType) {
+	return e.Type, e.Code, e.Resolution
+}
+
+// typeSentinel is the sentinel each known error type maps to.
+var typeSentinel = map[ErrorType]error{
+	ErrorTypeAuthentication:           telematics.ErrUnauthorized,
+	ErrorTypePermission:               telematics.ErrForbidden,
+	ErrorTypeConnectedServicesAccount: telematics.ErrForbidden,
+	ErrorTypeValidation:               telematics.ErrInvalidInput,
+	ErrorTypeResourceNotFound:         telematics.ErrNotFound,
+	ErrorTypeVehicleState:             telematics.ErrConflict,
+	ErrorTypeRateLimit:                telematics.ErrRateLimited,
+	ErrorTypeBilling:                  ErrBilling,
+	ErrorTypeServer:                   telematics.ErrUnavailable,
+	ErrorTypeCompatibility:            telematics.ErrNotSupported,
+	ErrorTypeUpstream:                 telematics.ErrUnavailable,
+}
+
+func matches(status int, typ ErrorType, code ErrorCode, target error) bool {
+	if target == nil {
+		return false
+	}
+	if target == telematics.ErrVehicleUnreachable {
+		return typ == ErrorTypeVehicleState && (code == CodeAsleep || code == CodeUnreachable || code == CodeVehicleOfflineForService)
+	}
+	if s, known := typeSentinel[typ]; known {
+		return s == target
+	}
+	if status == StatusBilling {
+		return target == ErrBilling
+	}
+	return status != 0 && telematics.SentinelForStatus(status) == target
+}
+
+// classified is an error that carries Smartcar's classification.
+type classified interface {
+	class() (ErrorType, ErrorCode, ResolutionType)
+}
+
+// IsRateLimited reports whether err is a rate limit: the application's or a vehicle's
+// (429, telematics.ErrRateLimited, including the client-side limiter), or the vehicle
+// maker's own limit (502 UPSTREAM:RATE_LIMIT, for which Smartcar recommends polling at
+// most every 30 minutes).
+func IsRateLimited(err error) bool {
+	if errors.Is(err, telematics.ErrRateLimited) {
+		return true
+	}
+	var c classified
+	if errors.As(err, &c) {
+		typ, code, _ := c.class()
+		return typ == ErrorTypeUpstream && code == CodeRateLimit
+	}
+	return false
+}
+
+// NeedsReauthentication reports whether the vehicle owner must go through Smartcar
+// Connect again: the error's resolution is REAUTHENTICATE, a permission is missing, or
+// the owner's connected-services account refused Smartcar. It works on API errors, on
+// command errors and on the Error of a signal.
+func NeedsReauthentication(err error) bool {
+	var c classified
+	if !errors.As(err, &c) {
+		return false
+	}
+	typ, code, res := c.class()
+	switch {
+	case res == ResolutionReauthenticate, typ == ErrorTypePermission:
+		return true
+	case typ == ErrorTypeConnectedServicesAccount:
+		return code == CodeAuthenticationFailed || code == CodePermission
+	}
+	return false
+}
+
+// IsVehicleAsleep reports whether err says the vehicle is asleep (VEHICLE_STATE:ASLEEP).
+func IsVehicleAsleep(err error) bool {
+	var c classified
+	if !errors.As(err, &c) {
+		return false
+	}
+	typ, code, _ := c.class()
+	return typ == ErrorTypeVehicleState && code == CodeAsleep
+}
+
+// IsVehicleUnreachable reports whether err says the vehicle cannot be reached now
+// (asleep, unreachable, offline for service): telematics.ErrVehicleUnreachable.
+func IsVehicleUnreachable(err error) bool {
+	return errors.Is(err, telematics.ErrVehicleUnreachable)
+}
+
+// IsNotCapable reports whether err says the vehicle, its make or Smartcar cannot do what
+// was asked (COMPATIBILITY, 501): telematics.ErrNotSupported.
+func IsNotCapable(err error) bool { return errors.Is(err, telematics.ErrNotSupported) }
+
+// decodeError is the httpcore.ErrorDecoder of both APIs.
+func decodeError(resp *telematics.Response, body []byte) error {
+	r := *resp
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Method:     resp.Method,
+		URL:        resp.URL,
+		RequestID:  resp.RequestID,
+		RetryAfter: resp.RetryAfter,
+		Raw:        body,
+		Response:   &r,
+	}
+	bodyRequestID := parseErrorBody(e, body)
+	if e.RequestID == "" {
+		e.RequestID = bodyRequestID
+	}
+	return e
+}
+
+// wireErrorBody holds the fields of every error form.
+type wireErrorBody struct {
+	Errors []wireError `json:"errors"`
+	wireError
+	// The OAuth form. Error is raw: some servers send an object there.
+	OAuthError       json.RawMessage `json:"error"`
+	ErrorDescription string          `json:"error_description"`
+	Message          string          `json:"message"`
+}
+
+type wireError struct {
+	Status               flexInt                  `json:"status"`
+	StatusCode           flexInt                  `json:"statusCode"`
+	Type                 flexText                 `json:"type"`
+	Code                 flexText                 `json:"code"`
+	Title                flexText                 `json:"title"`
+	Detail               flexText                 `json:"detail"`
+	Description          flexText                 `json:"description"`
+	DocURL               flexText                 `json:"docURL"`
+	Links                struct{ About flexText } `json:"links"`
+	Resolution           wireResolution           `json:"resolution"`
+	SuggestedUserMessage flexText                 `json:"suggestedUserMessage"`
+	RequestID            flexText                 `json:"requestId"`
+	Meta                 struct {
+		RequestID flexText `json:"requestId"`
+	} `json:"meta"`
+}
+
+func (w *wireError) detail() ErrorDetail {
+	d := ErrorDetail{
+		Status:               int(w.Status),
+		Type:                 ErrorType(w.Type),
+		Code:                 ErrorCode(w.Code),
+		Title:                string(w.Title),
+		Detail:               string(w.Detail),
+		Description:          string(w.Description),
+		Resolution:           ResolutionType(w.Resolution.Type),
+		ResolutionURL:        w.Resolution.URL,
+		SuggestedUserMessage: string(w.SuggestedUserMessage),
+		DocURL:               string(w.DocURL),
+	}
+	if d.Status == 0 {
+		d.Status = int(w.StatusCode)
+	}
+	if d.DocURL == "" {
+		d.DocURL = string(w.Links.About)
+	}
+	return d
+}
+
+func (w *wireError) empty() bool {
+	return w.Type == "" && w.Code == "" && w.Title == "" && w.Detail == "" && w.Description == ""
+}
+
+// parseErrorBody fills e from the body and returns a request id the body carries.
+func parseErrorBody(e *APIError, body []byte) (requestID string) {
+	trimmed := bytes.TrimSpace(body)
+	var w wireErrorBody
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &w) != nil {
+		e.Detail = truncate(string(trimmed), 300)
+		return ""
+	}
+	switch {
+	case len(w.Errors) > 0:
+		e.Errors = make([]ErrorDetail, len(w.Errors))
+		for i := range w.Errors {
+			e.Errors[i] = w.Errors[i].detail()
+		}
+		e.ErrorDetail = e.Errors[0]
+		requestID = firstNonEmpty(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
+	case !w.wireError.empty():
+		e.ErrorDetail = w.wireError.detail()
+	case len(w.OAuthError) > 0 && string(w.OAuthError) != "null":
+		var code string
+		if json.Unmarshal(w.OAuthError, &code) == nil {
+			e.Code = ErrorCode(code)
+		} else {
+			var f flexText
+			_ = json.Unmarshal(w.OAuthError, &f)
+			e.Detail = string(f)
+		}
+		e.Description = w.ErrorDescription
+	case w.Message != "":
+		e.Detail = w.Message
+	default:
+		e.Detail = truncate(string(trimmed), 300)
+	}
+	if e.Detail == "" && e.Description == "" && w.Message != "" {
+		e.Detail = w.Message
+	}
+	return firstNonEmpty(requestID, string(w.RequestID), string(w.Meta.RequestID))
+}
+
+// wireResolution is {"type": ..., "url": ...}, or a bare string.
+type wireResolution struct {
+	Type string
+	URL  string
+}
+
+func (r *wireResolution) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		r.Type = s
+		return nil
+	}
+	var o struct {
+		Type flexText `json:"type"`
+		URL  flexText `json:"url"`
+	}
+	if json.Unmarshal(b, &o) == nil {
+		r.Type, r.URL = string(o.Type), string(o.URL)
+	}
+	return nil
+}
+
+// flexText decodes any JSON value into text: strings as they are, numbers and booleans
+// as written, arrays as their messages joined by "; ", objects by their message field,
+// null as "".
+type flexText string
+
+func (t *flexText) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err == nil {
+			*t = flexText(s)
+		}
+	case 'n':
+		*t = ""
+	case '[':
+		var items []flexText
+		if json.Unmarshal(b, &items) == nil {
+			parts := make([]string, 0, len(items))
+			for _, it := range items {
+				if it != "" {
+					parts = append(parts, string(it))
+				}
+			}
+			*t = flexText(strings.Join(parts, "; "))
+		}
+	case '{':
+		var o struct {
+			Message flexText `json:"message"`
+			Detail  flexText `json:"detail"`
+			Field   flexText `json:"field"`
+		}
+		if json.Unmarshal(b, &o) == nil {
+			msg := firstNonEmpty(string(o.Message), string(o.Detail))
+			if o.Field != "" && msg != "" {
+				msg = string(o.Field) + ": " + msg
+			}
+			*t = flexText(msg)
+		}
+	default:
+		*t = flexText(b)
+	}
+	return nil
+}
+
+// flexInt decodes a number or a string holding one; anything else is 0.
+type flexInt int
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	if v, err := strconv.Atoi(s); err == nil {
+		*n = flexInt(v)
+	}
+	return nil
+}
+
+func writeKind(b *strings.Builder, typ ErrorType, code ErrorCode) {
+	switch {
+	case typ != "" && code != "":
+		b.WriteString(clean(string(typ)) + ":" + clean(string(code)))
+	case typ != "":
+		b.WriteString(clean(string(typ)))
+	default:
+		b.WriteString(clean(string(code)))
+	}
+}
+
+func statusText(status int) string {
+	if status == StatusBilling {
+		return "430 Billing Limit"
+	}
+	return httpcore.StatusText(status)
+}
+
+// clean makes provider text safe for an error string: one line, credentials removed,
+// bounded in length.
+func clean(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return truncate(httpcore.RedactString(s), 300)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8Start(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
+func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }
+
+// malformed reports a response the SDK cannot use.
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrMalformedResponse}, args...)...)
+}
+
+// invalidf reports an argument the SDK refuses before sending.
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrInvalidInput}, args...)...)
+}

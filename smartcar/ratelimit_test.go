@@ -1,0 +1,173 @@
+package smartcar_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// With WithAppRateLimit the client paces itself to Smartcar's documented application
+// budget (120, then 2 per minute), so the server's own bucket never refuses a request.
+func TestAppRateLimitClientSide(t *testing.T) {
+	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
+		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0))
+	ctx := context.Background()
+	for i := 0; i < 125; i++ {
+		var resp telematics.Response
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3, smartcar.WithResponse(&resp))
+		require.NoError(t, err, "request %d", i)
+		require.Equal(t, 1, resp.Attempts)
+	}
+	// The burst went out at once; each of the five after it waited for one refill.
+	assert.Equal(t, 5*smartcar.AppRateLimitInterval, e.clock.Slept())
+	assert.Equal(t, 125, e.fake.CountRequests("", ""))
+}
+
+// A fleet of goroutines shares the one bucket, across both APIs.
+func TestAppRateLimitSharedByGoroutines(t *testing.T) {
+	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
+		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0), smartcar.WithMaxWait(24*time.Hour))
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := 0; g < 20; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 7; i++ {
+				var err error
+				if i%2 == 0 {
+					_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+				} else {
+					_, err = e.client.Subscriptions.Get(ctx, smartcartest.SubscriptionOne)
+				}
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 140, e.fake.CountRequests("", ""), "no request was refused and retried")
+	assert.GreaterOrEqual(t, e.clock.Slept(), 20*smartcar.AppRateLimitInterval)
+}
+
+// Past the maximum wait the client does not queue: the call fails at once without
+// sending anything.
+func TestAppRateLimitBeyondMaxWait(t *testing.T) {
+	e := newEnv(t, nil, smartcar.WithAppRateLimit(), smartcar.WithMaxWait(10*time.Second))
+	ctx := context.Background()
+	for i := 0; i < smartcar.AppRateLimitBurst; i++ {
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		require.NoError(t, err)
+	}
+	_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+	var rl *telematics.RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Contains(t, err.Error(), "request not sent")
+	assert.Equal(t, smartcar.AppRateLimitInterval, rl.RetryAfter)
+	assert.Nil(t, rl.Err)
+	assert.Equal(t, smartcar.AppRateLimitBurst, e.fake.CountRequests("", ""))
+	assert.Zero(t, e.clock.Slept())
+	// The refused call did not use up the refill: after it, one more request may go.
+	e.clock.Advance(smartcar.AppRateLimitInterval)
+	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+	require.NoError(t, err)
+}
+
+// Without the client-side bucket, the server's 429 SMARTCAR_API is waited out.
+func TestAppRateLimitServerSide(t *testing.T) {
+	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(2, 30*time.Second)})
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		require.NoError(t, err)
+	}
+	var resp telematics.Response
+	_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3, smartcar.WithResponse(&resp))
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.GreaterOrEqual(t, e.clock.Slept(), 30*time.Second)
+}
+
+// A vehicle's 429 is waited out when its Retry-After is within the cap, and returned at
+// once when it is not: a sleeping car is never hammered.
+func TestVehicleRateLimit(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.fake.LimitVehicle(model3, 20*time.Second)
+	var resp telematics.Response
+	_, err := e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.GreaterOrEqual(t, e.clock.Slept(), 20*time.Second)
+	assert.LessOrEqual(t, e.clock.Slept(), 23*time.Second)
+
+	e.fake.ResetRequests()
+	e.fake.LimitVehicle(model3, 2*time.Hour)
+	slept := e.clock.Slept()
+	_, err = e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
+	var rl *telematics.RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, 2*time.Hour, rl.RetryAfter)
+	assert.Equal(t, e.clock.Now().Add(2*time.Hour), rl.ResetAt)
+	var apiErr *smartcar.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, smartcar.ErrorTypeRateLimit, apiErr.Type)
+	assert.Equal(t, smartcar.CodeVehicle, apiErr.Code)
+	assert.True(t, smartcar.IsRateLimited(err))
+	assert.Equal(t, 1, e.fake.CountRequests(http.MethodGet, ""), "returned at once")
+	assert.Equal(t, slept, e.clock.Slept(), "without waiting")
+	assert.Equal(t, 429, resp.StatusCode)
+	assert.Equal(t, 2*time.Hour, resp.RetryAfter)
+
+	// Other vehicles are not affected.
+	_, err = e.client.Signals.List(ctx, smartcartest.VehicleID4, alice())
+	assert.NoError(t, err)
+
+	// A lower cap turns a short wait into an immediate error too.
+	e2 := newEnv(t, nil, smartcar.WithMaxWait(5*time.Second))
+	e2.fake.LimitVehicle(model3, 20*time.Second)
+	_, err = e2.client.Vehicles.Get(ctx, model3)
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, 20*time.Second, rl.RetryAfter)
+	assert.Equal(t, 1, e2.fake.CountRequests("", ""))
+}
+
+func TestRetriesOnServerErrors(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.fake.FailNext(smartcartest.UpstreamError(), smartcartest.GatewayTimeout())
+	var resp telematics.Response
+	_, err := e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
+	require.NoError(t, err, "reads are retried")
+	assert.Equal(t, 3, resp.Attempts)
+
+	e2 := newEnv(t, nil, smartcar.WithMaxRetries(0))
+	e2.fake.FailNext(smartcartest.ServerError())
+	_, err = e2.client.Signals.List(ctx, model3, alice())
+	assert.ErrorIs(t, err, telematics.ErrUnavailable)
+	assert.False(t, telematics.MayHaveSucceeded(err), "a read never 'may have succeeded'")
+	assert.Equal(t, 1, e2.fake.CountRequests("", ""))
+
+	e3 := newEnv(t, nil, smartcar.WithMaxRetries(1))
+	e3.fake.FailNext(smartcartest.DropConnection(), smartcartest.DropConnection(), smartcartest.DropConnection())
+	_, err = e3.client.Vehicles.Get(ctx, model3)
+	assert.ErrorIs(t, err, telematics.ErrUnavailable)
+	// One retry by the SDK; net/http may itself replay a GET whose reused connection
+	// was closed, which a command (POST) never is.
+	assert.GreaterOrEqual(t, e3.fake.CountRequests("", ""), 2)
+
+	// Billing is never retried: the allowance resets monthly.
+	e4 := newEnv(t, nil)
+	e4.fake.FailNext(smartcartest.BillingLimit())
+	_, err = e4.client.Signals.List(ctx, model3, alice())
+	assert.ErrorIs(t, err, smartcar.ErrBilling)
+	assert.Equal(t, 1, e4.fake.CountRequests("", ""))
+}

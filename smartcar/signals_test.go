@@ -1,0 +1,294 @@
+package smartcar_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+func TestSignalsListBEV(t *testing.T) {
+	e := newEnv(t, nil)
+	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleModel3, alice())
+	require.NoError(t, err)
+	assert.Equal(t, smartcartest.UserAlice, e.fake.Requests()[0].UserID)
+	require.NotNil(t, set.Vehicle)
+	assert.Equal(t, "Model 3", set.Vehicle.Model)
+	assert.Equal(t, smartcartest.VehicleModel3, set.VehicleID)
+
+	get := func(code smartcar.SignalCode) *smartcar.Signal {
+		t.Helper()
+		s, ok := set.Get(code)
+		require.True(t, ok, code)
+		assert.Equal(t, smartcartest.VehicleModel3, s.VehicleID)
+		return s
+	}
+	soc := get(smartcar.SignalTractionBatteryStateOfCharge)
+	assert.True(t, soc.OK())
+	assert.Equal(t, smartcar.UnitValue{Value: 72, Unit: "percent"}, soc.Value)
+	assert.Equal(t, smartcar.GroupTractionBattery, soc.Group)
+	assert.Equal(t, "StateOfCharge", soc.Name)
+	assert.Equal(t, smartcartest.Epoch.Add(-5*time.Minute), soc.OEMUpdatedAt)
+	assert.Equal(t, smartcartest.Epoch.Add(-3*time.Minute), soc.RetrievedAt)
+	assert.Equal(t, soc.OEMUpdatedAt, soc.Time())
+
+	rng := get(smartcar.SignalTractionBatteryRange)
+	assert.Equal(t, smartcar.AdditionalValues{Value: 380, Unit: "km", Type: "DEFAULT",
+		Additional: []smartcar.TypedValue{{Type: "IDEAL_CONDITIONS", Value: 410, Unit: "km"}}}, rng.Value)
+	d, ok := rng.Telematics().Value.Distance()
+	assert.True(t, ok)
+	assert.InDelta(t, 380, d.Kilometres(), 1e-9)
+
+	limits := get(smartcar.SignalChargeChargeLimits).Value.(smartcar.ChargeLimits)
+	global, ok := limits.Global()
+	assert.True(t, ok)
+	assert.Equal(t, telematics.Percent(80), global)
+
+	rate := get(smartcar.SignalChargeChargeRate)
+	assert.Equal(t, telematics.SignalStatusError, rate.Status)
+	assert.Equal(t, smartcar.ErrorTypeVehicleState, rate.Error.Type)
+	assert.Equal(t, smartcar.CodeNotCharging, rate.Error.Code)
+	assert.Equal(t, smartcar.UnitValue{Value: 30, Unit: "km/h"}, rate.Value, "the stale body is kept")
+
+	sunroof := get(smartcar.SignalClosureSunroof)
+	assert.Nil(t, sunroof.Value)
+	assert.True(t, smartcar.IsNotCapable(sunroof.Error))
+
+	ttc := get(smartcar.SignalChargeTimeToComplete)
+	assert.Equal(t, telematics.SignalStatusUnavailable, ttc.Status)
+	assert.Nil(t, ttc.Error)
+	assert.True(t, ttc.RetrievedAt.IsZero())
+
+	locked, ok := get(smartcar.SignalClosureIsLocked).Bool()
+	assert.True(t, ok)
+	assert.True(t, locked)
+	vin, ok := get(smartcar.SignalVehicleIdentificationVIN).Text()
+	assert.True(t, ok)
+	assert.Equal(t, "5YJ3E1EA7PF000001", vin)
+
+	pos, ok := get(smartcar.SignalLocationPreciseLocation).Position()
+	require.True(t, ok)
+	assert.True(t, pos.Valid())
+	assert.True(t, pos.Has(telematics.HasHeading))
+	assert.Equal(t, telematics.Heading(90), pos.Heading)
+	assert.Equal(t, smartcartest.VehicleModel3, pos.VehicleID)
+	_, ok = soc.Position()
+	assert.False(t, ok)
+
+	doors := get(smartcar.SignalClosureDoors).Value.(smartcar.ClosureGrid)
+	assert.Len(t, doors.Closures, 4)
+	assert.Equal(t, "4: 0 open, 4 locked", doors.String())
+
+	for _, s := range set.Signals {
+		assert.True(t, s.Code.Known(), "the fake only sends catalogued codes: %s", s.Code)
+		assert.Equal(t, s.Code.Group(), s.Group, s.Code)
+	}
+}
+
+func TestSignalsListICE(t *testing.T) {
+	e := newEnv(t, nil)
+	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob())
+	require.NoError(t, err)
+	fuel, ok := set.Get(smartcar.SignalInternalCombustionEngineFuelLevel)
+	require.True(t, ok)
+	pc, ok := fuel.Telematics().Value.Percent()
+	assert.True(t, ok)
+	assert.Equal(t, telematics.Percent(63), pc)
+	_, ok = set.Get(smartcar.SignalTractionBatteryStateOfCharge)
+	assert.False(t, ok, "a combustion car has no traction battery")
+	front, _ := set.Get(smartcar.SignalClosureFrontTrunk)
+	assert.True(t, front.NeedsPermission())
+	ts := set.Telematics()
+	assert.Len(t, ts, len(set.Signals))
+	for _, s := range ts {
+		assert.Equal(t, "smartcar", s.Provider)
+		assert.Equal(t, smartcartest.VehicleCamry, s.VehicleID)
+	}
+}
+
+func TestSignalsImperial(t *testing.T) {
+	e := newEnv(t, nil, smartcar.WithUnitSystem(smartcar.Imperial))
+	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob())
+	require.NoError(t, err)
+	odo, _ := set.Get(smartcar.SignalOdometerTraveledDistance)
+	d, ok := odo.Telematics().Value.Distance()
+	require.True(t, ok)
+	assert.InDelta(t, 87210.6, d.Kilometres(), 0.2, "miles convert back to the same distance")
+	_, unit, _ := odo.Number()
+	assert.Equal(t, "miles", unit)
+}
+
+func TestSignalsGet(t *testing.T) {
+	for _, unwrapped := range []bool{false, true} {
+		var opts []smartcartest.Option
+		if unwrapped {
+			opts = append(opts, smartcartest.WithUnwrappedSignals())
+		}
+		e := newEnv(t, opts)
+		s, err := e.client.Signals.Get(context.Background(), smartcartest.VehicleID4, smartcar.SignalTractionBatteryStateOfCharge, alice())
+		require.NoError(t, err)
+		assert.Equal(t, smartcar.UnitValue{Value: 45, Unit: "percent"}, s.Value)
+		assert.Equal(t, smartcartest.VehicleID4, s.VehicleID)
+		assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleID4+"/signals/tractionbattery-stateofcharge", s.SelfURL)
+	}
+}
+
+func TestSignalsErrors(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+
+	// Without the user id nothing is sent.
+	_, err := e.client.Signals.List(ctx, smartcartest.VehicleModel3)
+	assert.ErrorIs(t, err, smartcar.ErrUserIDRequired)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "WithUserID")
+	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, smartcar.SignalClosureIsLocked, smartcar.WithUserID("  "))
+	assert.ErrorIs(t, err, smartcar.ErrUserIDRequired)
+	assert.Zero(t, e.fake.CountRequests("", ""))
+
+	_, err = e.client.Signals.List(ctx, smartcartest.VehicleModel3, bob())
+	assert.ErrorIs(t, err, telematics.ErrForbidden, "another user's vehicle")
+	_, err = e.client.Signals.List(ctx, "no-such-vehicle", bob())
+	assert.ErrorIs(t, err, telematics.ErrNotFound)
+	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, "vin", alice())
+	assert.ErrorIs(t, err, telematics.ErrNotFound)
+	var apiErr *smartcar.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, smartcar.ErrorCode("SIGNAL_NOT_FOUND"), apiErr.Code)
+	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, "", alice())
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+
+	// A header sent without the user id is refused by Smartcar too.
+	f := newFixtureEnv(t)
+	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "u-1", r.Header.Get("sc-user-id"))
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(`{"data":null}`))
+	})
+	set, err := f.client.Signals.List(ctx, "v", smartcar.WithUserID("u-1"))
+	require.NoError(t, err)
+	assert.Empty(t, set.Signals)
+}
+
+// A code the catalogue does not know and a body of an unknown shape both survive.
+func TestSignalsUnknownSurvive(t *testing.T) {
+	e := newEnv(t, nil)
+	odd := json.RawMessage(`{"pressures":[2.4,2.5],"unit":"bar","extra":{"nested":true}}`)
+	e.fake.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "wheel-futuresensor", Name: "FutureSensor", Group: "Wheel", Body: odd})
+	e.fake.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "diagnostics-abs", Name: "ABS", Group: "Diagnostics",
+		Body: json.RawMessage(`{"status":"ALERT","description":"ABS fault"}`)})
+	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleModel3, alice())
+	require.NoError(t, err)
+	s, ok := set.Get("wheel-futuresensor")
+	require.True(t, ok)
+	assert.False(t, s.Code.Known())
+	assert.Equal(t, smartcar.SignalGroup(""), s.Code.Group())
+	assert.Equal(t, smartcar.SignalGroup("Wheel"), s.Group)
+	assert.Equal(t, smartcar.RawValue{JSON: odd}, s.Value)
+	assert.JSONEq(t, string(odd), string(s.Body))
+	tv := s.Telematics().Value
+	assert.Equal(t, telematics.KindObject, tv.Kind)
+	assert.JSONEq(t, string(odd), string(tv.Raw))
+
+	abs, _ := set.Get(smartcar.SignalDiagnosticsABS)
+	assert.IsType(t, smartcar.RawValue{}, abs.Value)
+}
+
+// A signal whose fields have unexpected types does not fail the list.
+func TestSignalsMalformedEntry(t *testing.T) {
+	f := newFixtureEnv(t)
+	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"data":[
+			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"status":{"value":"SUCCESS"},"body":{"value":true}}},
+			{"id":"charge-ischarging","type":"signal","attributes":{"code":"charge-ischarging","status":"SUCCESS","body":{"value":false}}},
+			{"id":"x-y","type":"signal","attributes":{"code":"x-y","status":5}}
+		]}`))
+	})
+	set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+	require.NoError(t, err)
+	require.Len(t, set.Signals, 3)
+	assert.Equal(t, smartcar.SignalClosureIsLocked, set.Signals[0].Code)
+	assert.IsType(t, smartcar.RawValue{}, set.Signals[0].Value)
+	assert.Equal(t, telematics.SignalStatus(""), set.Signals[0].Status)
+	assert.Equal(t, telematics.SignalStatusSuccess, set.Signals[1].Status, "a bare status string")
+	assert.Equal(t, smartcar.BoolValue{}, set.Signals[1].Value)
+	assert.Equal(t, smartcar.SignalCode("x-y"), set.Signals[2].Code)
+	assert.Equal(t, telematics.SignalStatus(""), set.Signals[2].Status)
+
+	f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`[1,2]`))
+	})
+	_, err = f.client.Signals.Get(context.Background(), "v", "a-b", smartcar.WithUserID("u"))
+	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+}
+
+// Signals follow page links when Smartcar pages them, and stop on a circle.
+func TestSignalsPaged(t *testing.T) {
+	f := newFixtureEnv(t)
+	sig := func(code string) string {
+		return `{"id":"` + code + `","type":"signal","attributes":{"code":"` + code + `","status":{"value":"SUCCESS"},"body":{"value":1}}}`
+	}
+	var calls int
+	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		switch r.URL.Query().Get("page[number]") {
+		case "":
+			_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `],"meta":{"totalCount":2},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+		case "2":
+			_, _ = w.Write([]byte(`{"data":[` + sig("a-two") + `],"meta":{"totalCount":3},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+		}
+	})
+	_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+	assert.Equal(t, 2, calls)
+}
+
+func TestSignalCatalogue(t *testing.T) {
+	codes := smartcar.SignalCodes()
+	assert.Len(t, codes, 96, "93 catalogue codes and 3 from the compatibility matrix")
+	seen := map[smartcar.SignalCode]bool{}
+	for _, c := range codes {
+		assert.False(t, seen[c], "duplicate %s", c)
+		seen[c] = true
+		assert.True(t, c.Known())
+		assert.Equal(t, string(c), lower(string(c.Group()))+"-"+lower(c.Name()), "code is {group}-{name} in lower case")
+		p, ok := c.Permission()
+		assert.False(t, ok, "no permission is documented per signal")
+		assert.Empty(t, p)
+		assert.Equal(t, string(c), c.String())
+	}
+	counts := map[smartcar.SignalGroup]int{
+		smartcar.GroupCharge: 21, smartcar.GroupClimate: 2, smartcar.GroupClosure: 8, smartcar.GroupConnectivitySoftware: 1,
+		smartcar.GroupConnectivityStatus: 3, smartcar.GroupDiagnostics: 23, smartcar.GroupHVAC: 5, smartcar.GroupInternalCombustionEngine: 4,
+		smartcar.GroupLocation: 2, smartcar.GroupLowVoltageBattery: 2, smartcar.GroupMotion: 1, smartcar.GroupOdometer: 1,
+		smartcar.GroupService: 2, smartcar.GroupSurveillance: 2, smartcar.GroupTractionBattery: 8, smartcar.GroupTransmission: 2,
+		smartcar.GroupVehicleIdentification: 5, smartcar.GroupVehicleUserAccount: 2, smartcar.GroupWheel: 2,
+	}
+	total := 0
+	for g, n := range counts {
+		assert.Len(t, g.Codes(), n, g)
+		total += n
+		_, ok := g.Permission()
+		assert.False(t, ok)
+	}
+	assert.Equal(t, 96, total)
+	assert.Equal(t, "PreciseLocation", smartcar.SignalLocationPreciseLocation.Name())
+	assert.Equal(t, smartcar.GroupLocation, smartcar.SignalLocationPreciseLocation.Group())
+	unknown := smartcar.SignalCode("vin")
+	assert.False(t, unknown.Known())
+	assert.Empty(t, unknown.Name())
+	assert.Empty(t, unknown.Group())
+	_, ok := unknown.Permission()
+	assert.False(t, ok)
+}
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -1,0 +1,130 @@
+package smartcartest
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+func (s *Server) subscriptionResource(sub *subscription) map[string]any {
+	attrs := map[string]any{}
+	if v := s.vehicleByID(sub.vehicleID); v != nil {
+		attrs["vehicle"] = s.vehicleAttributes(v)
+	}
+	return map[string]any{
+		"type": "subscription", "id": sub.id, "attributes": attrs,
+		"meta": map[string]any{"createdAt": isoTime(sub.createdAt), "updatedAt": isoTime(sub.createdAt)},
+		"relationships": map[string]any{
+			"webhook": map[string]any{"data": map[string]any{"type": "webhook", "id": sub.webhookID}, "links": map[string]any{"related": s.absolute("management", "/webhooks/"+sub.webhookID, nil)}},
+			"user":    map[string]any{"data": map[string]any{"type": "user", "id": sub.userID}},
+			"vehicle": map[string]any{"data": map[string]any{"type": "vehicle", "id": sub.vehicleID}},
+		},
+		"links": map[string]any{"self": s.absolute("management", "/subscriptions/"+sub.id, nil)},
+	}
+}
+
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	attrs, err := commandAttributes(rc.body)
+	if err != nil {
+		s.writeError(w, http.StatusBadRequest, badParameter("The request body is not a JSON:API document."))
+		return
+	}
+	str := func(k string) string { v, _ := attrs[k].(string); return v }
+	webhookID, userID, vehicleID := str("webhookId"), str("userId"), str("vehicleId")
+	if webhookID == "" || userID == "" || vehicleID == "" {
+		s.writeError(w, http.StatusBadRequest, badParameter("webhookId, userId and vehicleId are required."))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.webhooks[webhookID] {
+		s.writeError(w, http.StatusNotFound, notFound("Webhook"))
+		return
+	}
+	owned := false
+	for _, c := range s.connections {
+		owned = owned || (c.vehicleID == vehicleID && c.userID == userID)
+	}
+	if !owned {
+		s.writeError(w, http.StatusNotFound, notFound("Vehicle connection"))
+		return
+	}
+	for _, sub := range s.subscriptions {
+		if sub.webhookID == webhookID && sub.vehicleID == vehicleID {
+			s.writeError(w, http.StatusConflict, apiErr{Code: "CONFLICT", Title: "Conflict", Detail: "The vehicle is already subscribed to this webhook."})
+			return
+		}
+	}
+	s.seq++
+	s.subscriptions = append(s.subscriptions, &subscription{
+		id: fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012d", s.seq), webhookID: webhookID, userID: userID, vehicleID: vehicleID, createdAt: rc.now,
+	})
+	writeJSON(w, http.StatusAccepted, map[string]any{"meta": map[string]any{"message": "subscription creation in progress"}})
+}
+
+func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	q := r.URL.Query()
+	number, size, err := page(q, 25, 100)
+	if err != nil {
+		s.writeError(w, http.StatusBadRequest, badParameter(err.Error()))
+		return
+	}
+	s.mu.Lock()
+	var items []any
+	for _, sub := range s.subscriptions {
+		v := s.vehicleByID(sub.vehicleID)
+		if f := q.Get("filter[webhookId]"); f != "" && f != sub.webhookID {
+			continue
+		}
+		if f := q.Get("filter[userId]"); f != "" && f != sub.userID {
+			continue
+		}
+		if f := q.Get("filter[vehicleId]"); f != "" && f != sub.vehicleID {
+			continue
+		}
+		if f := q.Get("filter[vehicle.mode]"); f != "" && (v == nil || f != v.mode) {
+			continue
+		}
+		items = append(items, s.subscriptionResource(sub))
+	}
+	s.mu.Unlock()
+	s.writePage(w, r, rc, items, number, size, nil)
+}
+
+func (s *Server) findSubscription(id string) (int, *subscription) {
+	for i, sub := range s.subscriptions {
+		if sub.id == id {
+			return i, sub
+		}
+	}
+	return -1, nil
+}
+
+func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.mu.Lock()
+	_, sub := s.findSubscription(r.PathValue("subscriptionID"))
+	var res map[string]any
+	if sub != nil {
+		res = s.subscriptionResource(sub)
+	}
+	s.mu.Unlock()
+	if sub == nil {
+		s.writeError(w, http.StatusNotFound, notFound("Subscription"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": res})
+}
+
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.mu.Lock()
+	i, sub := s.findSubscription(r.PathValue("subscriptionID"))
+	if sub != nil {
+		s.subscriptions = slices.Delete(s.subscriptions, i, i+1)
+	}
+	s.mu.Unlock()
+	if sub == nil {
+		s.writeError(w, http.StatusNotFound, notFound("Subscription"))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
