@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 // fake is the fake MyCarTracks server and a client of it sharing one manual clock.

@@ -12,9 +12,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 const (

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -13,10 +13,10 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 // These tests drive the server with fleetkit's own request loop and token source on a

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 // responses records what a fixed sequence of requests answers, headers that vary

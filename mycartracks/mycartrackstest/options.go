@@ -112,7 +112,7 @@ func WithFleetStart(t time.Time) Option { return func(c *config) { c.fleetStart 
 
 // WithClock sets the server's clock (default telematics.SystemClock). It drives the rate
 // limit windows, token expiry, the request log and the "in the future" checks of map
-// sharing links. Share an internal/clocktest clock, or any telematics.Clock, with the
+// sharing links. Share a telematics/clocktest clock, or any telematics.Clock, with the
 // client under test so that waiting for a window to reset takes no real time.
 func WithClock(clock telematics.Clock) Option { return func(c *config) { c.clock = clock } }
 

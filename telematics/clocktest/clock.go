@@ -1,4 +1,16 @@
 // Package clocktest provides a telematics.Clock for tests that must not sleep.
+//
+// Give the same *Clock to a fake server (mycartrackstest.WithClock,
+// smartcartest.WithClock) and to the client under test (mycartracks.WithClock,
+// smartcar.WithClock): when the client waits for a rate-limit window to reset or backs
+// off before a retry, Sleep advances the shared time at once, so the fake sees the window
+// pass and the test runs at full speed with no real sleep.
+//
+//	clock := clocktest.New(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+//	srv := mycartrackstest.NewServer(mycartrackstest.WithClock(clock))
+//	client, _ := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
+//		mycartracks.WithBaseURL(srv.URL), mycartracks.WithTokenURL(srv.TokenURL),
+//		mycartracks.WithClock(clock))
 package clocktest
 
 import (

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
-	"github.com/fleetkit/fleetkit-go/internal/clocktest"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
