@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
@@ -168,7 +169,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(discardHandler{})
+		log = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(math.MaxInt)}))
 	}
 	return &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer()}, nil
 }
@@ -287,7 +288,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 				c.logAttempt(ctx, l, o, start, 0, "replaying with a new token")
 				continue
 			}
-			failure = c.cfg.DecodeError(l.resp, o.body)
+			failure = c.cfg.DecodeError(l.resp, redactToken(o.body, tok))
 			rateLimited = o.status == http.StatusTooManyRequests || errors.Is(failure, telematics.ErrRateLimited)
 			hint = l.resp.RetryAfter
 			if rateLimited {
@@ -631,6 +632,15 @@ func retryStatus(status int) bool {
 	return false
 }
 
+// redactToken removes the access token from an error body: servers echo a refused token
+// ("invalid access token: ..."), and error bodies end up in error strings and logs.
+func redactToken(body []byte, tok *oauth2.Token) []byte {
+	if tok == nil || len(tok.AccessToken) < 8 || !bytes.Contains(body, []byte(tok.AccessToken)) {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(tok.AccessToken), []byte("REDACTED"))
+}
+
 // positiveJitter adds up to 10% (at most one second) to a server-given wait, so that
 // clients told the same time do not return at the same instant, and never earlier.
 func positiveJitter(d time.Duration) time.Duration {
@@ -661,10 +671,3 @@ func StatusText(status int) string {
 	}
 	return strconv.Itoa(status)
 }
-
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -605,16 +605,18 @@ func TestClientSideLimiter(t *testing.T) {
 }
 
 func TestContextCancelDuringBackoffSleep(t *testing.T) {
-	h := newHarness(t, withRealClock())
+	clock := newSignallingClock()
+	h := newHarness(t, withClock(clock))
 	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "30")
 		writeJSON(w, 503, nil)
 	})
-	assertCancelReturnsPromptly(t, h.client, &httpcore.Request{Path: "/vehicles"})
+	assertCancelReturnsPromptly(t, h.client, clock, 30*time.Second, &httpcore.Request{Path: "/vehicles"})
 }
 
 func TestContextCancelDuringPacingWait(t *testing.T) {
-	h := newHarness(t, withRealClock())
+	clock := newSignallingClock()
+	h := newHarness(t, withClock(clock))
 	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Rate-Limit-Limit", "150")
 		w.Header().Set("X-Rate-Limit-Remaining", "0")
@@ -623,15 +625,40 @@ func TestContextCancelDuringPacingWait(t *testing.T) {
 	})
 	_, err := h.client.Do(context.Background(), &httpcore.Request{Path: "/vehicles"}, nil)
 	require.NoError(t, err)
-	assertCancelReturnsPromptly(t, h.client, &httpcore.Request{Path: "/vehicles"})
+	assertCancelReturnsPromptly(t, h.client, clock, 30*time.Second, &httpcore.Request{Path: "/vehicles"})
 }
 
-func assertCancelReturnsPromptly(t *testing.T, c *httpcore.Client, req *httpcore.Request) {
+// signallingClock is the real clock, telling the test when a wait begins.
+type signallingClock struct {
+	telematics.Clock
+	sleeping chan time.Duration
+}
+
+func newSignallingClock() *signallingClock {
+	return &signallingClock{Clock: telematics.SystemClock, sleeping: make(chan time.Duration, 16)}
+}
+
+func (c *signallingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.sleeping <- d
+	return c.Clock.Sleep(ctx, d)
+}
+
+// assertCancelReturnsPromptly starts req, waits until the call is inside a wait of at
+// least minWait, cancels it and checks that Do returns within 50 ms.
+func assertCancelReturnsPromptly(t *testing.T, c *httpcore.Client, clock *signallingClock, minWait time.Duration, req *httpcore.Request) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	errc := make(chan error, 1)
 	go func() { _, err := c.Do(ctx, req, nil); errc <- err }()
-	time.Sleep(150 * time.Millisecond) // let it reach the wait
+	select {
+	case d := <-clock.sleeping:
+		require.GreaterOrEqual(t, d, minWait, "the call is in the long wait")
+	case err := <-errc:
+		t.Fatalf("Do returned before waiting: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Do never started to wait")
+	}
 	cancelled := time.Now()
 	cancel()
 	select {
@@ -734,14 +761,16 @@ func TestSecretsNeverLeak(t *testing.T) {
 		seen.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
 		switch n.Add(1) {
 		case 1:
-			writeJSON(w, 401, map[string]string{"error": "invalid_token"})
+			// Servers echo a refused token, with and without its scheme.
+			tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			writeJSON(w, 401, map[string]string{"error": "invalid_token", "error_description": "Invalid access token: " + tok})
 		case 2:
 			w.Header().Set("Retry-After", "1")
 			writeJSON(w, 429, map[string]string{"message": "slow down"})
 		case 3:
 			writeJSON(w, 503, nil)
 		default:
-			writeJSON(w, 401, map[string]string{"error": "invalid_token"})
+			writeJSON(w, 401, map[string]string{"error": "invalid_token", "message": "token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " was revoked"})
 		}
 	})
 	var errs []error
