@@ -18,7 +18,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +51,9 @@ const (
 	DefaultMaxRetries   = 4
 	DefaultMaxElapsed   = 30 * time.Second
 )
+
+// ErrClosed is returned by Token after Close.
+var ErrClosed = errors.New("token source closed")
 
 // Config configures a Source.
 type Config struct {
@@ -134,7 +139,7 @@ func New(cfg Config) (*Source, error) {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(discardHandler{})
+		log = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(math.MaxInt)}))
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	return &Source{
@@ -158,14 +163,14 @@ func New(cfg Config) (*Source, error) {
 // ctx.Err() and the fetch goes on for the others.
 func (s *Source) Token(ctx context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
+	if err := s.ctx.Err(); err != nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%s: %w", s.cfg.Provider, ErrClosed)
+	}
 	if s.tok != nil && (s.renewAt.IsZero() || s.cfg.Clock.Now().Before(s.renewAt)) {
 		t := s.tok
 		s.mu.Unlock()
 		return t, nil
-	}
-	if err := s.ctx.Err(); err != nil {
-		s.mu.Unlock()
-		return nil, fmt.Errorf("%s: token source closed", s.cfg.Provider)
 	}
 	f := s.inflight
 	if f == nil {
@@ -310,7 +315,7 @@ func (s *Source) classify(err error) *telematics.AuthError {
 		return aerr
 	}
 	if errors.Is(err, context.Canceled) && s.ctx.Err() != nil {
-		aerr.Err = errors.New("token source closed")
+		aerr.Err = ErrClosed
 		aerr.Permanent = true
 		return aerr
 	}
@@ -347,10 +352,3 @@ func (u userAgent) RoundTrip(r *http.Request) (*http.Response, error) {
 	r2.Header.Set("User-Agent", u.ua)
 	return u.base.RoundTrip(r2)
 }
-
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -254,8 +254,10 @@ func TestNetworkErrorIsRetriedThenReported(t *testing.T) {
 // is not bound to that context.
 func TestCallerContextDoesNotCancelFetch(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	o := fakeoauth.New(fakeoauth.Config{ClientID: clientID, ClientSecret: clientSecret})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		<-release
 		o.ServeHTTP(w, r)
 	}))
@@ -267,7 +269,7 @@ func TestCallerContextDoesNotCancelFetch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { _, err := s.Token(ctx); done <- err }()
-	time.Sleep(20 * time.Millisecond)
+	<-arrived // the fetch is in flight
 	cancel()
 	select {
 	case err := <-done:
@@ -285,7 +287,9 @@ func TestCallerContextDoesNotCancelFetch(t *testing.T) {
 
 func TestCloseStopsFetch(t *testing.T) {
 	block := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		select {
 		case <-block:
 		case <-r.Context().Done():
@@ -297,12 +301,13 @@ func TestCloseStopsFetch(t *testing.T) {
 	require.NoError(t, err)
 	errc := make(chan error, 1)
 	go func() { _, err := s.Token(context.Background()); errc <- err }()
-	time.Sleep(20 * time.Millisecond)
+	<-arrived // the fetch is in flight
 	s.Close()
 	err = <-errc
 	require.Error(t, err)
+	assert.ErrorIs(t, err, auth.ErrClosed, "the fetch in flight was stopped by Close")
 	_, err = s.Token(context.Background())
-	assert.ErrorContains(t, err, "closed")
+	assert.ErrorIs(t, err, auth.ErrClosed)
 }
 
 func TestSecretNeverInErrors(t *testing.T) {
@@ -325,4 +330,15 @@ func TestSecretNeverInErrors(t *testing.T) {
 	for e := error(err); e != nil; e = errors.Unwrap(e) {
 		assert.False(t, strings.Contains(e.Error(), clientSecret))
 	}
+}
+
+func TestCloseWithCachedToken(t *testing.T) {
+	e := newEnv(t, fakeoauth.Config{})
+	s := e.source(t, nil)
+	_, err := s.Token(context.Background())
+	require.NoError(t, err)
+	s.Close()
+	_, err = s.Token(context.Background())
+	assert.ErrorIs(t, err, auth.ErrClosed, "a cached token is not handed out after Close")
+	assert.Equal(t, 1, e.oauth.Requests())
 }
