@@ -41,10 +41,11 @@ type harness struct {
 
 type option func(*harness, *httpcore.Config, *auth.Config)
 
-// withRealClock makes waits real, for the tests of context cancellation.
-func withRealClock() option {
+// withClock replaces the harness's manual clock in the client and the token source; the
+// token endpoint keeps the manual one.
+func withClock(clock telematics.Clock) option {
 	return func(h *harness, c *httpcore.Config, a *auth.Config) {
-		c.Clock, a.Clock = telematics.SystemClock, telematics.SystemClock
+		c.Clock, a.Clock = clock, clock
 	}
 }
 
