@@ -47,7 +47,7 @@ func ResetAfter(h http.Header, now time.Time) (time.Duration, bool) {
 			continue
 		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		if err != nil || !plausible(f, maxEpochSeconds) {
 			continue
 		}
 		if f >= epochThreshold {
@@ -66,7 +66,7 @@ func ResetAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // an HTTP date), whichever is present and valid, preferring the more precise one.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && !math.IsInf(f, 0) {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && plausible(f, float64(maxHint/time.Millisecond)) {
 			if d, ok := bounded(time.Duration(f * float64(time.Millisecond))); ok {
 				return d, true
 			}
@@ -77,7 +77,7 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		if f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		if !plausible(f, maxHint.Seconds()) {
 			return 0, false
 		}
 		return bounded(time.Duration(f * float64(time.Second)))
@@ -105,6 +105,16 @@ func Hint(h http.Header, now time.Time, rateLimited bool) (time.Duration, bool) 
 		}
 	}
 	return d, ok
+}
+
+// maxEpochSeconds bounds a reset given as a Unix time: the year 9999.
+const maxEpochSeconds = 253402300799
+
+// plausible reports whether a header number is finite, not negative and at most limit, so
+// that converting it to a Duration cannot overflow (whose result would depend on the
+// platform).
+func plausible(f, limit float64) bool {
+	return !math.IsNaN(f) && f >= 0 && f <= limit
 }
 
 func bounded(d time.Duration) (time.Duration, bool) {

@@ -48,6 +48,8 @@ func TestRetryAfter(t *testing.T) {
 		{"inf", hdr("Retry-After", "+Inf"), 0, false},
 		{"huge", hdr("Retry-After", "99999999999"), 0, false},
 		{"a day", hdr("Retry-After", "86400"), 24 * time.Hour, true},
+		{"overflowing", hdr("Retry-After", "1e300"), 0, false},
+		{"ms overflowing", hdr("Retry-After-Ms", "1e19"), 0, false},
 		{"ms", hdr("Retry-After-Ms", "250"), 250 * time.Millisecond, true},
 		{"ms fraction", hdr("Retry-After-Ms", "0.5"), 500 * time.Microsecond, true},
 		{"ms wins", hdr("Retry-After-Ms", "1500", "Retry-After", "2"), 1500 * time.Millisecond, true},
@@ -74,6 +76,9 @@ func TestResetAfterAndParseRate(t *testing.T) {
 		{"epoch in the past", hdr("X-RateLimit-Reset", "1700000000"), 0, true},
 		{"ietf delta", hdr("RateLimit-Reset", "42"), 42 * time.Second, true},
 		{"negative", hdr("X-Rate-Limit-Reset", "-1"), 0, false},
+		{"beyond year 9999", hdr("X-Rate-Limit-Reset", "1e19"), 0, false},
+		{"absurd", hdr("X-Rate-Limit-Reset", "1e300"), 0, false},
+		{"nan", hdr("X-Rate-Limit-Reset", "NaN"), 0, false},
 		{"garbage", hdr("X-Rate-Limit-Reset", "soon"), 0, false},
 		{"first valid wins", hdr("X-Rate-Limit-Reset", "x", "RateLimit-Reset", "5"), 5 * time.Second, true},
 	}
