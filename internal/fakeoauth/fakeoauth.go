@@ -159,6 +159,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
 		return
 	}
+	if _, _, basic := r.BasicAuth(); basic && r.PostForm.Has("client_secret") {
+		// RFC 6749 §2.3: one authentication method per request.
+		writeError(w, http.StatusBadRequest, "invalid_request", "more than one client authentication method")
+		return
+	}
 	auth, ok := s.checkClient(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="oauth"`)

@@ -109,6 +109,11 @@ func TestRefusals(t *testing.T) {
 	assert.Equal(t, 400, status)
 	assert.Equal(t, "unsupported_grant_type", tr.Error)
 
+	both := url.Values{"grant_type": {"client_credentials"}, "client_id": {"id"}, "client_secret": {"sec"}}
+	status, tr = post(t, srv, both, [2]string{"id", "sec"})
+	assert.Equal(t, 400, status, "Basic and body credentials together")
+	assert.Equal(t, "invalid_request", tr.Error)
+
 	o.FailNext(502, 503)
 	status, _ = post(t, srv, good, [2]string{})
 	assert.Equal(t, 502, status)
@@ -117,7 +122,7 @@ func TestRefusals(t *testing.T) {
 	status, _ = post(t, srv, good, [2]string{})
 	assert.Equal(t, 200, status)
 	assert.Equal(t, 2, o.Grants())
-	assert.Equal(t, 8, o.Requests())
+	assert.Equal(t, 9, o.Requests())
 
 	res, err := srv.Client().Get(srv.URL)
 	require.NoError(t, err)
