@@ -24,11 +24,12 @@ staticcheck:
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 tidy-check:
-	@cp go.mod /tmp/fleetkit.go.mod.bak; cp go.sum /tmp/fleetkit.go.sum.bak; \
+	@dir=$$(mktemp -d); cp go.mod go.sum "$$dir"/; \
 	$(GO) mod tidy; \
-	if ! cmp -s go.mod /tmp/fleetkit.go.mod.bak || ! cmp -s go.sum /tmp/fleetkit.go.sum.bak; then \
-		cp /tmp/fleetkit.go.mod.bak go.mod; cp /tmp/fleetkit.go.sum.bak go.sum; \
-		echo "go.mod/go.sum are not tidy: run 'go mod tidy'"; exit 1; fi
+	if ! cmp -s go.mod "$$dir"/go.mod || ! cmp -s go.sum "$$dir"/go.sum; then \
+		cp "$$dir"/go.mod "$$dir"/go.sum .; rm -rf "$$dir"; \
+		echo "go.mod/go.sum are not tidy: run 'go mod tidy'"; exit 1; fi; \
+	rm -rf "$$dir"
 
 race:
 	$(GO) test -race -count=1 $(PKGS)
