@@ -4,7 +4,8 @@
 //	go run ./examples/export-tracks -vehicle 1001 -from 2026-02-01 -to 2026-02-28 -format gpx -o february.gpx
 //
 // Without -vehicle it takes the account's first vehicle; without -from/-to every track.
-// Dates are YYYY-MM-DD (a -to date includes that whole day) or RFC 3339. The export
+// Dates are YYYY-MM-DD, read as UTC days (a -to date includes that whole day), or RFC 3339
+// times with their zone. The export
 // streams: tracks and points are fetched page by page and written as they arrive, so a
 // track of millions of points takes the memory of one page. Progress goes to stderr. With
 // -o the file appears only when the export is complete.
@@ -26,8 +27,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
-	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 	"github.com/fleetkit/fleetkit-go/telematics/export"
 )
@@ -36,10 +37,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, errFlags) {
-			fmt.Fprintln(os.Stderr, "export-tracks:", err)
+		if errors.Is(err, errFlags) {
+			os.Exit(2) // the flag set has printed the problem and the usage
 		}
-		os.Exit(2)
+		fmt.Fprintln(os.Stderr, "export-tracks:", err)
+		os.Exit(1)
 	}
 }
 
@@ -115,11 +117,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	client, closeFn, err := connect(stderr)
+	client, _, closeAll, err := connect.MyCarTracks(stderr)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer closeAll()
 
 	if o.vehicle == 0 {
 		page, err := client.Vehicles.List(ctx, &mycartracks.ListOptions{Limit: 1})
@@ -196,29 +198,6 @@ func openOutput(path string, stdout io.Writer) (io.Writer, func() error, func(),
 		}
 	}
 	return f, commit, discard, nil
-}
-
-// connect returns a client of the real API when MYCARTRACKS_CLIENT_ID is set, or of a
-// simulated fleet started in-process.
-func connect(stderr io.Writer) (*mycartracks.Client, func(), error) {
-	if os.Getenv(mycartracks.EnvClientID) != "" {
-		client, err := mycartracks.FromEnv()
-		if err != nil {
-			return nil, nil, err
-		}
-		return client, client.Close, nil
-	}
-	srv := mycartrackstest.NewServer()
-	fmt.Fprintf(stderr, "%s is not set: using the built-in simulated fleet\n", mycartracks.EnvClientID)
-	client, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-		mycartracks.WithBaseURL(srv.URL),
-		mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(srv.Client()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	return client, func() { client.Close(); srv.Close() }, nil
 }
 
 // progress reports on stderr: a line per track, and one every `every` points of a long

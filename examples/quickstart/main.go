@@ -21,8 +21,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
-	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -40,11 +40,11 @@ func main() {
 // run prints the fleet report to out, against the real API when credentials are set and
 // the simulated fleet otherwise.
 func run(ctx context.Context, out io.Writer, latest int) error {
-	client, closeFn, err := connect(out)
+	client, _, closeAll, err := connect.MyCarTracks(out)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer closeAll()
 
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -61,30 +61,6 @@ func run(ctx context.Context, out io.Writer, latest int) error {
 	}
 	fmt.Fprintf(out, "\nRate-limit budget: %s\n", client.Rate())
 	return nil
-}
-
-// connect returns a client of the real API when MYCARTRACKS_CLIENT_ID is set, or of a
-// simulated fleet started in-process.
-func connect(out io.Writer) (*mycartracks.Client, func(), error) {
-	if os.Getenv(mycartracks.EnvClientID) != "" {
-		client, err := mycartracks.FromEnv()
-		if err != nil {
-			return nil, nil, err
-		}
-		fmt.Fprintf(out, "Using the MyCarTracks API at %s\n", client.BaseURL())
-		return client, client.Close, nil
-	}
-	srv := mycartrackstest.NewServer()
-	fmt.Fprintf(out, "%s is not set: using the built-in simulated fleet at %s\n", mycartracks.EnvClientID, srv.URL)
-	client, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-		mycartracks.WithBaseURL(srv.URL),
-		mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(srv.Client()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	return client, func() { client.Close(); srv.Close() }, nil
 }
 
 func printVehicles(ctx context.Context, out io.Writer, c *mycartracks.Client, names map[mycartracks.ID]string) error {

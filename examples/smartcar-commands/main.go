@@ -21,8 +21,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/smartcar"
-	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -69,15 +69,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("unknown action %q: use lock, unlock or limit", *action)
 	}
 
-	client, real, closeAll, err := newClient(stdout)
+	client, simulated, closeAll, err := connect.Smartcar(stdout, "smartcar-commands-example")
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	if real && *vehicleID == "" {
+	if !simulated && *vehicleID == "" {
 		return errors.New("-vehicle is required when commanding real vehicles")
 	}
-	conn, err := pickConnection(ctx, client, *vehicleID, *userID)
+	conn, err := connect.SmartcarConnection(ctx, client, *vehicleID, *userID)
 	if err != nil {
 		return err
 	}
@@ -120,40 +120,4 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "now: %s = %s (%s)\n", readBack, value, s.Status)
 	return nil
-}
-
-// newClient uses the real API when credentials are in the environment and a fake
-// started here otherwise, saying which on the first line.
-func newClient(stdout io.Writer) (client *smartcar.Client, real bool, closeAll func(), err error) {
-	if os.Getenv(smartcar.EnvClientID) != "" {
-		fmt.Fprintln(stdout, "Using the Smartcar API with the credentials in SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET.")
-		c, err := smartcar.FromEnv(smartcar.WithUserAgent("smartcar-commands-example"))
-		if err != nil {
-			return nil, true, nil, err
-		}
-		return c, true, c.Close, nil
-	}
-	fmt.Fprintln(stdout, "Using the built-in fake Smartcar (SMARTCAR_CLIENT_ID is not set); set SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET for the real API.")
-	fake := smartcartest.NewServer()
-	c, err := fake.NewClient()
-	if err != nil {
-		fake.Close()
-		return nil, false, nil, err
-	}
-	return c, false, func() { c.Close(); fake.Close() }, nil
-}
-
-// pickConnection finds the connection of the vehicle, or the first one.
-func pickConnection(ctx context.Context, c *smartcar.Client, vehicleID, userID string) (smartcar.Connection, error) {
-	page, err := c.Connections.List(ctx, &smartcar.ConnectionListOptions{VehicleID: vehicleID, UserID: userID, PageSize: 1})
-	if err != nil {
-		return smartcar.Connection{}, err
-	}
-	if len(page.Items) == 0 {
-		if vehicleID != "" {
-			return smartcar.Connection{}, fmt.Errorf("no connection for vehicle %s", vehicleID)
-		}
-		return smartcar.Connection{}, errors.New("no vehicle is connected to this application")
-	}
-	return page.Items[0], nil
 }

@@ -21,8 +21,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/smartcar"
-	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 )
 
 func main() {
@@ -44,13 +44,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	client, closeAll, err := newClient(stdout)
+	client, _, closeAll, err := connect.Smartcar(stdout, "smartcar-signals-example")
 	if err != nil {
 		return err
 	}
 	defer closeAll()
 
-	conn, err := pickConnection(ctx, client, *vehicleID, *userID)
+	conn, err := connect.SmartcarConnection(ctx, client, *vehicleID, *userID)
 	if err != nil {
 		return err
 	}
@@ -84,45 +84,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Code, s.Status, value, updated)
 	}
 	return tw.Flush()
-}
-
-// newClient uses the real API when credentials are in the environment and a fake
-// started here otherwise, saying which on the first line.
-func newClient(stdout io.Writer) (*smartcar.Client, func(), error) {
-	if os.Getenv(smartcar.EnvClientID) != "" {
-		fmt.Fprintln(stdout, "Using the Smartcar API with the credentials in SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET.")
-		c, err := smartcar.FromEnv(smartcar.WithUserAgent("smartcar-signals-example"))
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, c.Close, nil
-	}
-	fmt.Fprintln(stdout, "Using the built-in fake Smartcar (SMARTCAR_CLIENT_ID is not set); set SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET for the real API.")
-	fake := smartcartest.NewServer()
-	c, err := fake.NewClient()
-	if err != nil {
-		fake.Close()
-		return nil, nil, err
-	}
-	return c, func() { c.Close(); fake.Close() }, nil
-}
-
-// pickConnection finds the connection of the vehicle, or the first one.
-func pickConnection(ctx context.Context, c *smartcar.Client, vehicleID, userID string) (smartcar.Connection, error) {
-	if vehicleID != "" && userID != "" {
-		return smartcar.Connection{VehicleID: vehicleID, UserID: userID, Vehicle: smartcar.Vehicle{ID: vehicleID}}, nil
-	}
-	page, err := c.Connections.List(ctx, &smartcar.ConnectionListOptions{VehicleID: vehicleID, UserID: userID, PageSize: 1})
-	if err != nil {
-		return smartcar.Connection{}, err
-	}
-	if len(page.Items) == 0 {
-		if vehicleID != "" {
-			return smartcar.Connection{}, fmt.Errorf("no connection for vehicle %s", vehicleID)
-		}
-		return smartcar.Connection{}, errors.New("no vehicle is connected to this application")
-	}
-	return page.Items[0], nil
 }
 
 func orDash(s string) string {
