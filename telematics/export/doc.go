@@ -50,7 +50,9 @@
 //
 // GeoJSON: a FeatureCollection (with a "name" member when [WithName] is given). Each track
 // is a Feature whose "id" is the track id and whose geometry is a LineString of
-// [longitude, latitude] or [longitude, latitude, altitude] positions; a track with one
+// [longitude, latitude] or [longitude, latitude, altitude] positions, all of the dimension
+// of the first one (a missing altitude repeats the last known one; an altitude in a line
+// that began without one is left out); a track with one
 // valid position has a Point geometry and a track with none a null geometry, since a
 // LineString needs two positions. Its properties are track_id, vehicle_id, provider, name,
 // category, start, end, distance_m, duration_s, moving_duration_s, max_speed_kmh,

@@ -66,7 +66,7 @@ func ExampleNewGeoJSON() {
 	}
 	// Output:
 	// {"type":"FeatureCollection","features":[
-	// {"type":"Feature","id":"1001","geometry":{"type":"LineString","coordinates":[[17.1077,48.1486],[17.1102,48.1501,152]]},"properties":{"track_id":"1001","vehicle_id":"7","provider":null,"name":null,"category":null,"start":null,"end":null,"distance_m":0,"duration_s":0,"moving_duration_s":0,"max_speed_kmh":0,"avg_speed_kmh":0,"points":2,"skipped_points":0}}
+	// {"type":"Feature","id":"1001","geometry":{"type":"LineString","coordinates":[[17.1077,48.1486],[17.1102,48.1501]]},"properties":{"track_id":"1001","vehicle_id":"7","provider":null,"name":null,"category":null,"start":null,"end":null,"distance_m":0,"duration_s":0,"moving_duration_s":0,"max_speed_kmh":0,"avg_speed_kmh":0,"points":2,"skipped_points":0}}
 	// ]}
 }
 

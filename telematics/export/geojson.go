@@ -16,6 +16,10 @@ type geojsonEncoder struct {
 	features int
 	points   int
 	first    telematics.Position
+	// A LineString's positions all have the dimension of its first one: lineAlt says
+	// whether it has altitudes, and lastAlt carries the last known one forward.
+	lineAlt bool
+	lastAlt float64
 }
 
 func (e *geojsonEncoder) header(b []byte) []byte {
@@ -55,10 +59,30 @@ func (e *geojsonEncoder) trackPoint(b []byte, p *telematics.Position) []byte {
 		return b
 	case 2:
 		b = append(b, `"geometry":{"type":"LineString","coordinates":[`...)
-		b = e.appendPosition(b, &e.first)
+		e.lineAlt = hasAltitude(&e.first)
+		e.lastAlt = e.first.Altitude.Metres()
+		b = e.appendLinePosition(b, &e.first)
 	}
 	b = append(b, ',')
-	return e.appendPosition(b, p)
+	return e.appendLinePosition(b, p)
+}
+
+// appendLinePosition appends a position of a LineString with the line's dimension: a
+// missing altitude in a line with altitudes repeats the last known one, an altitude in a
+// line without them is left out. Consumers such as GEOS reject lines of mixed dimension.
+func (e *geojsonEncoder) appendLinePosition(b []byte, p *telematics.Position) []byte {
+	b = append(b, '[')
+	b = appendFixed(b, p.Longitude, e.cfg.precision)
+	b = append(b, ',')
+	b = appendFixed(b, p.Latitude, e.cfg.precision)
+	if e.lineAlt {
+		if hasAltitude(p) {
+			e.lastAlt = p.Altitude.Metres()
+		}
+		b = append(b, ',')
+		b = appendFixed(b, e.lastAlt, measurePrecision)
+	}
+	return append(b, ']')
 }
 
 func (e *geojsonEncoder) endTrack(b []byte, t *telematics.Track, points, skipped int) []byte {

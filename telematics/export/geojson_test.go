@@ -148,3 +148,38 @@ func TestGeoJSONTrackPropertiesNonFinite(t *testing.T) {
 	_, hasID := fc.Features[0].Properties["id"]
 	assert.False(t, hasID)
 }
+
+// Every position of a LineString has the dimension of the first: a missing altitude
+// repeats the last known one, an altitude in a line that began without one is dropped.
+func TestGeoJSONLineDimensionIsUniform(t *testing.T) {
+	noAlt := func(i int) telematics.Position {
+		p := full(i)
+		p.Known &^= telematics.HasAltitude
+		return p
+	}
+	for _, tt := range []struct {
+		name   string
+		points []telematics.Position
+		want   [][]float64
+	}{
+		{"3D line, gaps carried forward", []telematics.Position{full(0), noAlt(1), full(2), noAlt(3)}, [][]float64{
+			{baseLon, baseLat, 140.5}, {baseLon + 0.002, baseLat + 0.001, 140.5},
+			{baseLon + 0.004, baseLat + 0.002, 142.5}, {baseLon + 0.006, baseLat + 0.003, 142.5}}},
+		{"2D line drops later altitudes", []telematics.Position{noAlt(0), full(1), full(2)}, [][]float64{
+			{baseLon, baseLat}, {baseLon + 0.002, baseLat + 0.001}, {baseLon + 0.004, baseLat + 0.002}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fc, _ := exportGeoJSON(t, nil, func(w *export.Writer) error {
+				return w.WriteTrack(telematics.Track{ID: "t"}, seq(tt.points...))
+			})
+			got := coordinates[[][]float64](t, fc.Features[0].Geometry)
+			require.Len(t, got, len(tt.want))
+			for i := range got {
+				require.Len(t, got[i], len(tt.want[i]), "position %d", i)
+				for j := range got[i] {
+					assert.InDelta(t, tt.want[i][j], got[i][j], 1e-9, "position %d element %d", i, j)
+				}
+			}
+		})
+	}
+}
