@@ -110,7 +110,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Clock:        clock,
 		Retry:        retry,
 		MaxWait:      cfg.maxWait,
-		Limiter:      cfg.limiter,
+		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
 		DecodeError:  errorDecoder(clientSecret),
 		MaxErrorBody: maxErrorBody,

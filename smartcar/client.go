@@ -179,7 +179,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			Clock:       cfg.clock,
 			Retry:       retry,
 			MaxWait:     cfg.maxWait,
-			Limiter:     cfg.limiter,
+			Limiter:     httpcore.NewLimiter(cfg.limiter),
 			Timeout:     cfg.readTimeout,
 			DecodeError: decodeError,
 		})

@@ -39,7 +39,6 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 	"golang.org/x/oauth2"
-	"golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/internal/ratelimit"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -66,7 +65,9 @@ type TokenSource interface {
 // ErrorDecoder turns a non-2xx response into the provider's typed error. body holds at
 // most MaxErrorBody bytes. The error it returns should match the telematics sentinels;
 // the loop treats one matching telematics.ErrRateLimited as a rate-limit rejection
-// whatever its status (MyCarTracks answers an exhausted budget with 403).
+// whatever its status (MyCarTracks answers an exhausted budget with 403). An error with a
+// Retryable() bool method that returns false is never retried, whatever its status (a
+// vehicle maker's rate limit answered 502, a rate limit without a Retry-After).
 type ErrorDecoder func(resp *telematics.Response, body []byte) error
 
 // Config configures a Client. Provider, BaseURL and DecodeError are required.
@@ -97,7 +98,7 @@ type Config struct {
 	MaxWait time.Duration
 	// Limiter, when set, paces requests on the client side (a provider's published
 	// budget). Its tokens are taken at the Clock's time.
-	Limiter *rate.Limiter
+	Limiter *Limiter
 	// NoPacing turns off waiting for a spent budget to reset before sending.
 	NoPacing bool
 	// Timeout bounds one attempt, body included (default DefaultTimeout); a Request may
@@ -116,13 +117,12 @@ type Config struct {
 
 // Client sends requests for one provider API. It is safe for concurrent use.
 type Client struct {
-	cfg     Config
-	base    *url.URL
-	hc      *http.Client
-	ua      string
-	log     *slog.Logger
-	pacer   *ratelimit.Pacer
-	limitMu sync.Mutex
+	cfg   Config
+	base  *url.URL
+	hc    *http.Client
+	ua    string
+	log   *slog.Logger
+	pacer *ratelimit.Pacer
 }
 
 // New validates cfg and returns a Client.
@@ -213,9 +213,21 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 			return nil, fmt.Errorf("%s: %w: encoding request body: %v", c.cfg.Provider, telematics.ErrInvalidInput, err)
 		}
 	}
+	if !req.Idempotent && !safeMethod(req.Method) {
+		for _, h := range replayHeaders {
+			if _, ok := req.Header[h]; ok {
+				// net/http replays a request carrying it on a dropped connection: a call the
+				// SDK must not repeat (a vehicle command) would reach the provider twice.
+				return nil, fmt.Errorf("%s: %w: %s on a %s the SDK does not repeat; the provider may not deduplicate it", c.cfg.Provider, telematics.ErrInvalidInput, h, req.Method)
+			}
+		}
+	}
 	l := &loop{c: c, req: req, url: u, redacted: RedactURL(u), body: body}
 	return l.run(ctx, out)
 }
+
+// replayHeaders make net/http treat a request as safe to send again on a new connection.
+var replayHeaders = []string{"Idempotency-Key", "X-Idempotency-Key"}
 
 // loop is the state of one call across its attempts.
 type loop struct {
@@ -297,6 +309,10 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 				}
 			}
 			retryable = canRepeat && (rateLimited || retryStatus(o.status))
+			var r interface{ Retryable() bool }
+			if errors.As(failure, &r) && !r.Retryable() {
+				retryable = false
+			}
 			if rateLimited && hint > c.cfg.MaxWait {
 				c.logAttempt(ctx, l, o, start, 0, "rate limited beyond the maximum wait")
 				return l.resp, l.rateLimitError(hint, failure)
@@ -334,22 +350,19 @@ func (c *Client) waitTurn(ctx context.Context, l *loop) error {
 		return l.requestError(err, false)
 	}
 	if c.cfg.Limiter != nil {
-		now := c.cfg.Clock.Now()
-		c.limitMu.Lock()
-		r := c.cfg.Limiter.ReserveN(now, 1)
-		c.limitMu.Unlock()
+		r, d := c.cfg.Limiter.reserve(c.cfg.Clock)
 		if !r.OK() {
 			return fmt.Errorf("%s: %w: client-side limiter allows no requests", c.cfg.Provider, telematics.ErrInvalidInput)
 		}
-		if d := r.DelayFrom(now); d > 0 {
+		if d > 0 {
 			if d > c.cfg.MaxWait {
-				r.CancelAt(now)
+				c.cfg.Limiter.cancel(r, c.cfg.Clock)
 				return l.rateLimitError(d, nil)
 			}
 			c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
 				slog.String("reason", "client-side limiter"), slog.Duration("wait", d))
 			if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
-				r.CancelAt(c.cfg.Clock.Now())
+				c.cfg.Limiter.cancel(r, c.cfg.Clock)
 				return l.requestError(err, false)
 			}
 		}

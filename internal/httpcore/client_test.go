@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -594,7 +595,7 @@ func TestPacingBeyondMaxWaitIsNotSent(t *testing.T) {
 
 func TestClientSideLimiter(t *testing.T) {
 	lim := rate.NewLimiter(rate.Every(10*time.Second), 2)
-	h := newHarness(t, withConfig(func(c *httpcore.Config) { c.Limiter = lim }))
+	h := newHarness(t, withConfig(func(c *httpcore.Config) { c.Limiter = httpcore.NewLimiter(lim) }))
 	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, listResponse{}) })
 	for range 5 {
 		_, err := h.client.Do(context.Background(), &httpcore.Request{Path: "/vehicles"}, nil)
@@ -832,4 +833,99 @@ func hijackAndClose(t *testing.T, w http.ResponseWriter) {
 		return
 	}
 	_ = conn.Close()
+}
+
+// One bucket shared by two clients and many goroutines never lets a request out before
+// its token, even on a manual clock that every waiting goroutine pushes forward.
+func TestSharedLimiterUnderConcurrency(t *testing.T) {
+	const burst, interval, perClient = 3, 10 * time.Second, 15
+	lim := rate.NewLimiter(rate.Every(interval), burst)
+	h := newHarness(t, withConfig(func(c *httpcore.Config) { c.Limiter = httpcore.NewLimiter(lim) }))
+	start := h.clock.Now()
+	var mu sync.Mutex
+	var times []time.Time
+	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, h.clock.Now())
+		mu.Unlock()
+		writeJSON(w, 200, listResponse{})
+	})
+	second, err := httpcore.New(httpcore.Config{Provider: "testprov", BaseURL: h.client.BaseURL(), Tokens: h.tokens,
+		Clock: h.clock, DecodeError: decodeTestError, Limiter: httpcore.NewLimiter(lim)})
+	require.NoError(t, err)
+	require.Same(t, httpcore.NewLimiter(lim), httpcore.NewLimiter(lim), "one Limiter per bucket")
+
+	var wg sync.WaitGroup
+	for _, c := range []*httpcore.Client{h.client, second} {
+		for range perClient {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := c.Do(context.Background(), &httpcore.Request{Path: "/vehicles"}, nil)
+				assert.NoError(t, err)
+			}()
+		}
+	}
+	wg.Wait()
+	require.Len(t, times, 2*perClient)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	for i, at := range times {
+		earliest := start
+		if i >= burst {
+			earliest = start.Add(time.Duration(i-burst+1) * interval)
+		}
+		assert.False(t, at.Before(earliest), "request %d at %s, before its token at %s", i, at.Sub(start), earliest.Sub(start))
+	}
+}
+
+func TestReplayHeadersRefusedOnCallsNotRepeated(t *testing.T) {
+	h := newHarness(t)
+	var n atomic.Int32
+	h.mux.HandleFunc("/api/v3/commands/unlock", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeJSON(w, 200, nil)
+	})
+	for _, hdr := range []string{"Idempotency-Key", "X-Idempotency-Key"} {
+		_, err := h.client.Do(context.Background(), &httpcore.Request{Method: http.MethodPost, Path: "/commands/unlock",
+			Header: http.Header{hdr: {"k-1"}}}, nil)
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput, hdr)
+		assert.ErrorContains(t, err, hdr)
+	}
+	assert.Zero(t, n.Load(), "nothing was sent")
+
+	// On calls the SDK itself may repeat, the header is the caller's business.
+	_, err := h.client.Do(context.Background(), &httpcore.Request{Method: http.MethodPost, Path: "/commands/unlock",
+		Idempotent: true, Header: http.Header{"Idempotency-Key": {"k-2"}}}, nil)
+	require.NoError(t, err)
+	_, err = h.client.Do(context.Background(), &httpcore.Request{Method: http.MethodPut, Path: "/commands/unlock",
+		Header: http.Header{"Idempotency-Key": {"k-3"}}}, nil)
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, n.Load())
+}
+
+// notRetryable is a provider error that knows retrying cannot help.
+type notRetryable struct{ *testAPIError }
+
+func (notRetryable) Retryable() bool { return false }
+
+func TestErrorCanRefuseRetry(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *httpcore.Config) {
+		c.DecodeError = func(resp *telematics.Response, body []byte) error {
+			err := decodeTestError(resp, body).(*testAPIError)
+			if err.Code == "upstream_rate_limit" {
+				return notRetryable{err}
+			}
+			return err
+		}
+	}))
+	var n atomic.Int32
+	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeJSON(w, 502, map[string]string{"error": "upstream_rate_limit", "message": "the maker limits this vehicle"})
+	})
+	resp, err := h.client.Do(context.Background(), &httpcore.Request{Path: "/vehicles"}, nil)
+	assert.ErrorIs(t, err, telematics.ErrUnavailable)
+	assert.EqualValues(t, 1, n.Load(), "not retried")
+	assert.Equal(t, 1, resp.Attempts)
+	assert.Empty(t, h.clock.Sleeps())
 }
