@@ -31,6 +31,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -308,7 +309,7 @@ func (s *Source) classify(err error) *telematics.AuthError {
 			aerr.Status = re.Response.StatusCode
 		}
 		aerr.Code = s.redact(re.ErrorCode)
-		aerr.Description = s.redact(truncate(re.ErrorDescription, 200))
+		aerr.Description = s.redact(textutil.Clip(re.ErrorDescription, 200))
 		status := aerr.Status
 		retryable := status == 0 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
 		aerr.Permanent = permanentCodes[re.ErrorCode] || !retryable
@@ -330,13 +331,6 @@ func (s *Source) redact(text string) string {
 		return text
 	}
 	return strings.ReplaceAll(text, s.cfg.ClientSecret, "REDACTED")
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 type userAgent struct {

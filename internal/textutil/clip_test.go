@@ -1,0 +1,36 @@
+package textutil
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestClip(t *testing.T) {
+	assert.Equal(t, "short", Clip("short", 10))
+	assert.Equal(t, "exact", Clip("exact", 5))
+	assert.Equal(t, "abc…", Clip("abcdef", 3))
+	assert.Equal(t, "", Clip("abc", 0))
+	// "Škoda": Š is two bytes; a cut inside it backs off to the boundary.
+	assert.Equal(t, "…", Clip("Škoda", 1))
+	assert.Equal(t, "Š…", Clip("Škoda", 2))
+	assert.Equal(t, "Šk…", Clip("Škoda", 3))
+}
+
+func FuzzClip(f *testing.F) {
+	f.Add("Škoda Octavia", 3)
+	f.Add("日本語のテキスト", 7)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		got := Clip(s, n)
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("Clip(%q, %d) = %q is not valid UTF-8", s, n, got)
+		}
+		if len(s) > n && n >= 1 && len(got) > n+len("…") {
+			t.Fatalf("Clip(%q, %d) = %q is too long", s, n, got)
+		}
+	})
+}
