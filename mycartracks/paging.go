@@ -101,13 +101,17 @@ func fetchList[W, T any](ctx context.Context, c *Client, id endpointID, ids []st
 	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(offset, limit, len(items), total)}, nil
 }
 
-// pages iterates over a list page by page from offset: fetch returns the page at an
-// offset. It stops at the last page, when the consumer breaks, or after yielding an
-// error once.
-func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq2[T, error] {
+// pages iterates over a list page by page from start: fetch returns the page at an
+// offset, appending its items to dst (which it may ignore). It stops at the last page,
+// when the consumer breaks, or after yielding an error once. Every range over the
+// iterator starts again from start with its own state, so it may be ranged over again,
+// also concurrently.
+func pages[T any](start int, fetch func(offset int, dst []T) (*Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		offset := start
+		var buf []T
 		for {
-			page, err := fetch(offset)
+			page, err := fetch(offset, buf[:0])
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -122,6 +126,8 @@ func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq
 				return
 			}
 			offset = page.NextOffset
+			// The items were yielded by value: the next page may reuse the slice.
+			buf = page.Items
 		}
 	}
 }
@@ -133,7 +139,7 @@ func listAll[W, T any](ctx context.Context, c *Client, id endpointID, ids []stri
 	if o.Limit <= 0 {
 		o.Limit = MaxPageSize
 	}
-	return pages(o.Offset, func(offset int) (*Page[T], error) {
+	return pages(o.Offset, func(offset int, _ []T) (*Page[T], error) {
 		page := o
 		page.Offset = offset
 		q := url.Values{}

@@ -3,9 +3,11 @@ package mycartracks_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,4 +372,66 @@ func TestMalformedPages(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, http.MethodGet, re.Method)
 	assert.False(t, telematics.MayHaveSucceeded(err))
+}
+
+// An iterator holds no paging state between ranges: ranging over it again starts from
+// the beginning, and two ranges may run at once (run with -race).
+func TestIteratorsRangeAgain(t *testing.T) {
+	ctx := context.Background()
+	s := newScripted(t)
+	point := func(i int) map[string]any {
+		return map[string]any{"id": i + 1, "time": 1767261600000 + int64(i)*1000, "latitude": 48.1, "longitude": 17.1}
+	}
+	s.serveList("GET /vehicles", listSpec{n: 25, total: -1})
+	s.serveList("GET /vehicles/lastPositions", listSpec{n: 25, total: -1, item: func(i int) map[string]any { return map[string]any{"vehicleId": i + 1} }})
+	s.serveList("GET /trackpoints/{id}", listSpec{n: 25, total: -1, maxLimit: mycartracks.MaxTrackpointPageSize, item: point})
+	track := mycartracks.Track{ID: 42, VehicleID: 7}
+	seqs := map[string]func() ([]int64, error){
+		"Vehicles.All": rangeIDs(s.client.Vehicles.All(ctx, &mycartracks.ListOptions{Offset: 3, Limit: 4}),
+			func(v mycartracks.Vehicle) int64 { return int64(v.ID) }),
+		"Positions.AllLast": rangeIDs(s.client.Positions.AllLast(ctx, &mycartracks.LastPositionOptions{Offset: 3, Limit: 4}),
+			func(p mycartracks.LastPosition) int64 { return int64(p.VehicleID) }),
+		"Tracks.AllTrackpoints": rangeIDs(s.client.Tracks.AllTrackpoints(ctx, track.ID, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+			func(p mycartracks.Trackpoint) int64 { return int64(p.ID) }),
+		"Tracks.Positions": rangeIDs(s.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+			func(p telematics.Position) int64 { return (p.Time.UnixMilli()-1767261600000)/1000 + 1 }),
+	}
+	want := make([]int64, 0, 22)
+	for i := int64(4); i <= 25; i++ {
+		want = append(want, i)
+	}
+	for name, run := range seqs {
+		t.Run(name, func(t *testing.T) {
+			for i := range 2 {
+				got, err := run()
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "range %d", i+1)
+			}
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					got, err := run()
+					assert.NoError(t, err)
+					assert.Equal(t, want, got, "concurrent range")
+				}()
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// rangeIDs returns a function ranging over seq and collecting the id of each item.
+func rangeIDs[T any](seq iter.Seq2[T, error], id func(T) int64) func() ([]int64, error) {
+	return func() ([]int64, error) {
+		var out []int64
+		for v, err := range seq {
+			if err != nil {
+				return out, err
+			}
+			out = append(out, id(v))
+		}
+		return out, nil
+	}
 }

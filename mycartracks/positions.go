@@ -122,7 +122,7 @@ func (s *PositionsService) AllLast(ctx context.Context, opts *LastPositionOption
 	if o.Limit <= 0 {
 		o.Limit = MaxPageSize
 	}
-	return pages(o.Offset, func(offset int) (*Page[LastPosition], error) {
+	return pages(o.Offset, func(offset int, _ []LastPosition) (*Page[LastPosition], error) {
 		page := o
 		page.Offset = offset
 		return fetchList(ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, lastPositionFromWire, reqOpts)

@@ -203,16 +203,10 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 	if o.Limit <= 0 {
 		o.Limit = MaxTrackpointPageSize
 	}
-	var buf []Trackpoint
-	return pages(o.Offset, func(offset int) (*Page[Trackpoint], error) {
+	return pages(o.Offset, func(offset int, dst []Trackpoint) (*Page[Trackpoint], error) {
 		page := o
 		page.Offset = offset
-		p, err := s.trackpointPage(ctx, trackID, page, buf[:0], reqOpts)
-		if err == nil {
-			// The points were yielded by value: the next page may reuse the slice.
-			buf = p.Items
-		}
-		return p, err
+		return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
 	})
 }
 
