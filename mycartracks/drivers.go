@@ -38,14 +38,16 @@ func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
 // DriversService lists and reads drivers (GET /drivers).
 type DriversService service
 
+var driversList = listEndpoint[driverWire, Driver]{epDriversList, driverFromWire}
+
 // List returns one page of drivers. opts may be nil.
 func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {
-	return listOne(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+	return driversList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every driver. opts may be nil.
 func (s *DriversService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Driver, error] {
-	return listAll(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+	return driversList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one driver.

@@ -94,14 +94,16 @@ func (p GeofenceParams) MarshalJSON() ([]byte, error) {
 // the write scope.
 type GeofencesService service
 
+var geofencesList = listEndpoint[geofenceWire, Geofence]{epGeofencesList, geofenceFromWire}
+
 // List returns one page of geofences. opts may be nil.
 func (s *GeofencesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Geofence], error) {
-	return listOne(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
+	return geofencesList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every geofence. opts may be nil.
 func (s *GeofencesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Geofence, error] {
-	return listAll(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
+	return geofencesList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one geofence.

@@ -146,8 +146,8 @@ func (o *JobListOptions) clone() JobListOptions {
 	return c
 }
 
-func (o JobListOptions) encode(q url.Values) {
-	o.ListOptions.encode(q)
+// filters adds the query parameters of the filters besides ListOptions.
+func (o JobListOptions) filters(q url.Values) {
 	if o.VehicleID != 0 {
 		q.Set(qVehicleID, o.VehicleID.String())
 	}
@@ -160,22 +160,18 @@ func (o JobListOptions) encode(q url.Values) {
 // scope.
 type JobsService service
 
+var jobsList = listEndpoint[jobWire, Job]{epJobsList, jobFromWire}
+
 // List returns one page of jobs. opts may be nil.
 func (s *JobsService) List(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) (*Page[Job], error) {
 	o := opts.clone()
-	q := url.Values{}
-	o.encode(q)
-	return fetchList(ctx, s.client, epJobsList, nil, q, o.Offset, o.Limit, jobFromWire, reqOpts)
+	return jobsList.page(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // All iterates over every job matching opts. opts may be nil.
 func (s *JobsService) All(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) iter.Seq2[Job, error] {
 	o := opts.clone()
-	return listAll(ctx, s.client, epJobsList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
-		page := o
-		page.ListOptions = lo
-		page.encode(q)
-	}, jobFromWire, reqOpts)
+	return jobsList.all(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // Get returns one job.

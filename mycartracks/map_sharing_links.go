@@ -63,14 +63,16 @@ func (p MapSharingLinkParams) MarshalJSON() ([]byte, error) {
 // write scope.
 type MapSharingLinksService service
 
+var mapSharingLinksList = listEndpoint[mapSharingLinkWire, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire}
+
 // List returns one page of links. opts may be nil.
 func (s *MapSharingLinksService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[MapSharingLink], error) {
-	return listOne(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
+	return mapSharingLinksList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every link. opts may be nil.
 func (s *MapSharingLinksService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[MapSharingLink, error] {
-	return listAll(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
+	return mapSharingLinksList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Create creates a link and returns it with its URL.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"iter"
 	"net/url"
+	"slices"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -86,45 +87,44 @@ type LastPositionOptions struct {
 	Offset, Limit int
 }
 
-func (o LastPositionOptions) query() url.Values {
-	q := url.Values{}
+func (o *LastPositionOptions) clone() LastPositionOptions {
+	if o == nil {
+		return LastPositionOptions{}
+	}
+	c := *o
+	c.VehicleIDs = slices.Clone(o.VehicleIDs)
+	c.GroupIDs = slices.Clone(o.GroupIDs)
+	return c
+}
+
+func (o LastPositionOptions) paging() ListOptions {
+	return ListOptions{Offset: o.Offset, Limit: o.Limit}
+}
+
+// filters adds the query parameters selecting the vehicles.
+func (o LastPositionOptions) filters(q url.Values) {
 	if len(o.VehicleIDs) > 0 {
 		q.Set(qVehicleIDs, idList(o.VehicleIDs))
 	}
 	if len(o.GroupIDs) > 0 {
 		q.Set(qGroupIDs, idList(o.GroupIDs))
 	}
-	encodePaging(q, o.Offset, o.Limit)
-	return q
 }
 
 // PositionsService reads the last known positions of vehicles
 // (GET /vehicles/lastPositions), the snapshot a live map starts from.
 type PositionsService service
 
+var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire}
+
 // Last returns one page of last positions. opts may be nil.
 func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {
-	var o LastPositionOptions
-	if opts != nil {
-		o = *opts
-	}
-	return fetchList(ctx, s.client, epLastPositions, nil, o.query(), o.Offset, o.Limit, lastPositionFromWire, reqOpts)
+	o := opts.clone()
+	return lastPositionsList.page(ctx, s.client, o.paging(), o.filters, reqOpts)
 }
 
 // AllLast iterates over the last positions of every selected vehicle. opts may be nil.
 func (s *PositionsService) AllLast(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) iter.Seq2[LastPosition, error] {
-	var o LastPositionOptions
-	if opts != nil {
-		o = *opts
-		o.VehicleIDs = append([]ID(nil), opts.VehicleIDs...)
-		o.GroupIDs = append([]ID(nil), opts.GroupIDs...)
-	}
-	if o.Limit <= 0 {
-		o.Limit = MaxPageSize
-	}
-	return pages(o.Offset, func(offset int, _ []LastPosition) (*Page[LastPosition], error) {
-		page := o
-		page.Offset = offset
-		return fetchList(ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, lastPositionFromWire, reqOpts)
-	})
+	o := opts.clone()
+	return lastPositionsList.all(ctx, s.client, o.paging(), o.filters, reqOpts)
 }

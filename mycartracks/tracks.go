@@ -113,8 +113,8 @@ func (o *TrackListOptions) clone() TrackListOptions {
 	return c
 }
 
-func (o TrackListOptions) encode(q url.Values) {
-	o.ListOptions.encode(q)
+// filters adds the query parameters of the filters besides ListOptions.
+func (o TrackListOptions) filters(q url.Values) {
 	if o.VehicleID != 0 {
 		q.Set(qVehicleID, o.VehicleID.String())
 	}
@@ -134,24 +134,20 @@ func encodeRange(q url.Values, from, to time.Time) {
 // trackpoints (GET /trackpoints/{trackId}).
 type TracksService service
 
+var tracksList = listEndpoint[trackWire, Track]{epTracksList, trackFromWire}
+
 // List returns one page of tracks, ordered by start time then id unless opts.Sort says
 // otherwise. opts may be nil.
 func (s *TracksService) List(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) (*Page[Track], error) {
 	o := opts.clone()
-	q := url.Values{}
-	o.encode(q)
-	return fetchList(ctx, s.client, epTracksList, nil, q, o.Offset, o.Limit, trackFromWire, reqOpts)
+	return tracksList.page(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // All iterates over every track matching opts, fetching pages of MaxPageSize as it
 // goes. opts may be nil.
 func (s *TracksService) All(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) iter.Seq2[Track, error] {
 	o := opts.clone()
-	return listAll(ctx, s.client, epTracksList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
-		page := o
-		page.ListOptions = lo
-		page.encode(q)
-	}, trackFromWire, reqOpts)
+	return tracksList.all(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // Get returns one track.

@@ -38,14 +38,16 @@ func userFromWire(w *userWire, raw json.RawMessage) User {
 // UsersService lists and reads users (GET /users).
 type UsersService service
 
+var usersList = listEndpoint[userWire, User]{epUsersList, userFromWire}
+
 // List returns one page of users. opts may be nil.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {
-	return listOne(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
+	return usersList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every user. opts may be nil.
 func (s *UsersService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[User, error] {
-	return listAll(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
+	return usersList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one user.

@@ -56,15 +56,17 @@ func (v Vehicle) Telematics() telematics.Vehicle {
 // VehiclesService lists and reads vehicles (GET /vehicles, /vehicles/{id}).
 type VehiclesService service
 
+var vehiclesList = listEndpoint[vehicleWire, Vehicle]{epVehiclesList, vehicleFromWire}
+
 // List returns one page of vehicles. opts may be nil.
 func (s *VehiclesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Vehicle], error) {
-	return listOne(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
+	return vehiclesList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every vehicle, fetching pages of MaxPageSize as it goes. opts may be
 // nil; its Offset is where the iteration starts.
 func (s *VehiclesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Vehicle, error] {
-	return listAll(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
+	return vehiclesList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one vehicle; an unknown id is an error matching telematics.ErrNotFound.
