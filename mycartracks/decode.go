@@ -115,6 +115,19 @@ func firstID(ids ...*ID) ID {
 // millis converts a duration in milliseconds.
 func millis(f flexFloat) time.Duration { return time.Duration(f.v * float64(time.Millisecond)) }
 
+// unmarshalModel is the UnmarshalJSON of every model: it decodes one resource, also from
+// a {"data":{...}} envelope, into its wire type W and converts it with conv, which gets a
+// copy of the JSON as Raw.
+func unmarshalModel[W, T any](b []byte, dst *T, conv func(*W, json.RawMessage) T) error {
+	var w W
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*dst = conv(&w, raw)
+	return nil
+}
+
 // decodeObject decodes one resource into wire and returns a copy of its JSON, unwrapping
 // a {"data":{...}} envelope first.
 func decodeObject(b []byte, wire any) (json.RawMessage, error) {

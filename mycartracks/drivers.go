@@ -16,15 +16,7 @@ type Driver struct {
 }
 
 // UnmarshalJSON decodes a driver, also from a {"data":{...}} envelope, keeping Raw.
-func (d *Driver) UnmarshalJSON(b []byte) error {
-	var w driverWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*d = driverFromWire(&w, raw)
-	return nil
-}
+func (d *Driver) UnmarshalJSON(b []byte) error { return unmarshalModel(b, d, driverFromWire) }
 
 // driverWire decodes like Driver without its UnmarshalJSON.
 type driverWire Driver

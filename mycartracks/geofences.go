@@ -41,15 +41,7 @@ type geofenceWire struct {
 
 // UnmarshalJSON decodes a geofence (radius in metres), also from a {"data":{...}}
 // envelope, keeping Raw.
-func (g *Geofence) UnmarshalJSON(b []byte) error {
-	var w geofenceWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*g = geofenceFromWire(&w, raw)
-	return nil
-}
+func (g *Geofence) UnmarshalJSON(b []byte) error { return unmarshalModel(b, g, geofenceFromWire) }
 
 func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
 	g := Geofence{ID: w.ID, Name: w.Name, Type: w.Type, Radius: telematics.Metres(w.Radius.v), Raw: raw}

@@ -56,15 +56,7 @@ type jobWire struct {
 }
 
 // UnmarshalJSON decodes a job, also from a {"data":{...}} envelope, keeping Raw.
-func (j *Job) UnmarshalJSON(b []byte) error {
-	var w jobWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*j = jobFromWire(&w, raw)
-	return nil
-}
+func (j *Job) UnmarshalJSON(b []byte) error { return unmarshalModel(b, j, jobFromWire) }
 
 func jobFromWire(w *jobWire, raw json.RawMessage) Job {
 	j := Job{

@@ -29,13 +29,7 @@ type mapSharingLinkWire struct {
 
 // UnmarshalJSON decodes a link, also from a {"data":{...}} envelope, keeping Raw.
 func (l *MapSharingLink) UnmarshalJSON(b []byte) error {
-	var w mapSharingLinkWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*l = mapSharingLinkFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, l, mapSharingLinkFromWire)
 }
 
 func mapSharingLinkFromWire(w *mapSharingLinkWire, raw json.RawMessage) MapSharingLink {

@@ -42,13 +42,7 @@ type lastPositionWire struct {
 // UnmarshalJSON decodes a last position, accepting the aliases carId, lat, lng, lon and
 // heading, keeping Raw.
 func (l *LastPosition) UnmarshalJSON(b []byte) error {
-	var w lastPositionWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*l = lastPositionFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, l, lastPositionFromWire)
 }
 
 func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition {

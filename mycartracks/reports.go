@@ -54,12 +54,11 @@ type summaryRowWire struct {
 
 // UnmarshalJSON decodes a row (distance in km, driving time in ms, speed in km/h).
 func (r *SummaryRow) UnmarshalJSON(b []byte) error {
-	var w summaryRowWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*r = SummaryRow{
+	return unmarshalModel(b, r, summaryRowFromWire)
+}
+
+func summaryRowFromWire(w *summaryRowWire, raw json.RawMessage) SummaryRow {
+	return SummaryRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		VehicleName: w.VehicleName,
 		Tracks:      w.Tracks,
@@ -68,7 +67,6 @@ func (r *SummaryRow) UnmarshalJSON(b []byte) error {
 		MaxSpeed:    telematics.KilometresPerHour(w.MaxSpeed.v),
 		Raw:         raw,
 	}
-	return nil
 }
 
 // DailyRow is one vehicle's day in the daily report.
@@ -93,13 +91,10 @@ type dailyRowWire struct {
 }
 
 // UnmarshalJSON decodes a row (distance in km, driving time in ms).
-func (r *DailyRow) UnmarshalJSON(b []byte) error {
-	var w dailyRowWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*r = DailyRow{
+func (r *DailyRow) UnmarshalJSON(b []byte) error { return unmarshalModel(b, r, dailyRowFromWire) }
+
+func dailyRowFromWire(w *dailyRowWire, raw json.RawMessage) DailyRow {
+	return DailyRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		Date:        w.Date,
 		Tracks:      w.Tracks,
@@ -107,7 +102,6 @@ func (r *DailyRow) UnmarshalJSON(b []byte) error {
 		DrivingTime: millis(w.DrivingTime),
 		Raw:         raw,
 	}
-	return nil
 }
 
 // ReportsService reads reports (GET /reports/{reportType}). Reports are not paged.

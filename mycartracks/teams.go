@@ -16,15 +16,7 @@ type Team struct {
 }
 
 // UnmarshalJSON decodes a team, also from a {"data":{...}} envelope, keeping Raw.
-func (t *Team) UnmarshalJSON(b []byte) error {
-	var w teamWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*t = teamFromWire(&w, raw)
-	return nil
-}
+func (t *Team) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, teamFromWire) }
 
 // teamWire decodes like Team without its UnmarshalJSON.
 type teamWire Team

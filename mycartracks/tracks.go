@@ -49,15 +49,7 @@ type trackWire struct {
 
 // UnmarshalJSON decodes a track, also from a {"data":{...}} envelope or with the v2
 // alias carId, keeping Raw.
-func (t *Track) UnmarshalJSON(b []byte) error {
-	var w trackWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*t = trackFromWire(&w, raw)
-	return nil
-}
+func (t *Track) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, trackFromWire) }
 
 func trackFromWire(w *trackWire, raw json.RawMessage) Track {
 	t := Track{

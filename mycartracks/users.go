@@ -16,15 +16,7 @@ type User struct {
 }
 
 // UnmarshalJSON decodes a user, also from a {"data":{...}} envelope, keeping Raw.
-func (u *User) UnmarshalJSON(b []byte) error {
-	var w userWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*u = userFromWire(&w, raw)
-	return nil
-}
+func (u *User) UnmarshalJSON(b []byte) error { return unmarshalModel(b, u, userFromWire) }
 
 // userWire decodes like User without its UnmarshalJSON.
 type userWire User

@@ -17,13 +17,7 @@ type VehicleGroup struct {
 
 // UnmarshalJSON decodes a group, also from a {"data":{...}} envelope, keeping Raw.
 func (g *VehicleGroup) UnmarshalJSON(b []byte) error {
-	var w vehicleGroupWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*g = vehicleGroupFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, g, vehicleGroupFromWire)
 }
 
 // vehicleGroupWire decodes like VehicleGroup without its UnmarshalJSON.

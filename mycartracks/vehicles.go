@@ -22,15 +22,7 @@ type Vehicle struct {
 }
 
 // UnmarshalJSON decodes a vehicle, also from a {"data":{...}} envelope, keeping Raw.
-func (v *Vehicle) UnmarshalJSON(b []byte) error {
-	var w vehicleWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*v = vehicleFromWire(&w, raw)
-	return nil
-}
+func (v *Vehicle) UnmarshalJSON(b []byte) error { return unmarshalModel(b, v, vehicleFromWire) }
 
 // vehicleWire decodes like Vehicle without its UnmarshalJSON.
 type vehicleWire Vehicle
