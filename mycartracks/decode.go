@@ -113,7 +113,12 @@ func firstID(ids ...*ID) ID {
 }
 
 // millis converts a duration in milliseconds.
-func millis(f flexFloat) time.Duration { return time.Duration(f.v * float64(time.Millisecond)) }
+func millis(f flexFloat) time.Duration { return durationMillis(f.v) }
+
+// durationMillis converts milliseconds to the nearest nanosecond.
+func durationMillis(ms float64) time.Duration {
+	return time.Duration(math.Round(ms * float64(time.Millisecond)))
+}
 
 // unmarshalModel is the UnmarshalJSON of every model: it decodes one resource, also from
 // a {"data":{...}} envelope, into its wire type W and converts it with conv, which gets a

@@ -55,6 +55,23 @@ func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
 	return g
 }
 
+// MarshalJSON encodes the geofence as the API sends it, the radius in metres; unset
+// fields are left out. Raw is not encoded.
+func (g Geofence) MarshalJSON() ([]byte, error) {
+	w := struct {
+		ID     ID           `json:"id"`
+		Name   string       `json:"name"`
+		Type   GeofenceType `json:"type,omitempty"`
+		Center *GeoPoint    `json:"center,omitempty"`
+		Radius *float64     `json:"radius,omitempty"`
+		Points []GeoPoint   `json:"points,omitempty"`
+	}{ID: g.ID, Name: g.Name, Type: g.Type, Center: g.Center, Points: g.Points}
+	if g.Radius != 0 {
+		w.Radius = Ptr(g.Radius.Metres())
+	}
+	return json.Marshal(w)
+}
+
 // GeofenceParams is the body of Geofences.Create and Geofences.Update. Nil fields are
 // not sent. A circle needs Center and a positive Radius, a polygon at least three
 // Points.

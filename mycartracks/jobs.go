@@ -77,6 +77,28 @@ func jobFromWire(w *jobWire, raw json.RawMessage) Job {
 	return j
 }
 
+// MarshalJSON encodes the job as the API sends it, times in epoch ms; unset fields are
+// left out. Raw is not encoded.
+func (j Job) MarshalJSON() ([]byte, error) {
+	w := struct {
+		ID          ID        `json:"id"`
+		Name        string    `json:"name"`
+		Status      JobStatus `json:"status,omitempty"`
+		VehicleID   ID        `json:"vehicleId,omitempty"`
+		DriverID    ID        `json:"driverId,omitempty"`
+		Address     string    `json:"address,omitempty"`
+		Latitude    *float64  `json:"latitude,omitempty"`
+		Longitude   *float64  `json:"longitude,omitempty"`
+		ScheduledAt *int64    `json:"scheduledAt,omitempty"`
+		CompletedAt *int64    `json:"completedAt,omitempty"`
+	}{ID: j.ID, Name: j.Name, Status: j.Status, VehicleID: j.VehicleID, DriverID: j.DriverID, Address: j.Address,
+		ScheduledAt: epochMs(j.ScheduledAt), CompletedAt: epochMs(j.CompletedAt)}
+	if j.Location != nil {
+		w.Latitude, w.Longitude = &j.Location.Latitude, &j.Location.Longitude
+	}
+	return json.Marshal(w)
+}
+
 // JobParams is the body of Jobs.Create and Jobs.Update. Nil fields are not sent: on
 // Update they keep their value. Build pointers with Ptr.
 type JobParams struct {

@@ -37,6 +37,17 @@ func mapSharingLinkFromWire(w *mapSharingLinkWire, raw json.RawMessage) MapShari
 	return l
 }
 
+// MarshalJSON encodes the link as the API sends it, the expiry in epoch ms. Raw is not
+// encoded.
+func (l MapSharingLink) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID         ID     `json:"id"`
+		URL        string `json:"url"`
+		VehicleIDs []ID   `json:"vehicleIds"`
+		ExpiresAt  *int64 `json:"expiresAt,omitempty"`
+	}{l.ID, l.URL, l.VehicleIDs, epochMs(l.ExpiresAt)})
+}
+
 // MapSharingLinkParams is the body of MapSharingLinks.Create.
 type MapSharingLinkParams struct {
 	// VehicleIDs are the vehicles shown; at least one.

@@ -70,6 +70,30 @@ func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition
 	return l
 }
 
+// MarshalJSON encodes the last position as the API sends it: speed in km/h (when
+// Position.Known has it), bearing in degrees (likewise), time in epoch ms. Raw is not
+// encoded.
+func (l LastPosition) MarshalJSON() ([]byte, error) {
+	p := &l.Position
+	w := struct {
+		VehicleID   ID       `json:"vehicleId,omitempty"`
+		VehicleName string   `json:"vehicleName"`
+		Time        *int64   `json:"time,omitempty"`
+		Latitude    float64  `json:"latitude"`
+		Longitude   float64  `json:"longitude"`
+		Speed       *float64 `json:"speed,omitempty"`
+		Bearing     *float64 `json:"bearing,omitempty"`
+		Online      bool     `json:"online"`
+	}{VehicleID: l.VehicleID, VehicleName: l.VehicleName, Time: epochMs(p.Time), Latitude: p.Latitude, Longitude: p.Longitude, Online: l.Online}
+	if p.Has(telematics.HasSpeed) {
+		w.Speed = Ptr(kmh(p.Speed))
+	}
+	if p.Has(telematics.HasHeading) {
+		w.Bearing = Ptr(p.Heading.Degrees())
+	}
+	return json.Marshal(w)
+}
+
 // LastPositionOptions selects and pages Positions.Last.
 type LastPositionOptions struct {
 	// VehicleIDs and GroupIDs restrict the result to these vehicles and the vehicles of

@@ -69,6 +69,19 @@ func summaryRowFromWire(w *summaryRowWire, raw json.RawMessage) SummaryRow {
 	}
 }
 
+// MarshalJSON encodes the row as the API sends it (distance in km, driving time in ms,
+// speed in km/h). Raw is not encoded.
+func (r SummaryRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		VehicleID   ID      `json:"vehicleId"`
+		VehicleName string  `json:"vehicleName"`
+		Tracks      int     `json:"tracks"`
+		Distance    float64 `json:"distance"`
+		DrivingTime float64 `json:"drivingTime"`
+		MaxSpeed    float64 `json:"maxSpeed"`
+	}{r.VehicleID, r.VehicleName, r.Tracks, km(r.Distance), ms(r.DrivingTime), kmh(r.MaxSpeed)})
+}
+
 // DailyRow is one vehicle's day in the daily report.
 type DailyRow struct {
 	VehicleID ID
@@ -102,6 +115,18 @@ func dailyRowFromWire(w *dailyRowWire, raw json.RawMessage) DailyRow {
 		DrivingTime: millis(w.DrivingTime),
 		Raw:         raw,
 	}
+}
+
+// MarshalJSON encodes the row as the API sends it (distance in km, driving time in ms).
+// Raw is not encoded.
+func (r DailyRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		VehicleID   ID      `json:"vehicleId"`
+		Date        string  `json:"date"`
+		Tracks      int     `json:"tracks"`
+		Distance    float64 `json:"distance"`
+		DrivingTime float64 `json:"drivingTime"`
+	}{r.VehicleID, r.Date, r.Tracks, km(r.Distance), ms(r.DrivingTime)})
 }
 
 // ReportsService reads reports (GET /reports/{reportType}). Reports are not paged.

@@ -69,6 +69,25 @@ func trackFromWire(w *trackWire, raw json.RawMessage) Track {
 	return t
 }
 
+// MarshalJSON encodes the track as the API sends it: distance in km, durations in ms,
+// speeds in km/h, times in epoch ms. Raw is not encoded.
+func (t Track) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID            ID      `json:"id"`
+		VehicleID     ID      `json:"vehicleId,omitempty"`
+		Name          string  `json:"name"`
+		Category      string  `json:"category"`
+		StartTime     *int64  `json:"startTime,omitempty"`
+		EndTime       *int64  `json:"endTime,omitempty"`
+		TotalDistance float64 `json:"totalDistance"`
+		TotalTime     float64 `json:"totalTime"`
+		MovingTime    float64 `json:"movingTime"`
+		MaxSpeed      float64 `json:"maxSpeed"`
+		AvgSpeed      float64 `json:"avgSpeed"`
+	}{t.ID, t.VehicleID, t.Name, t.Category, epochMs(t.StartTime), epochMs(t.EndTime),
+		km(t.TotalDistance), ms(t.TotalTime), ms(t.MovingTime), kmh(t.MaxSpeed), kmh(t.AvgSpeed)})
+}
+
 // Telematics converts the track to the provider-neutral model.
 func (t Track) Telematics() telematics.Track {
 	return telematics.Track{
