@@ -23,9 +23,10 @@ const maxMessage = 300
 // APIError is an error answer of the MyCarTracks API (any status other than 2xx).
 //
 // It matches the telematics sentinels with errors.Is: telematics.ErrRateLimited for 429
-// and for a 403 sent because the request budget is spent (X-Rate-Limit-Remaining: 0 or
-// a rate-limit code); telematics.ErrForbidden for any other 403 (a missing scope or
-// permission; Scope then names the scope when the body does); ErrNotFound for 404,
+// and for a 403 sent because the request budget is spent (see RateLimited: a rate-limit
+// code, or no code at all and X-Rate-Limit-Remaining: 0); telematics.ErrForbidden for
+// any other 403 (a missing scope or permission, also on the last request of a window;
+// Scope then names the scope when the body does); ErrNotFound for 404,
 // ErrInvalidInput for 400 and 422, ErrUnauthorized for 401, ErrConflict for 409 and
 // ErrUnavailable for 5xx. When the call was stopped by a rate limit the client returns a
 // *telematics.RateLimitError wrapping this error.
@@ -93,16 +94,33 @@ func (e *APIError) Error() string {
 }
 
 // RateLimited reports whether the answer rejected the call because the request budget
-// is spent: a 429, or a 403 with no requests remaining or a rate-limit error code.
+// is spent: a 429, or a 403 whose error code names a rate limit ("rate_limit_exceeded",
+// "RateLimitExceeded", "too_many_requests", "throttled"...). A 403 without any code is a
+// rate limit when it was sent with no requests remaining or its message names a rate
+// limit. A 403 with another code ("access_denied", "insufficient_scope") is a permission
+// error even on the last request of a window.
 func (e *APIError) RateLimited() bool {
 	switch e.StatusCode {
 	case http.StatusTooManyRequests:
 		return true
 	case http.StatusForbidden:
-		return e.Rate.Remaining == 0 || strings.Contains(strings.ToLower(e.Code), "rate_limit")
+		if e.Code != "" {
+			return namesRateLimit(e.Code) || e.Code == "429"
+		}
+		return e.Rate.Remaining == 0 || namesRateLimit(e.Message)
 	}
 	return false
 }
+
+// namesRateLimit reports whether an error code or message speaks of a rate limit, in
+// any case and with any separators ("rate_limit_exceeded", "Rate limit exceeded",
+// "TooManyRequests", "request throttled").
+func namesRateLimit(s string) bool {
+	s = rateLimitWordSep.Replace(strings.ToLower(s))
+	return strings.Contains(s, "ratelimit") || strings.Contains(s, "toomanyrequests") || strings.Contains(s, "throttl")
+}
+
+var rateLimitWordSep = strings.NewReplacer("_", "", "-", "", " ", "", ".", "")
 
 // Is reports whether the error matches a telematics sentinel (see APIError).
 func (e *APIError) Is(target error) bool {
