@@ -90,6 +90,9 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
 	}
+	if e.MayHaveSucceeded() {
+		b.WriteString(" (the request may have been applied)")
+	}
 	return b.String()
 }
 
@@ -121,6 +124,22 @@ func namesRateLimit(s string) bool {
 }
 
 var rateLimitWordSep = strings.NewReplacer("_", "", "-", "", " ", "", ".", "")
+
+// MayHaveSucceeded reports whether the call may have taken effect although it failed: a
+// write (any method but GET and HEAD) answered 500, 502 or 504, which a server or a
+// proxy in front of it also sends when the request was applied upstream, or timed out
+// there. telematics.MayHaveSucceeded(err) finds it; check the state before repeating
+// such a call.
+func (e *APIError) MayHaveSucceeded() bool {
+	if e.Method == http.MethodGet || e.Method == http.MethodHead {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
 
 // Is reports whether the error matches a telematics sentinel (see APIError).
 func (e *APIError) Is(target error) bool {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -345,4 +346,52 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// A write answered 500, 502 or 504 may have been applied upstream; a read, or another
+// status, says nothing of the kind.
+func TestMayHaveSucceeded(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(1), mycartrackstest.WithoutRateLimit()},
+		mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite), mycartracks.WithMaxRetries(0))
+	for _, tc := range []struct {
+		fault mycartrackstest.FaultKind
+		want  bool
+	}{
+		{mycartrackstest.FaultInternalError, true},
+		{mycartrackstest.FaultBadGateway, true},
+		{mycartrackstest.FaultUnavailable, false},
+	} {
+		t.Run(tc.fault.String(), func(t *testing.T) {
+			f.srv.FailNext(tc.fault)
+			_, err := f.client.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("Deliver")})
+			var apiErr *mycartracks.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.want, apiErr.MayHaveSucceeded())
+			assert.Equal(t, tc.want, telematics.MayHaveSucceeded(err))
+			assert.Equal(t, tc.want, strings.Contains(err.Error(), "may have been applied"), err.Error())
+
+			f.srv.FailNext(tc.fault)
+			_, err = f.client.Jobs.List(ctx, nil)
+			require.ErrorAs(t, err, &apiErr)
+			assert.False(t, telematics.MayHaveSucceeded(err), "a read")
+		})
+	}
+	t.Run("504 and client errors", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite), mycartracks.WithMaxRetries(0))
+		status := map[string]int{"/jobs": 504, "/geofences": 400, "/mapSharingLinks": 404}
+		for path, code := range status {
+			s.handle("POST "+path, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, code, map[string]string{"error": "x"}) })
+		}
+		s.handle("HEAD /vehicles", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(504) })
+		_, err := s.client.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("x")})
+		assert.True(t, telematics.MayHaveSucceeded(err), "504")
+		_, err = s.client.Geofences.Create(ctx, mycartracks.GeofenceParams{Name: mycartracks.Ptr("x")})
+		assert.False(t, telematics.MayHaveSucceeded(err), "400")
+		_, err = s.client.MapSharingLinks.Create(ctx, mycartracks.MapSharingLinkParams{VehicleIDs: []mycartracks.ID{1}})
+		assert.False(t, telematics.MayHaveSucceeded(err), "404")
+		_, err = s.client.Do(ctx, http.MethodHead, "/vehicles", nil, nil, nil)
+		require.Error(t, err)
+		assert.False(t, telematics.MayHaveSucceeded(err), "HEAD")
+	})
 }
