@@ -18,6 +18,15 @@ type ID int64
 // String returns the ID in decimal.
 func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
+// neutral returns the ID as the telematics types hold identifiers: "" for an absent
+// (zero) ID.
+func (id ID) neutral() string {
+	if id == 0 {
+		return ""
+	}
+	return id.String()
+}
+
 // UnmarshalJSON accepts a number, a numeric string, null or "" (both zero).
 func (id *ID) UnmarshalJSON(b []byte) error {
 	n, _, err := parseIntJSON(b)

@@ -345,3 +345,35 @@ func TestTrackpointUnmarshalJSON(t *testing.T) {
 	}
 	assert.Error(t, tp.UnmarshalJSON([]byte(`{"id":1} {}`)), "data after the point")
 }
+
+// An absent id is "" in the provider-neutral types, wherever they come from.
+func TestAbsentIDsAreEmptyInTelematics(t *testing.T) {
+	var lp mycartracks.LastPosition
+	require.NoError(t, json.Unmarshal([]byte(`{"vehicleName":"Van","latitude":48.1,"longitude":17.1}`), &lp))
+	assert.Equal(t, "", lp.Position.VehicleID)
+	require.NoError(t, json.Unmarshal([]byte(`{"carId":"7","latitude":48.1,"longitude":17.1}`), &lp))
+	assert.Equal(t, "7", lp.Position.VehicleID)
+
+	assert.Equal(t, telematics.Track{Provider: "mycartracks"}, mycartracks.Track{}.Telematics())
+	assert.Equal(t, "3", mycartracks.Track{ID: 3}.Telematics().ID)
+	assert.Equal(t, telematics.Vehicle{Provider: "mycartracks"}, mycartracks.Vehicle{}.Telematics())
+
+	s := newScripted(t)
+	s.serveList("GET /vehicles/lastPositions", listSpec{n: 2, total: -1, item: func(i int) map[string]any {
+		if i == 0 {
+			return map[string]any{"latitude": 48.1, "longitude": 17.1}
+		}
+		return map[string]any{"vehicleId": 9, "latitude": 48.1, "longitude": 17.1}
+	}})
+	s.serveList("GET /trackpoints/{id}", listSpec{n: 1, total: -1, maxLimit: mycartracks.MaxTrackpointPageSize,
+		item: func(i int) map[string]any { return map[string]any{"id": 1, "latitude": 48.1, "longitude": 17.1} }})
+	page, err := s.client.Positions.Last(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 2)
+	assert.Equal(t, "", page.Items[0].Position.VehicleID)
+	assert.Equal(t, "9", page.Items[1].Position.VehicleID)
+	for p, err := range s.client.Tracks.Positions(context.Background(), mycartracks.Track{ID: 5}, nil) {
+		require.NoError(t, err)
+		assert.Equal(t, "", p.VehicleID)
+	}
+}

@@ -17,7 +17,8 @@ type LastPosition struct {
 	// Online reports whether the vehicle's tracker is connected.
 	Online bool
 	// Position is the fix in SI units (speed sent in km/h, bearing in degrees);
-	// Position.Known says which optional fields were sent.
+	// Position.Known says which optional fields were sent. Its VehicleID is VehicleID in
+	// decimal, "" when the record has none.
 	Position telematics.Position
 	// Raw is the record's JSON as received.
 	Raw json.RawMessage
@@ -52,7 +53,7 @@ func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition
 		VehicleName: w.VehicleName,
 		Online:      w.Online,
 		Position: telematics.Position{
-			VehicleID: id.String(),
+			VehicleID: id.neutral(),
 			Provider:  providerName,
 			Latitude:  first(w.Latitude, w.Lat).v,
 			Longitude: first(w.Longitude, w.Lng, w.Lon).v,

@@ -88,11 +88,12 @@ func (t Track) MarshalJSON() ([]byte, error) {
 		km(t.TotalDistance), ms(t.TotalTime), ms(t.MovingTime), kmh(t.MaxSpeed), kmh(t.AvgSpeed)})
 }
 
-// Telematics converts the track to the provider-neutral model.
+// Telematics converts the track to the provider-neutral model; an absent (zero) id
+// is "" there.
 func (t Track) Telematics() telematics.Track {
 	return telematics.Track{
-		ID:             t.ID.String(),
-		VehicleID:      t.VehicleID.String(),
+		ID:             t.ID.neutral(),
+		VehicleID:      t.VehicleID.neutral(),
 		Provider:       providerName,
 		Name:           t.Name,
 		Category:       t.Category,
@@ -221,10 +222,7 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 // carrying the track's vehicle id: the input an exporter or a map layer takes. Like
 // AllTrackpoints it holds one page at a time. opts may be nil.
 func (s *TracksService) Positions(ctx context.Context, track Track, opts *TrackpointListOptions, reqOpts ...RequestOption) iter.Seq2[telematics.Position, error] {
-	vehicleID := ""
-	if track.VehicleID != 0 {
-		vehicleID = track.VehicleID.String()
-	}
+	vehicleID := track.VehicleID.neutral()
 	return func(yield func(telematics.Position, error) bool) {
 		for tp, err := range s.AllTrackpoints(ctx, track.ID, opts, reqOpts...) {
 			if err != nil {

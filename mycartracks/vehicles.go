@@ -33,10 +33,11 @@ func vehicleFromWire(w *vehicleWire, raw json.RawMessage) Vehicle {
 	return v
 }
 
-// Telematics converts the vehicle to the provider-neutral model.
+// Telematics converts the vehicle to the provider-neutral model; an absent (zero) id
+// is "" there.
 func (v Vehicle) Telematics() telematics.Vehicle {
 	return telematics.Vehicle{
-		ID:           v.ID.String(),
+		ID:           v.ID.neutral(),
 		Provider:     providerName,
 		Name:         v.Name,
 		Description:  v.Description,
