@@ -109,7 +109,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Logger:       cfg.logger,
 		Clock:        clock,
 		Retry:        retry,
-		MaxWait:      cfg.maxWait,
+		MaxWait:      cfg.coreMaxWait(),
 		Limiter:      cfg.limiter,
 		Timeout:      cfg.timeout,
 		DecodeError:  errorDecoder(clientSecret),
