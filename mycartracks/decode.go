@@ -214,8 +214,9 @@ func clipBytes(b []byte) []byte {
 }
 
 // decodePage decodes a list page {"data":[...],"total":n}: one encoding/json pass into
-// the wire type, and a fast scan for each item's JSON, kept as its Raw (sharing the
-// body's memory instead of copying it).
+// the wire type, and a fast scan for each item's JSON, copied as its Raw so that an item
+// kept does not keep its whole page (up to MaxPageSize items) in memory. Trackpoints,
+// millions of them in an export, have their own decoder and keep Raw only on request.
 func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
 	var env listEnvelope[W]
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -233,7 +234,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	}
 	items := make([]T, len(env.Data))
 	for i := range env.Data {
-		items[i] = conv(&env.Data[i], spans[i])
+		items[i] = conv(&env.Data[i], bytes.Clone(spans[i]))
 	}
 	return items, env.total(), nil
 }
