@@ -2,6 +2,7 @@ package mycartracks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -187,6 +188,18 @@ func (c *Client) call(ctx context.Context, id endpointID, ids []string, query ur
 		return nil, fmt.Errorf("%s: %s: %w", providerName, ep.name, err)
 	}
 	return c.send(ctx, ep, path, query, body, out, opts)
+}
+
+// deleteByID deletes a resource. A 404 answering a retried attempt (Attempts > 1) is
+// success: an earlier attempt whose answer was lost (a dropped connection, a 5xx sent
+// after the change took effect) may have deleted the resource already.
+func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []RequestOption) error {
+	resp, err := c.call(ctx, ep, []string{id.String()}, nil, nil, nil, opts)
+	var apiErr *APIError
+	if err != nil && resp != nil && resp.Attempts > 1 && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	return err
 }
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {

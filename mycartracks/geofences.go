@@ -138,8 +138,9 @@ func (s *GeofencesService) Update(ctx context.Context, id ID, params GeofencePar
 	return &out, nil
 }
 
-// Delete deletes a geofence.
+// Delete deletes a geofence. A DELETE is retried after a network failure or a 5xx;
+// when a retried attempt is answered 404, an earlier attempt already deleted the
+// geofence and Delete returns nil (an id that never existed then also returns nil).
 func (s *GeofencesService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epGeofencesDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epGeofencesDelete, id, reqOpts)
 }

@@ -212,8 +212,9 @@ func (s *JobsService) Update(ctx context.Context, id ID, params JobParams, reqOp
 	return &out, nil
 }
 
-// Delete deletes a job.
+// Delete deletes a job. A DELETE is retried after a network failure or a 5xx; when a
+// retried attempt is answered 404, an earlier attempt already deleted the job and
+// Delete returns nil (an id that never existed then also returns nil).
 func (s *JobsService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epJobsDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epJobsDelete, id, reqOpts)
 }

@@ -89,8 +89,10 @@ func (s *MapSharingLinksService) Create(ctx context.Context, params MapSharingLi
 	return &out, nil
 }
 
-// Delete deletes a link; it stops working at once.
+// Delete deletes a link; it stops working at once. A DELETE is retried after a network
+// failure or a 5xx; when a retried attempt is answered 404, an earlier attempt already
+// deleted the link and Delete returns nil (an id that never existed then also returns
+// nil).
 func (s *MapSharingLinksService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epMapSharingLinksDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epMapSharingLinksDelete, id, reqOpts)
 }
