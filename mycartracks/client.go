@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -55,6 +56,7 @@ type Client struct {
 
 	core     *httpcore.Client
 	tokens   *auth.Source
+	closed   atomic.Bool
 	canWrite bool
 	scopes   string
 	common   service
@@ -154,9 +156,16 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(strings.TrimSpace(os.Getenv(EnvClientID)), strings.TrimSpace(os.Getenv(EnvClientSecret)), append(env, opts...)...)
 }
 
+// ErrClientClosed is the error of a call made after Client.Close; it is not sent.
+var ErrClientClosed = errors.New("client closed")
+
 // Close releases the client's token source, stopping a token request in progress. Calls
-// made after Close fail.
-func (c *Client) Close() { c.tokens.Close() }
+// made after Close fail with ErrClientClosed without being sent, also when the client
+// still holds a valid token.
+func (c *Client) Close() {
+	c.closed.Store(true)
+	c.tokens.Close()
+}
 
 // Rate returns the request budget as the last response reported it (Limit and Remaining
 // are -1 before the first response).
@@ -203,6 +212,9 @@ func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []Re
 }
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
+	if c.closed.Load() {
+		return nil, fmt.Errorf("%s: %s: %w (request not sent)", providerName, ep.name, ErrClientClosed)
+	}
 	rc := newRequestConfig(opts)
 	if ep.write && !c.canWrite {
 		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}

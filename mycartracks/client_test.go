@@ -237,11 +237,31 @@ func TestWithResponseAndHeader(t *testing.T) {
 func TestClosedClientFails(t *testing.T) {
 	s := newScripted(t)
 	s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
-	c := s.newClient()
-	c.Close()
-	_, err := c.Vehicles.List(context.Background(), nil)
-	require.Error(t, err)
-	assert.Zero(t, s.requests.Load())
+	ctx := context.Background()
+	t.Run("before any token", func(t *testing.T) {
+		c := s.newClient()
+		c.Close()
+		_, err := c.Vehicles.List(ctx, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.Zero(t, s.requests.Load())
+	})
+	t.Run("holding a valid token", func(t *testing.T) {
+		c := s.newClient()
+		_, err := c.Vehicles.List(ctx, nil)
+		require.NoError(t, err)
+		before := s.requests.Load()
+		c.Close()
+		_, err = c.Vehicles.List(ctx, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.NotErrorIs(t, err, telematics.ErrUnavailable, "not worth retrying")
+		n, err := count(c.Vehicles.All(ctx, nil))
+		assert.Zero(t, n)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		_, err = c.Do(ctx, http.MethodGet, "/vehicles", nil, nil, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.Equal(t, before, s.requests.Load(), "nothing sent after Close")
+		c.Close() // twice is harmless
+	})
 }
 
 func TestContextCancelled(t *testing.T) {
