@@ -3,6 +3,8 @@ package mycartracks
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,6 +68,52 @@ func FuzzDataSpans(f *testing.F) {
 		for i := range spans {
 			if !bytes.Equal(spans[i], ref.Data[i]) {
 				t.Fatalf("%q: item %d: %q vs %q", body, i, spans[i], ref.Data[i])
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeVehiclesPage is the client's decoding of a page of 100 vehicles (models
+// with their own Raw) beside encoding/json decoding it into plain structs: the part of
+// BenchmarkVehiclesList that the network and the fake server do not blur.
+func BenchmarkDecodeVehiclesPage(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"data":[`)
+	for i := range 100 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"id":%d,"name":"Vehicle %d","description":"Delivery van","licensePlate":"BA-%03dXY","vin":"WVWZZZ1JZXW%06d","groupIds":[1,2]}`, 1000+i, i, i, i)
+	}
+	sb.WriteString(`]}`)
+	body := []byte(sb.String())
+	b.Run("fleetkit", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			items, _, err := decodePage(body, vehicleFromWire)
+			if err != nil || len(items) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json-baseline", func(b *testing.B) {
+		type vehicle struct {
+			ID           int64   `json:"id"`
+			Name         string  `json:"name"`
+			Description  string  `json:"description"`
+			LicensePlate string  `json:"licensePlate"`
+			VIN          string  `json:"vin"`
+			GroupIDs     []int64 `json:"groupIds"`
+		}
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			var page struct {
+				Data []vehicle `json:"data"`
+			}
+			if err := json.Unmarshal(body, &page); err != nil || len(page.Data) != 100 {
+				b.Fatal(err)
 			}
 		}
 	})
