@@ -218,11 +218,16 @@ func clipBytes(b []byte) []byte {
 // kept does not keep its whole page (up to MaxPageSize items) in memory. Trackpoints,
 // millions of them in an export, have their own decoder and keep Raw only on request.
 func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
+	// The scan comes first so that encoding/json fills a slice of the right size instead
+	// of growing one; its spans only count once encoding/json has accepted the page.
+	spans, ok := dataSpans(body)
 	var env listEnvelope[W]
+	if ok {
+		env.Data = make([]W, 0, len(spans))
+	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, -1, err
 	}
-	spans, ok := dataSpans(body)
 	if !ok || len(spans) != len(env.Data) {
 		// Keys in another case ("Data") or a body the scanner does not follow: take the
 		// items' JSON from encoding/json instead.
@@ -239,9 +244,10 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	return items, env.total(), nil
 }
 
-// dataSpans returns the JSON of each item of the last "data" array of a page that
-// encoding/json has already validated: it only tracks strings and nesting, which is
-// several times faster than a validating scan.
+// dataSpans returns the JSON of each item of the last "data" array of a page: it only
+// tracks strings and nesting, which is several times faster than a validating scan. Its
+// result is right for a page that encoding/json accepts; on any other input it ends
+// without failing, with spans that mean nothing.
 func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
 	s := tpScanner{b: body}
 	s.ws()
