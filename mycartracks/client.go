@@ -2,11 +2,13 @@ package mycartracks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -54,6 +56,7 @@ type Client struct {
 
 	core     *httpcore.Client
 	tokens   *auth.Source
+	closed   atomic.Bool
 	canWrite bool
 	scopes   string
 	common   service
@@ -109,7 +112,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Logger:       cfg.logger,
 		Clock:        clock,
 		Retry:        retry,
-		MaxWait:      cfg.maxWait,
+		MaxWait:      cfg.coreMaxWait(),
 		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
 		DecodeError:  errorDecoder(clientSecret),
@@ -153,9 +156,16 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(strings.TrimSpace(os.Getenv(EnvClientID)), strings.TrimSpace(os.Getenv(EnvClientSecret)), append(env, opts...)...)
 }
 
+// ErrClientClosed is the error of a call made after Client.Close; it is not sent.
+var ErrClientClosed = errors.New("client closed")
+
 // Close releases the client's token source, stopping a token request in progress. Calls
-// made after Close fail.
-func (c *Client) Close() { c.tokens.Close() }
+// made after Close fail with ErrClientClosed without being sent, also when the client
+// still holds a valid token.
+func (c *Client) Close() {
+	c.closed.Store(true)
+	c.tokens.Close()
+}
 
 // Rate returns the request budget as the last response reported it (Limit and Remaining
 // are -1 before the first response).
@@ -189,7 +199,22 @@ func (c *Client) call(ctx context.Context, id endpointID, ids []string, query ur
 	return c.send(ctx, ep, path, query, body, out, opts)
 }
 
+// deleteByID deletes a resource. A 404 answering a retried attempt (Attempts > 1) is
+// success: an earlier attempt whose answer was lost (a dropped connection, a 5xx sent
+// after the change took effect) may have deleted the resource already.
+func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []RequestOption) error {
+	resp, err := c.call(ctx, ep, []string{id.String()}, nil, nil, nil, opts)
+	var apiErr *APIError
+	if err != nil && resp != nil && resp.Attempts > 1 && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	return err
+}
+
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
+	if c.closed.Load() {
+		return nil, fmt.Errorf("%s: %s: %w (request not sent)", providerName, ep.name, ErrClientClosed)
+	}
 	rc := newRequestConfig(opts)
 	if ep.write && !c.canWrite {
 		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +35,11 @@ func TestNewClientValidatesEagerly(t *testing.T) {
 		{"negative retries", clientID, clientSecret, []mycartracks.Option{mycartracks.WithMaxRetries(-1)}},
 		{"negative wait", clientID, clientSecret, []mycartracks.Option{mycartracks.WithMaxWait(-time.Second)}},
 		{"negative timeout", clientID, clientSecret, []mycartracks.Option{mycartracks.WithTimeout(-time.Second)}},
+		{"zero timeout", clientID, clientSecret, []mycartracks.Option{mycartracks.WithTimeout(0)}},
 		{"empty budget", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(0, time.Minute)}},
+		{"budget over no time", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(10, 0)}},
+		{"empty budget replaced by a limiter", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(0, time.Minute),
+			mycartracks.WithRateLimiter(rate.NewLimiter(rate.Inf, 1))}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,11 +237,31 @@ func TestWithResponseAndHeader(t *testing.T) {
 func TestClosedClientFails(t *testing.T) {
 	s := newScripted(t)
 	s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
-	c := s.newClient()
-	c.Close()
-	_, err := c.Vehicles.List(context.Background(), nil)
-	require.Error(t, err)
-	assert.Zero(t, s.requests.Load())
+	ctx := context.Background()
+	t.Run("before any token", func(t *testing.T) {
+		c := s.newClient()
+		c.Close()
+		_, err := c.Vehicles.List(ctx, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.Zero(t, s.requests.Load())
+	})
+	t.Run("holding a valid token", func(t *testing.T) {
+		c := s.newClient()
+		_, err := c.Vehicles.List(ctx, nil)
+		require.NoError(t, err)
+		before := s.requests.Load()
+		c.Close()
+		_, err = c.Vehicles.List(ctx, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.NotErrorIs(t, err, telematics.ErrUnavailable, "not worth retrying")
+		n, err := count(c.Vehicles.All(ctx, nil))
+		assert.Zero(t, n)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		_, err = c.Do(ctx, http.MethodGet, "/vehicles", nil, nil, nil)
+		assert.ErrorIs(t, err, mycartracks.ErrClientClosed)
+		assert.Equal(t, before, s.requests.Load(), "nothing sent after Close")
+		c.Close() // twice is harmless
+	})
 }
 
 func TestContextCancelled(t *testing.T) {
@@ -292,5 +317,91 @@ func TestClientSidePacingAndOptions(t *testing.T) {
 		_, err = s.client.Drivers.List(context.Background(), nil)
 		assert.ErrorIs(t, err, telematics.ErrUnavailable)
 		assert.Less(t, time.Since(start), 1500*time.Millisecond, "each attempt is bounded by the timeout")
+	})
+}
+
+// WithBudget and WithRateLimiter set the same limiter: the last one given wins.
+func TestLimiterOptionsLastWins(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  []mycartracks.Option
+		slept time.Duration
+	}{
+		{"budget then unlimited limiter", []mycartracks.Option{mycartracks.WithBudget(2, time.Minute), mycartracks.WithRateLimiter(rate.NewLimiter(rate.Inf, 1))}, 0},
+		{"budget then no limiter", []mycartracks.Option{mycartracks.WithBudget(2, time.Minute), mycartracks.WithRateLimiter(nil)}, 0},
+		{"slow limiter then budget", []mycartracks.Option{mycartracks.WithRateLimiter(rate.NewLimiter(rate.Every(10*time.Minute), 1)), mycartracks.WithBudget(2, time.Minute)}, time.Minute},
+		{"budget then slow limiter", []mycartracks.Option{mycartracks.WithBudget(2, time.Minute), mycartracks.WithRateLimiter(rate.NewLimiter(rate.Every(10*time.Minute), 1))}, 20 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScripted(t, tc.opts...)
+			s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+			for range 3 {
+				_, err := s.client.Vehicles.List(context.Background(), nil)
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.slept, s.clock.Slept())
+		})
+	}
+}
+
+// WithMaxWait(0) never waits for a rate limit: each one fails the call at once with a
+// *telematics.RateLimitError saying when to try again.
+func TestMaxWaitZeroNeverWaits(t *testing.T) {
+	ctx := context.Background()
+	t.Run("budget spent", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithMaxWait(0))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", "890")
+			writeJSON(w, 200, map[string]any{"data": []any{}})
+		})
+		_, err := s.client.Vehicles.List(ctx, nil)
+		require.NoError(t, err, "the last request of the window")
+		_, err = s.client.Vehicles.List(ctx, nil)
+		var rl *telematics.RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.InDelta(t, 890, rl.RetryAfter.Seconds(), 2)
+		assert.EqualValues(t, 1, s.requests.Load(), "not sent")
+		assert.Zero(t, s.clock.Slept())
+	})
+	t.Run("rate-limit answer", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithMaxWait(0))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Del("X-Rate-Limit-Reset")
+			w.Header().Set("Retry-After", "2")
+			writeJSON(w, 429, map[string]string{"error": "rate_limit_exceeded"})
+		})
+		_, err := s.client.Vehicles.List(ctx, nil)
+		var rl *telematics.RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.Equal(t, 2*time.Second, rl.RetryAfter)
+		assert.EqualValues(t, 1, s.requests.Load(), "not retried")
+		assert.Zero(t, s.clock.Slept())
+	})
+	t.Run("client-side budget", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithMaxWait(0), mycartracks.WithBudget(1, time.Second))
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{"data": []any{}}) })
+		_, err := s.client.Vehicles.List(ctx, nil)
+		require.NoError(t, err)
+		_, err = s.client.Vehicles.List(ctx, nil)
+		assert.ErrorIs(t, err, telematics.ErrRateLimited)
+		assert.EqualValues(t, 1, s.requests.Load())
+		assert.Zero(t, s.clock.Slept())
+	})
+	t.Run("the default waits", func(t *testing.T) {
+		s := newScripted(t)
+		var n atomic.Int32
+		s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.Header().Del("X-Rate-Limit-Reset")
+				w.Header().Set("Retry-After", "120")
+				writeJSON(w, 429, map[string]string{"error": "rate_limit_exceeded"})
+				return
+			}
+			writeJSON(w, 200, map[string]any{"data": []any{}})
+		})
+		_, err := s.client.Vehicles.List(ctx, nil)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, s.clock.Slept(), 2*time.Minute, "longer than the request loop's own default of a minute")
 	})
 }

@@ -18,6 +18,15 @@ type ID int64
 // String returns the ID in decimal.
 func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
+// neutral returns the ID as the telematics types hold identifiers: "" for an absent
+// (zero) ID.
+func (id ID) neutral() string {
+	if id == 0 {
+		return ""
+	}
+	return id.String()
+}
+
 // UnmarshalJSON accepts a number, a numeric string, null or "" (both zero).
 func (id *ID) UnmarshalJSON(b []byte) error {
 	n, _, err := parseIntJSON(b)
@@ -113,7 +122,25 @@ func firstID(ids ...*ID) ID {
 }
 
 // millis converts a duration in milliseconds.
-func millis(f flexFloat) time.Duration { return time.Duration(f.v * float64(time.Millisecond)) }
+func millis(f flexFloat) time.Duration { return durationMillis(f.v) }
+
+// durationMillis converts milliseconds to the nearest nanosecond.
+func durationMillis(ms float64) time.Duration {
+	return time.Duration(math.Round(ms * float64(time.Millisecond)))
+}
+
+// unmarshalModel is the UnmarshalJSON of every model: it decodes one resource, also from
+// a {"data":{...}} envelope, into its wire type W and converts it with conv, which gets a
+// copy of the JSON as Raw.
+func unmarshalModel[W, T any](b []byte, dst *T, conv func(*W, json.RawMessage) T) error {
+	var w W
+	raw, err := decodeObject(b, &w)
+	if err != nil {
+		return err
+	}
+	*dst = conv(&w, raw)
+	return nil
+}
 
 // decodeObject decodes one resource into wire and returns a copy of its JSON, unwrapping
 // a {"data":{...}} envelope first.
@@ -187,14 +214,20 @@ func clipBytes(b []byte) []byte {
 }
 
 // decodePage decodes a list page {"data":[...],"total":n}: one encoding/json pass into
-// the wire type, and a fast scan for each item's JSON, kept as its Raw (sharing the
-// body's memory instead of copying it).
+// the wire type, and a fast scan for each item's JSON, copied as its Raw so that an item
+// kept does not keep its whole page (up to MaxPageSize items) in memory. Trackpoints,
+// millions of them in an export, have their own decoder and keep Raw only on request.
 func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
+	// The scan comes first so that encoding/json fills a slice of the right size instead
+	// of growing one; its spans only count once encoding/json has accepted the page.
+	spans, ok := dataSpans(body)
 	var env listEnvelope[W]
+	if ok {
+		env.Data = make([]W, 0, len(spans))
+	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, -1, err
 	}
-	spans, ok := dataSpans(body)
 	if !ok || len(spans) != len(env.Data) {
 		// Keys in another case ("Data") or a body the scanner does not follow: take the
 		// items' JSON from encoding/json instead.
@@ -206,14 +239,15 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	}
 	items := make([]T, len(env.Data))
 	for i := range env.Data {
-		items[i] = conv(&env.Data[i], spans[i])
+		items[i] = conv(&env.Data[i], bytes.Clone(spans[i]))
 	}
 	return items, env.total(), nil
 }
 
-// dataSpans returns the JSON of each item of the last "data" array of a page that
-// encoding/json has already validated: it only tracks strings and nesting, which is
-// several times faster than a validating scan.
+// dataSpans returns the JSON of each item of the last "data" array of a page: it only
+// tracks strings and nesting, which is several times faster than a validating scan. Its
+// result is right for a page that encoding/json accepts; on any other input it ends
+// without failing, with spans that mean nothing.
 func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
 	s := tpScanner{b: body}
 	s.ws()

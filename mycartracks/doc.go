@@ -29,8 +29,11 @@
 // Models keep units typed: speeds are telematics.Speed (sent in km/h), distances
 // telematics.Distance (sent in km), durations time.Duration (sent in ms), times
 // time.Time in UTC (sent as epoch milliseconds). Each model keeps the JSON it was
-// decoded from in Raw, so fields the SDK does not model stay reachable; Telematics
-// methods convert to the provider-neutral types of package telematics.
+// decoded from in Raw, its own copy, so fields the SDK does not model stay reachable
+// (trackpoints keep it only with TrackpointListOptions.KeepRaw). json.Marshal writes a
+// model back in the API's names and units, so json.Unmarshal reads the same value from
+// it. Telematics methods convert to the provider-neutral types of package telematics,
+// where an absent identifier is "".
 //
 // # Paging
 //
@@ -49,7 +52,8 @@
 //
 // Breaking out of the loop stops fetching. All ends on a short or empty page and never
 // trusts the reported total alone, so a total that is wrong neither loses nor repeats
-// items. Trackpoints page with [MaxTrackpointPageSize] through a dedicated decoder;
+// items. An iterator keeps no state between loops: ranging over it again starts from
+// the beginning, and several goroutines may range over it at once. Trackpoints page with [MaxTrackpointPageSize] through a dedicated decoder;
 // AllTrackpoints holds one page at a time however long the track is.
 //
 // # Errors
@@ -61,19 +65,26 @@
 // body), a *telematics.RateLimitError when a rate limit stopped the call, a
 // *telematics.AuthError when no token could be had, a *telematics.RequestError for
 // network failures and undecodable answers. Error strings never hold the client secret
-// or a token.
+// or a token. telematics.MayHaveSucceeded reports a write that may have taken effect
+// although it failed: its connection broke after sending, or it was answered 500, 502
+// or 504. A DELETE retried after such a failure and then answered 404 returns nil, since
+// the first attempt may have deleted the object. Calls made after [Client.Close] fail
+// with [ErrClientClosed].
 //
 // # Rate limits
 //
 // MyCarTracks allows 150 requests per 15-minute window by default and reports the budget
 // in X-Rate-Limit-* headers on every answer; [Client.Rate] returns the last one. When the
 // budget is spent the client waits for the window to reset before sending, instead of
-// spending a request on a certain refusal, and a 403 with X-Rate-Limit-Remaining: 0 (or
-// a 429) is waited out and retried. The wait can be up to a whole window, so the default
+// spending a request on a certain refusal, and a rate-limit refusal (a 429, or a 403
+// whose code names a rate limit or, without a code, sent with X-Rate-Limit-Remaining: 0)
+// is waited out and retried; a 403 with another code is a permission error, also on the
+// last request of a window. The wait can be up to a whole window, so the default
 // [DefaultMaxWait] is 16 minutes: long exports run through. Interactive code that prefers
-// to fail fast lowers it with [WithMaxWait]; a longer wait then returns a
-// *telematics.RateLimitError at once. [WithBudget] or [WithRateLimiter] add client-side
-// pacing, for example to share one account's budget between processes.
+// to fail fast lowers it with [WithMaxWait] (zero never waits); a longer wait then
+// returns a *telematics.RateLimitError at once. [WithBudget] or [WithRateLimiter] (the
+// last one given wins) add client-side pacing, for example to share one account's
+// budget between processes.
 //
 // # Write scope
 //

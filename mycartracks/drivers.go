@@ -16,15 +16,7 @@ type Driver struct {
 }
 
 // UnmarshalJSON decodes a driver, also from a {"data":{...}} envelope, keeping Raw.
-func (d *Driver) UnmarshalJSON(b []byte) error {
-	var w driverWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*d = driverFromWire(&w, raw)
-	return nil
-}
+func (d *Driver) UnmarshalJSON(b []byte) error { return unmarshalModel(b, d, driverFromWire) }
 
 // driverWire decodes like Driver without its UnmarshalJSON.
 type driverWire Driver
@@ -38,14 +30,16 @@ func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
 // DriversService lists and reads drivers (GET /drivers).
 type DriversService service
 
+var driversList = listEndpoint[driverWire, Driver]{epDriversList, driverFromWire}
+
 // List returns one page of drivers. opts may be nil.
 func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {
-	return listOne(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+	return driversList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every driver. opts may be nil.
 func (s *DriversService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Driver, error] {
-	return listAll(ctx, s.client, epDriversList, nil, opts.clone(), encodeList, driverFromWire, reqOpts)
+	return driversList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one driver.

@@ -23,9 +23,10 @@ const maxMessage = 300
 // APIError is an error answer of the MyCarTracks API (any status other than 2xx).
 //
 // It matches the telematics sentinels with errors.Is: telematics.ErrRateLimited for 429
-// and for a 403 sent because the request budget is spent (X-Rate-Limit-Remaining: 0 or
-// a rate-limit code); telematics.ErrForbidden for any other 403 (a missing scope or
-// permission; Scope then names the scope when the body does); ErrNotFound for 404,
+// and for a 403 sent because the request budget is spent (see RateLimited: a rate-limit
+// code, or no code at all and X-Rate-Limit-Remaining: 0); telematics.ErrForbidden for
+// any other 403 (a missing scope or permission, also on the last request of a window;
+// Scope then names the scope when the body does); ErrNotFound for 404,
 // ErrInvalidInput for 400 and 422, ErrUnauthorized for 401, ErrConflict for 409 and
 // ErrUnavailable for 5xx. When the call was stopped by a rate limit the client returns a
 // *telematics.RateLimitError wrapping this error.
@@ -89,17 +90,53 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
 	}
+	if e.MayHaveSucceeded() {
+		b.WriteString(" (the request may have been applied)")
+	}
 	return b.String()
 }
 
 // RateLimited reports whether the answer rejected the call because the request budget
-// is spent: a 429, or a 403 with no requests remaining or a rate-limit error code.
+// is spent: a 429, or a 403 whose error code names a rate limit ("rate_limit_exceeded",
+// "RateLimitExceeded", "too_many_requests", "throttled"...). A 403 without any code is a
+// rate limit when it was sent with no requests remaining or its message names a rate
+// limit. A 403 with another code ("access_denied", "insufficient_scope") is a permission
+// error even on the last request of a window.
 func (e *APIError) RateLimited() bool {
 	switch e.StatusCode {
 	case http.StatusTooManyRequests:
 		return true
 	case http.StatusForbidden:
-		return e.Rate.Remaining == 0 || strings.Contains(strings.ToLower(e.Code), "rate_limit")
+		if e.Code != "" {
+			return namesRateLimit(e.Code) || e.Code == "429"
+		}
+		return e.Rate.Remaining == 0 || namesRateLimit(e.Message)
+	}
+	return false
+}
+
+// namesRateLimit reports whether an error code or message speaks of a rate limit, in
+// any case and with any separators ("rate_limit_exceeded", "Rate limit exceeded",
+// "TooManyRequests", "request throttled").
+func namesRateLimit(s string) bool {
+	s = rateLimitWordSep.Replace(strings.ToLower(s))
+	return strings.Contains(s, "ratelimit") || strings.Contains(s, "toomanyrequests") || strings.Contains(s, "throttl")
+}
+
+var rateLimitWordSep = strings.NewReplacer("_", "", "-", "", " ", "", ".", "")
+
+// MayHaveSucceeded reports whether the call may have taken effect although it failed: a
+// write (any method but GET and HEAD) answered 500, 502 or 504, which a server or a
+// proxy in front of it also sends when the request was applied upstream, or timed out
+// there. telematics.MayHaveSucceeded(err) finds it; check the state before repeating
+// such a call.
+func (e *APIError) MayHaveSucceeded() bool {
+	if e.Method == http.MethodGet || e.Method == http.MethodHead {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
 	}
 	return false
 }

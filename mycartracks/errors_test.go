@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -89,27 +90,35 @@ func TestSentinelsByStatus(t *testing.T) {
 	tests := []struct {
 		status    int
 		remaining string
+		code      string // the body's error code; "" sends none
 		want      error
 	}{
-		{400, "10", telematics.ErrInvalidInput},
-		{401, "10", telematics.ErrUnauthorized},
-		{403, "10", telematics.ErrForbidden},
-		{403, "0", telematics.ErrRateLimited},
-		{404, "10", telematics.ErrNotFound},
-		{409, "10", telematics.ErrConflict},
-		{422, "10", telematics.ErrInvalidInput},
-		{429, "10", telematics.ErrRateLimited},
-		{501, "10", telematics.ErrNotSupported},
-		{500, "10", telematics.ErrUnavailable},
-		{503, "10", telematics.ErrUnavailable},
+		{400, "10", "x", telematics.ErrInvalidInput},
+		{401, "10", "x", telematics.ErrUnauthorized},
+		{403, "10", "x", telematics.ErrForbidden},
+		{403, "0", "x", telematics.ErrForbidden},
+		{403, "0", "", telematics.ErrRateLimited},
+		{403, "10", "", telematics.ErrForbidden},
+		{403, "10", "rate_limit_exceeded", telematics.ErrRateLimited},
+		{404, "10", "x", telematics.ErrNotFound},
+		{409, "10", "x", telematics.ErrConflict},
+		{422, "10", "x", telematics.ErrInvalidInput},
+		{429, "10", "x", telematics.ErrRateLimited},
+		{501, "10", "x", telematics.ErrNotSupported},
+		{500, "10", "x", telematics.ErrUnavailable},
+		{503, "10", "x", telematics.ErrUnavailable},
 	}
 	for _, tc := range tests {
-		t.Run(http.StatusText(tc.status)+"/"+tc.remaining, func(t *testing.T) {
+		t.Run(http.StatusText(tc.status)+"/"+tc.remaining+"/"+tc.code, func(t *testing.T) {
 			s := newScripted(t, mycartracks.WithMaxRetries(0), mycartracks.WithMaxWait(time.Minute))
 			s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Rate-Limit-Remaining", tc.remaining)
 				w.Header().Set("X-Rate-Limit-Reset", "3600")
-				writeJSON(w, tc.status, map[string]string{"error": "x", "message": "y"})
+				body := map[string]string{"message": "y"}
+				if tc.code != "" {
+					body["error"] = tc.code
+				}
+				writeJSON(w, tc.status, body)
 			})
 			_, err := s.client.Vehicles.List(context.Background(), nil)
 			require.Error(t, err)
@@ -190,6 +199,70 @@ func TestRateLimitedVersusPermission403(t *testing.T) {
 		assert.Equal(t, "write", apiErr.Scope)
 		assert.Contains(t, err.Error(), `needs the "write" scope`)
 		assert.EqualValues(t, 1, n.Load(), "a permission error is not retried")
+	})
+	// The last request of a window refused for a permission, not for the budget: one
+	// request, no wait, ErrForbidden naming the scope when the body does.
+	for _, tc := range []struct {
+		name, code, scope string
+	}{
+		{"access denied", "access_denied", ""},
+		{"insufficient scope", "insufficient_scope", "write"},
+	} {
+		t.Run(tc.name+" at zero remaining", func(t *testing.T) {
+			s := newScripted(t, mycartracks.WithScopes("read", "write"))
+			var n atomic.Int32
+			s.handle("DELETE /jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.Header().Set("X-Rate-Limit-Remaining", "0")
+				w.Header().Set("X-Rate-Limit-Reset", "890")
+				body := map[string]string{"error": tc.code, "message": "job 7 is not yours to delete"}
+				if tc.scope != "" {
+					body["scope"] = tc.scope
+				}
+				writeJSON(w, 403, body)
+			})
+			before := s.clock.Now()
+			err := s.client.Jobs.Delete(context.Background(), 7)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, telematics.ErrForbidden)
+			assert.NotErrorIs(t, err, telematics.ErrRateLimited)
+			var rl *telematics.RateLimitError
+			assert.False(t, errors.As(err, &rl), "not a rate-limit error")
+			var apiErr *mycartracks.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.False(t, apiErr.RateLimited())
+			assert.Equal(t, tc.scope, apiErr.Scope)
+			assert.EqualValues(t, 1, n.Load(), "not retried")
+			assert.Zero(t, s.clock.Now().Sub(before), "no wait")
+		})
+	}
+	t.Run("rate-limit wordings", func(t *testing.T) {
+		for _, tc := range []struct {
+			body map[string]any
+			want bool
+		}{
+			{map[string]any{"error": "RateLimitExceeded"}, true},
+			{map[string]any{"code": "too-many-requests"}, true},
+			{map[string]any{"error": "request_throttled", "message": "slow down"}, true},
+			{map[string]any{"error": map[string]any{"code": "rate_limit", "message": "x"}}, true},
+			{map[string]any{"code": 429}, true},
+			{map[string]any{"message": "Rate limit exceeded"}, true},
+			{map[string]any{"message": "Access is denied"}, false},
+			{map[string]any{"error": "access_denied", "message": "over the rate limit for this vehicle"}, false},
+		} {
+			s := newScripted(t, mycartracks.WithMaxRetries(0), mycartracks.WithMaxWait(time.Minute))
+			s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Del("X-Rate-Limit-Remaining")
+				w.Header().Del("X-Rate-Limit-Reset")
+				writeJSON(w, 403, tc.body)
+			})
+			_, err := s.client.Vehicles.List(context.Background(), nil)
+			var apiErr *mycartracks.APIError
+			require.ErrorAs(t, err, &apiErr, "%v", tc.body)
+			assert.Equal(t, tc.want, apiErr.RateLimited(), "%v", tc.body)
+			assert.Equal(t, tc.want, errors.Is(err, telematics.ErrRateLimited), "%v", tc.body)
+			assert.Equal(t, !tc.want, errors.Is(err, telematics.ErrForbidden), "%v", tc.body)
+		}
 	})
 	t.Run("scope named only in the message", func(t *testing.T) {
 		s := newScripted(t)
@@ -273,4 +346,52 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// A write answered 500, 502 or 504 may have been applied upstream; a read, or another
+// status, says nothing of the kind.
+func TestMayHaveSucceeded(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(1), mycartrackstest.WithoutRateLimit()},
+		mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite), mycartracks.WithMaxRetries(0))
+	for _, tc := range []struct {
+		fault mycartrackstest.FaultKind
+		want  bool
+	}{
+		{mycartrackstest.FaultInternalError, true},
+		{mycartrackstest.FaultBadGateway, true},
+		{mycartrackstest.FaultUnavailable, false},
+	} {
+		t.Run(tc.fault.String(), func(t *testing.T) {
+			f.srv.FailNext(tc.fault)
+			_, err := f.client.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("Deliver")})
+			var apiErr *mycartracks.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.want, apiErr.MayHaveSucceeded())
+			assert.Equal(t, tc.want, telematics.MayHaveSucceeded(err))
+			assert.Equal(t, tc.want, strings.Contains(err.Error(), "may have been applied"), err.Error())
+
+			f.srv.FailNext(tc.fault)
+			_, err = f.client.Jobs.List(ctx, nil)
+			require.ErrorAs(t, err, &apiErr)
+			assert.False(t, telematics.MayHaveSucceeded(err), "a read")
+		})
+	}
+	t.Run("504 and client errors", func(t *testing.T) {
+		s := newScripted(t, mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite), mycartracks.WithMaxRetries(0))
+		status := map[string]int{"/jobs": 504, "/geofences": 400, "/mapSharingLinks": 404}
+		for path, code := range status {
+			s.handle("POST "+path, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, code, map[string]string{"error": "x"}) })
+		}
+		s.handle("HEAD /vehicles", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(504) })
+		_, err := s.client.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("x")})
+		assert.True(t, telematics.MayHaveSucceeded(err), "504")
+		_, err = s.client.Geofences.Create(ctx, mycartracks.GeofenceParams{Name: mycartracks.Ptr("x")})
+		assert.False(t, telematics.MayHaveSucceeded(err), "400")
+		_, err = s.client.MapSharingLinks.Create(ctx, mycartracks.MapSharingLinkParams{VehicleIDs: []mycartracks.ID{1}})
+		assert.False(t, telematics.MayHaveSucceeded(err), "404")
+		_, err = s.client.Do(ctx, http.MethodHead, "/vehicles", nil, nil, nil)
+		require.Error(t, err)
+		assert.False(t, telematics.MayHaveSucceeded(err), "HEAD")
+	})
 }

@@ -2,6 +2,7 @@ package mycartracks_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -584,4 +585,68 @@ func TestTrackPositions(t *testing.T) {
 		errs++
 	}
 	assert.Equal(t, 1, errs)
+}
+
+// A DELETE whose answer is lost after it took effect is retried; the retry's 404 means
+// the object is gone, which is what the caller asked for.
+func TestDeleteRetriedAfterItTookEffect(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(2), mycartrackstest.WithoutRateLimit()},
+		mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite))
+	c := f.client
+	vehicle := mycartracks.ID(f.srv.Fleet().Vehicles[0].ID)
+	job, err := c.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("Deliver")})
+	require.NoError(t, err)
+	fence, err := c.Geofences.Create(ctx, mycartracks.GeofenceParams{Name: mycartracks.Ptr("Depot"), Type: mycartracks.Ptr(mycartracks.GeofenceCircle),
+		Center: &mycartracks.GeoPoint{Latitude: 48.1, Longitude: 17.1}, Radius: mycartracks.Ptr(telematics.Metres(100))})
+	require.NoError(t, err)
+	link, err := c.MapSharingLinks.Create(ctx, mycartracks.MapSharingLinkParams{VehicleIDs: []mycartracks.ID{vehicle}, ExpiresAt: f.clock.Now().Add(time.Hour)})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name   string
+		path   string
+		delete func(...mycartracks.RequestOption) error
+		gone   func() bool
+	}{
+		{"job", "/jobs/" + job.ID.String(), func(o ...mycartracks.RequestOption) error { return c.Jobs.Delete(ctx, job.ID, o...) },
+			func() bool { _, err := c.Jobs.Get(ctx, job.ID); return errors.Is(err, telematics.ErrNotFound) }},
+		{"geofence", "/geofences/" + fence.ID.String(), func(o ...mycartracks.RequestOption) error { return c.Geofences.Delete(ctx, fence.ID, o...) },
+			func() bool { _, err := c.Geofences.Get(ctx, fence.ID); return errors.Is(err, telematics.ErrNotFound) }},
+		{"map sharing link", "/mapSharingLinks/" + link.ID.String(), func(o ...mycartracks.RequestOption) error { return c.MapSharingLinks.Delete(ctx, link.ID, o...) },
+			func() bool {
+				links, err := collect(t, c.MapSharingLinks.All(ctx, nil))
+				require.NoError(t, err)
+				return len(links) == 0
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.srv.ResetRequests()
+			f.srv.FailNext(mycartrackstest.FaultDropped)
+			var resp telematics.Response
+			require.NoError(t, tc.delete(mycartracks.WithResponse(&resp)))
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+			var statuses []int
+			for _, r := range f.srv.Requests() {
+				if r.Method == http.MethodDelete && r.Path == tc.path {
+					statuses = append(statuses, r.Status)
+				}
+			}
+			assert.Equal(t, []int{http.StatusNoContent, http.StatusNotFound}, statuses, "deleted, then not found")
+			assert.True(t, tc.gone())
+
+			err := tc.delete()
+			assert.ErrorIs(t, err, telematics.ErrNotFound, "a first attempt's 404 is still an error")
+		})
+	}
+	t.Run("not retried", func(t *testing.T) {
+		j, err := c.Jobs.Create(ctx, mycartracks.JobParams{Name: mycartracks.Ptr("Deliver")})
+		require.NoError(t, err)
+		noRetry := f.newClient(t, mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite), mycartracks.WithMaxRetries(0))
+		f.srv.FailNext(mycartrackstest.FaultDropped)
+		err = noRetry.Jobs.Delete(ctx, j.ID)
+		require.Error(t, err)
+		assert.True(t, telematics.MayHaveSucceeded(err))
+	})
 }

@@ -41,15 +41,7 @@ type geofenceWire struct {
 
 // UnmarshalJSON decodes a geofence (radius in metres), also from a {"data":{...}}
 // envelope, keeping Raw.
-func (g *Geofence) UnmarshalJSON(b []byte) error {
-	var w geofenceWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*g = geofenceFromWire(&w, raw)
-	return nil
-}
+func (g *Geofence) UnmarshalJSON(b []byte) error { return unmarshalModel(b, g, geofenceFromWire) }
 
 func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
 	g := Geofence{ID: w.ID, Name: w.Name, Type: w.Type, Radius: telematics.Metres(w.Radius.v), Raw: raw}
@@ -61,6 +53,23 @@ func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
 		g.Points = append(g.Points, p.point())
 	}
 	return g
+}
+
+// MarshalJSON encodes the geofence as the API sends it, the radius in metres; unset
+// fields are left out. Raw is not encoded.
+func (g Geofence) MarshalJSON() ([]byte, error) {
+	w := struct {
+		ID     ID           `json:"id"`
+		Name   string       `json:"name"`
+		Type   GeofenceType `json:"type,omitempty"`
+		Center *GeoPoint    `json:"center,omitempty"`
+		Radius *float64     `json:"radius,omitempty"`
+		Points []GeoPoint   `json:"points,omitempty"`
+	}{ID: g.ID, Name: g.Name, Type: g.Type, Center: g.Center, Points: g.Points}
+	if g.Radius != 0 {
+		w.Radius = Ptr(g.Radius.Metres())
+	}
+	return json.Marshal(w)
 }
 
 // GeofenceParams is the body of Geofences.Create and Geofences.Update. Nil fields are
@@ -94,14 +103,16 @@ func (p GeofenceParams) MarshalJSON() ([]byte, error) {
 // the write scope.
 type GeofencesService service
 
+var geofencesList = listEndpoint[geofenceWire, Geofence]{epGeofencesList, geofenceFromWire}
+
 // List returns one page of geofences. opts may be nil.
 func (s *GeofencesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Geofence], error) {
-	return listOne(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
+	return geofencesList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every geofence. opts may be nil.
 func (s *GeofencesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Geofence, error] {
-	return listAll(ctx, s.client, epGeofencesList, nil, opts.clone(), encodeList, geofenceFromWire, reqOpts)
+	return geofencesList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one geofence.
@@ -127,8 +138,9 @@ func (s *GeofencesService) Update(ctx context.Context, id ID, params GeofencePar
 	return &out, nil
 }
 
-// Delete deletes a geofence.
+// Delete deletes a geofence. A DELETE is retried after a network failure or a 5xx;
+// when a retried attempt is answered 404, an earlier attempt already deleted the
+// geofence and Delete returns nil (an id that never existed then also returns nil).
 func (s *GeofencesService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epGeofencesDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epGeofencesDelete, id, reqOpts)
 }

@@ -56,15 +56,7 @@ type jobWire struct {
 }
 
 // UnmarshalJSON decodes a job, also from a {"data":{...}} envelope, keeping Raw.
-func (j *Job) UnmarshalJSON(b []byte) error {
-	var w jobWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*j = jobFromWire(&w, raw)
-	return nil
-}
+func (j *Job) UnmarshalJSON(b []byte) error { return unmarshalModel(b, j, jobFromWire) }
 
 func jobFromWire(w *jobWire, raw json.RawMessage) Job {
 	j := Job{
@@ -83,6 +75,28 @@ func jobFromWire(w *jobWire, raw json.RawMessage) Job {
 		j.Location = &GeoPoint{Latitude: lat.v, Longitude: lon.v}
 	}
 	return j
+}
+
+// MarshalJSON encodes the job as the API sends it, times in epoch ms; unset fields are
+// left out. Raw is not encoded.
+func (j Job) MarshalJSON() ([]byte, error) {
+	w := struct {
+		ID          ID        `json:"id"`
+		Name        string    `json:"name"`
+		Status      JobStatus `json:"status,omitempty"`
+		VehicleID   ID        `json:"vehicleId,omitempty"`
+		DriverID    ID        `json:"driverId,omitempty"`
+		Address     string    `json:"address,omitempty"`
+		Latitude    *float64  `json:"latitude,omitempty"`
+		Longitude   *float64  `json:"longitude,omitempty"`
+		ScheduledAt *int64    `json:"scheduledAt,omitempty"`
+		CompletedAt *int64    `json:"completedAt,omitempty"`
+	}{ID: j.ID, Name: j.Name, Status: j.Status, VehicleID: j.VehicleID, DriverID: j.DriverID, Address: j.Address,
+		ScheduledAt: epochMs(j.ScheduledAt), CompletedAt: epochMs(j.CompletedAt)}
+	if j.Location != nil {
+		w.Latitude, w.Longitude = &j.Location.Latitude, &j.Location.Longitude
+	}
+	return json.Marshal(w)
 }
 
 // JobParams is the body of Jobs.Create and Jobs.Update. Nil fields are not sent: on
@@ -146,8 +160,8 @@ func (o *JobListOptions) clone() JobListOptions {
 	return c
 }
 
-func (o JobListOptions) encode(q url.Values) {
-	o.ListOptions.encode(q)
+// filters adds the query parameters of the filters besides ListOptions.
+func (o JobListOptions) filters(q url.Values) {
 	if o.VehicleID != 0 {
 		q.Set(qVehicleID, o.VehicleID.String())
 	}
@@ -160,22 +174,18 @@ func (o JobListOptions) encode(q url.Values) {
 // scope.
 type JobsService service
 
+var jobsList = listEndpoint[jobWire, Job]{epJobsList, jobFromWire}
+
 // List returns one page of jobs. opts may be nil.
 func (s *JobsService) List(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) (*Page[Job], error) {
 	o := opts.clone()
-	q := url.Values{}
-	o.encode(q)
-	return fetchList(ctx, s.client, epJobsList, nil, q, o.Offset, o.Limit, jobFromWire, reqOpts)
+	return jobsList.page(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // All iterates over every job matching opts. opts may be nil.
 func (s *JobsService) All(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) iter.Seq2[Job, error] {
 	o := opts.clone()
-	return listAll(ctx, s.client, epJobsList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
-		page := o
-		page.ListOptions = lo
-		page.encode(q)
-	}, jobFromWire, reqOpts)
+	return jobsList.all(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // Get returns one job.
@@ -202,8 +212,9 @@ func (s *JobsService) Update(ctx context.Context, id ID, params JobParams, reqOp
 	return &out, nil
 }
 
-// Delete deletes a job.
+// Delete deletes a job. A DELETE is retried after a network failure or a 5xx; when a
+// retried attempt is answered 404, an earlier attempt already deleted the job and
+// Delete returns nil (an id that never existed then also returns nil).
 func (s *JobsService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epJobsDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epJobsDelete, id, reqOpts)
 }

@@ -29,18 +29,23 @@ type mapSharingLinkWire struct {
 
 // UnmarshalJSON decodes a link, also from a {"data":{...}} envelope, keeping Raw.
 func (l *MapSharingLink) UnmarshalJSON(b []byte) error {
-	var w mapSharingLinkWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*l = mapSharingLinkFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, l, mapSharingLinkFromWire)
 }
 
 func mapSharingLinkFromWire(w *mapSharingLinkWire, raw json.RawMessage) MapSharingLink {
 	l := MapSharingLink{ID: w.ID, URL: w.URL, VehicleIDs: w.VehicleIDs, ExpiresAt: w.ExpiresAt.Time, Raw: raw}
 	return l
+}
+
+// MarshalJSON encodes the link as the API sends it, the expiry in epoch ms. Raw is not
+// encoded.
+func (l MapSharingLink) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID         ID     `json:"id"`
+		URL        string `json:"url"`
+		VehicleIDs []ID   `json:"vehicleIds"`
+		ExpiresAt  *int64 `json:"expiresAt,omitempty"`
+	}{l.ID, l.URL, l.VehicleIDs, epochMs(l.ExpiresAt)})
 }
 
 // MapSharingLinkParams is the body of MapSharingLinks.Create.
@@ -63,14 +68,16 @@ func (p MapSharingLinkParams) MarshalJSON() ([]byte, error) {
 // write scope.
 type MapSharingLinksService service
 
+var mapSharingLinksList = listEndpoint[mapSharingLinkWire, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire}
+
 // List returns one page of links. opts may be nil.
 func (s *MapSharingLinksService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[MapSharingLink], error) {
-	return listOne(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
+	return mapSharingLinksList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every link. opts may be nil.
 func (s *MapSharingLinksService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[MapSharingLink, error] {
-	return listAll(ctx, s.client, epMapSharingLinksList, nil, opts.clone(), encodeList, mapSharingLinkFromWire, reqOpts)
+	return mapSharingLinksList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Create creates a link and returns it with its URL.
@@ -82,8 +89,10 @@ func (s *MapSharingLinksService) Create(ctx context.Context, params MapSharingLi
 	return &out, nil
 }
 
-// Delete deletes a link; it stops working at once.
+// Delete deletes a link; it stops working at once. A DELETE is retried after a network
+// failure or a 5xx; when a retried attempt is answered 404, an earlier attempt already
+// deleted the link and Delete returns nil (an id that never existed then also returns
+// nil).
 func (s *MapSharingLinksService) Delete(ctx context.Context, id ID, reqOpts ...RequestOption) error {
-	_, err := s.client.call(ctx, epMapSharingLinksDelete, []string{id.String()}, nil, nil, nil, reqOpts)
-	return err
+	return s.client.deleteByID(ctx, epMapSharingLinksDelete, id, reqOpts)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"iter"
 	"net/http"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
+	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -196,4 +199,181 @@ func TestTolerantDecodingRejectsWrongTypes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"data":{"vehicleId":1,"lat":"51.5","heading":null}}`), &lp))
 	assert.Equal(t, 51.5, lp.Position.Latitude)
 	assert.False(t, lp.Position.Has(telematics.HasHeading))
+}
+
+// Every model the fake server sends encodes back to the JSON it came from (the canonical
+// wire form: the API's names and units), and decodes from that to the same value.
+func TestModelsJSONRoundTripFromTheFake(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(3), mycartrackstest.WithTracksPerVehicle(2),
+		mycartrackstest.WithPointsPerTrack(20), mycartrackstest.WithoutRateLimit()}, mycartracks.WithScopes(mycartracks.ScopeRead, mycartracks.ScopeWrite))
+	c := f.client
+	vehicle := mycartracks.ID(f.srv.Fleet().Vehicles[0].ID)
+	_, err := c.MapSharingLinks.Create(ctx, mycartracks.MapSharingLinkParams{VehicleIDs: []mycartracks.ID{vehicle}, ExpiresAt: f.clock.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	_, err = c.Geofences.Create(ctx, mycartracks.GeofenceParams{Name: mycartracks.Ptr("Yard"), Type: mycartracks.Ptr(mycartracks.GeofencePolygon),
+		Points: []mycartracks.GeoPoint{{Latitude: 48.1, Longitude: 17.1}, {Latitude: 48.2, Longitude: 17.1}, {Latitude: 48.2, Longitude: 17.25}}})
+	require.NoError(t, err)
+	tracks, err := collect(t, c.Tracks.All(ctx, nil))
+	require.NoError(t, err)
+	points, err := c.Tracks.ListTrackpoints(ctx, tracks[0].ID, &mycartracks.TrackpointListOptions{KeepRaw: true})
+	require.NoError(t, err)
+	summary, err := c.Reports.Summary(ctx, nil)
+	require.NoError(t, err)
+	daily, err := c.Reports.Daily(ctx, nil)
+	require.NoError(t, err)
+
+	t.Run("Vehicle", func(t *testing.T) { roundTripAll(t, c.Vehicles.All(ctx, nil), rawOf[mycartracks.Vehicle]) })
+	t.Run("VehicleGroup", func(t *testing.T) { roundTripAll(t, c.VehicleGroups.All(ctx, nil), rawOf[mycartracks.VehicleGroup]) })
+	t.Run("Track", func(t *testing.T) { roundTrip(t, tracks, rawOf[mycartracks.Track]) })
+	t.Run("Trackpoint", func(t *testing.T) { roundTrip(t, points.Items, rawOf[mycartracks.Trackpoint]) })
+	t.Run("LastPosition", func(t *testing.T) { roundTripAll(t, c.Positions.AllLast(ctx, nil), rawOf[mycartracks.LastPosition]) })
+	t.Run("SummaryRow", func(t *testing.T) { roundTrip(t, summary, rawOf[mycartracks.SummaryRow]) })
+	t.Run("DailyRow", func(t *testing.T) { roundTrip(t, daily, rawOf[mycartracks.DailyRow]) })
+	t.Run("User", func(t *testing.T) { roundTripAll(t, c.Users.All(ctx, nil), rawOf[mycartracks.User]) })
+	t.Run("Driver", func(t *testing.T) { roundTripAll(t, c.Drivers.All(ctx, nil), rawOf[mycartracks.Driver]) })
+	t.Run("Team", func(t *testing.T) { roundTripAll(t, c.Teams.All(ctx, nil), rawOf[mycartracks.Team]) })
+	t.Run("Job", func(t *testing.T) { roundTripAll(t, c.Jobs.All(ctx, nil), rawOf[mycartracks.Job]) })
+	t.Run("Geofence", func(t *testing.T) { roundTripAll(t, c.Geofences.All(ctx, nil), rawOf[mycartracks.Geofence]) })
+	t.Run("MapSharingLink", func(t *testing.T) {
+		roundTripAll(t, c.MapSharingLinks.All(ctx, nil), rawOf[mycartracks.MapSharingLink])
+	})
+}
+
+// rawOf returns the Raw field of a model.
+func rawOf[T any](v *T) *json.RawMessage {
+	return reflect.ValueOf(v).Elem().FieldByName("Raw").Addr().Interface().(*json.RawMessage)
+}
+
+func roundTripAll[T any](t *testing.T, seq iter.Seq2[T, error], raw func(*T) *json.RawMessage) {
+	t.Helper()
+	items, err := collect(t, seq)
+	require.NoError(t, err)
+	roundTrip(t, items, raw)
+}
+
+// roundTrip checks that each item encodes to its Raw and decodes back to itself.
+func roundTrip[T any](t *testing.T, items []T, raw func(*T) *json.RawMessage) {
+	t.Helper()
+	require.NotEmpty(t, items)
+	for _, item := range items {
+		b, err := json.Marshal(item)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(*raw(&item)), string(b), "the canonical wire form")
+		var back T
+		require.NoError(t, json.Unmarshal(b, &back))
+		*raw(&item), *raw(&back) = nil, nil
+		assert.Equal(t, item, back)
+	}
+}
+
+// Values built in Go, with SI values that do not convert exactly to the wire units,
+// survive json.Marshal then json.Unmarshal unchanged (Raw aside).
+func TestModelsJSONRoundTripFromGo(t *testing.T) {
+	at := time.UnixMilli(1767261600123).UTC()
+	pos := telematics.Position{Provider: "mycartracks", Latitude: 48.148598, Longitude: 17.107748, Altitude: telematics.Metres(151.7),
+		Speed: telematics.MetresPerSecond(13.37), Heading: telematics.Degrees(359.9), Accuracy: telematics.Metres(4.2), Time: at,
+		Known: telematics.HasAltitude | telematics.HasSpeed | telematics.HasHeading | telematics.HasAccuracy}
+	lastPos := pos
+	lastPos.VehicleID, lastPos.Altitude, lastPos.Accuracy, lastPos.Known = "7", 0, 0, telematics.HasSpeed|telematics.HasHeading
+	for _, v := range []any{
+		mycartracks.Track{ID: 1, VehicleID: 7, Name: "Morning run", Category: "business", StartTime: at, EndTime: at.Add(time.Hour),
+			TotalDistance: telematics.Metres(12345.678), TotalTime: 1234567891, MovingTime: 59 * time.Minute,
+			MaxSpeed: telematics.MetresPerSecond(33.3), AvgSpeed: telematics.KilometresPerHour(47.11)},
+		mycartracks.Trackpoint{ID: 9, Position: pos},
+		mycartracks.Trackpoint{ID: 10, Position: telematics.Position{Provider: "mycartracks", Latitude: 1, Longitude: 2, Time: at}},
+		mycartracks.LastPosition{VehicleID: 7, VehicleName: "Van 7", Online: true, Position: lastPos},
+		mycartracks.SummaryRow{VehicleID: 7, VehicleName: "Van 7", Tracks: 3, Distance: telematics.Metres(0.1), DrivingTime: 1500 * time.Microsecond,
+			MaxSpeed: telematics.MetresPerSecond(0.3)},
+		mycartracks.DailyRow{VehicleID: 7, Date: "2026-01-01", Tracks: 2, Distance: telematics.Kilometres(1e-3 / 3), DrivingTime: 7 * time.Hour},
+		mycartracks.Job{ID: 3, Name: "Deliver", Status: mycartracks.JobCompleted, VehicleID: 7, DriverID: 2, Address: "Main St 1",
+			Location: &mycartracks.GeoPoint{Latitude: 0, Longitude: 17.1}, ScheduledAt: at, CompletedAt: at.Add(time.Hour)},
+		mycartracks.Job{ID: 4, Name: "Unplanned"},
+		mycartracks.Geofence{ID: 5, Name: "Depot", Type: mycartracks.GeofenceCircle, Center: &mycartracks.GeoPoint{Latitude: 48.1, Longitude: 17.1},
+			Radius: telematics.Metres(250.5)},
+		mycartracks.Geofence{ID: 6, Name: "Yard", Type: mycartracks.GeofencePolygon, Points: []mycartracks.GeoPoint{{Latitude: 1, Longitude: 2}, {Latitude: 3, Longitude: 4}, {Latitude: 5, Longitude: 6}}},
+		mycartracks.MapSharingLink{ID: 8, URL: "https://share.example/m/1", VehicleIDs: []mycartracks.ID{7}, ExpiresAt: at},
+		mycartracks.Vehicle{ID: 7, Name: "Van 7", GroupIDs: []mycartracks.ID{1}},
+		mycartracks.VehicleGroup{ID: 1, Name: "Vans", VehicleIDs: []mycartracks.ID{7}},
+		mycartracks.User{ID: 1, Name: "Ann", Email: "ann@example.com"},
+		mycartracks.Driver{ID: 2, Name: "Bo", Phone: "+421 900 000 000"},
+		mycartracks.Team{ID: 3, Name: "North", MemberIDs: []mycartracks.ID{1, 2}},
+	} {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		back := reflect.New(reflect.TypeOf(v))
+		require.NoError(t, json.Unmarshal(b, back.Interface()), "%T", v)
+		back.Elem().FieldByName("Raw").SetBytes(nil)
+		assert.Equal(t, v, back.Elem().Interface(), "%T: %s", v, b)
+	}
+}
+
+// The wire form carries the API's units: the review case of 12.5 km read back as
+// 12,500 km.
+func TestTrackEncodesWireUnits(t *testing.T) {
+	in := `{"id":1,"vehicleId":2,"name":"","category":"","startTime":1767261600000,"totalDistance":12.5,"totalTime":60000,"movingTime":30000,"maxSpeed":90,"avgSpeed":45.5}`
+	var tr mycartracks.Track
+	require.NoError(t, json.Unmarshal([]byte(in), &tr))
+	b, err := json.Marshal(tr)
+	require.NoError(t, err)
+	assert.JSONEq(t, in, string(b))
+	var back mycartracks.Track
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, 12.5, back.TotalDistance.Kilometres())
+	assert.Equal(t, 90.0, back.MaxSpeed.KMH())
+	assert.Equal(t, time.Minute, back.TotalTime)
+}
+
+// A single trackpoint decodes with json.Unmarshal like the points of a page, aliases
+// included.
+func TestTrackpointUnmarshalJSON(t *testing.T) {
+	var tp mycartracks.Trackpoint
+	in := `{"data":{"id":"5","time":"2026-01-01T10:00:00Z","lat":48.1,"lng":"17.1","heading":-90,"speed":36,"extra":[1,{"a":null}]}}`
+	require.NoError(t, json.Unmarshal([]byte(in), &tp))
+	assert.Equal(t, mycartracks.ID(5), tp.ID)
+	assert.Equal(t, time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC), tp.Position.Time)
+	assert.Equal(t, 48.1, tp.Position.Latitude)
+	assert.Equal(t, 17.1, tp.Position.Longitude)
+	assert.Equal(t, 270.0, tp.Position.Heading.Degrees())
+	assert.InDelta(t, 10.0, tp.Position.Speed.MPS(), 1e-12)
+	assert.Equal(t, telematics.HasSpeed|telematics.HasHeading, tp.Position.Known)
+	assert.Equal(t, "mycartracks", tp.Position.Provider)
+	assert.Contains(t, string(tp.Raw), `"extra"`)
+
+	for _, bad := range []string{`{"id":1,"lat":"north"}`, `{"id":true}`, `[1]`, `{"id":1,"time":"tomorrow"}`} {
+		assert.Error(t, json.Unmarshal([]byte(bad), &tp), bad)
+	}
+	assert.Error(t, tp.UnmarshalJSON([]byte(`{"id":1} {}`)), "data after the point")
+}
+
+// An absent id is "" in the provider-neutral types, wherever they come from.
+func TestAbsentIDsAreEmptyInTelematics(t *testing.T) {
+	var lp mycartracks.LastPosition
+	require.NoError(t, json.Unmarshal([]byte(`{"vehicleName":"Van","latitude":48.1,"longitude":17.1}`), &lp))
+	assert.Equal(t, "", lp.Position.VehicleID)
+	require.NoError(t, json.Unmarshal([]byte(`{"carId":"7","latitude":48.1,"longitude":17.1}`), &lp))
+	assert.Equal(t, "7", lp.Position.VehicleID)
+
+	assert.Equal(t, telematics.Track{Provider: "mycartracks"}, mycartracks.Track{}.Telematics())
+	assert.Equal(t, "3", mycartracks.Track{ID: 3}.Telematics().ID)
+	assert.Equal(t, telematics.Vehicle{Provider: "mycartracks"}, mycartracks.Vehicle{}.Telematics())
+
+	s := newScripted(t)
+	s.serveList("GET /vehicles/lastPositions", listSpec{n: 2, total: -1, item: func(i int) map[string]any {
+		if i == 0 {
+			return map[string]any{"latitude": 48.1, "longitude": 17.1}
+		}
+		return map[string]any{"vehicleId": 9, "latitude": 48.1, "longitude": 17.1}
+	}})
+	s.serveList("GET /trackpoints/{id}", listSpec{n: 1, total: -1, maxLimit: mycartracks.MaxTrackpointPageSize,
+		item: func(i int) map[string]any { return map[string]any{"id": 1, "latitude": 48.1, "longitude": 17.1} }})
+	page, err := s.client.Positions.Last(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 2)
+	assert.Equal(t, "", page.Items[0].Position.VehicleID)
+	assert.Equal(t, "9", page.Items[1].Position.VehicleID)
+	for p, err := range s.client.Tracks.Positions(context.Background(), mycartracks.Track{ID: 5}, nil) {
+		require.NoError(t, err)
+		assert.Equal(t, "", p.VehicleID)
+	}
 }

@@ -23,7 +23,8 @@ const (
 	// it gives up with a *telematics.RateLimitError. MyCarTracks allows 150 requests per
 	// 15-minute window by default, so a long export regularly has to wait out the rest of
 	// a window: the default covers a whole window plus a minute of margin. Lower it with
-	// WithMaxWait for interactive code that prefers failing fast.
+	// WithMaxWait for interactive code that prefers failing fast (WithMaxWait(0) never
+	// waits).
 	DefaultMaxWait = 16 * time.Minute
 	// DefaultMaxRetries is how often a failed call that is safe to repeat is retried.
 	DefaultMaxRetries = 4
@@ -54,8 +55,6 @@ type config struct {
 	maxWait    time.Duration
 	timeout    time.Duration
 	limiter    *rate.Limiter
-	budgetN    int
-	budgetPer  time.Duration
 	clock      telematics.Clock
 	errs       []error
 }
@@ -111,27 +110,53 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithMaxWait sets the longest a call waits for a rate limit: for the request budget to
-// refill, or for a Retry-After the server asked for (default DefaultMaxWait). A longer
-// wait is returned at once as a *telematics.RateLimitError.
+// refill, for the client-side limiter (WithBudget, WithRateLimiter), or for a wait the
+// server asked for (default DefaultMaxWait). A longer wait is returned at once as a
+// *telematics.RateLimitError. Zero never waits: a call that would have to wait for a
+// rate limit fails at once with a *telematics.RateLimitError, which tells when to try
+// again. A negative wait is an error of NewClient.
 func WithMaxWait(d time.Duration) Option { return func(c *config) { c.maxWait = d } }
 
-// WithTimeout bounds each attempt of a call, body included (default DefaultTimeout).
+// WithTimeout bounds each attempt of a call, body included (default DefaultTimeout). It
+// must be positive: NewClient refuses zero or a negative timeout.
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithRateLimiter paces requests on the client side with lim, for example to share one
 // budget between several clients of the same account. Its tokens are taken at the
 // client's clock. The client paces on the budget headers of every response anyway.
+// WithRateLimiter and WithBudget set the same limiter: the last one given wins, and
+// WithRateLimiter(nil) removes it.
 func WithRateLimiter(lim *rate.Limiter) Option { return func(c *config) { c.limiter = lim } }
 
 // WithBudget paces requests evenly on the client side so that they never outrun n
-// requests per period: one request every per/n. It replaces WithRateLimiter.
+// requests per period: one request every per/n. Both must be positive. WithBudget and
+// WithRateLimiter set the same limiter: the last one given wins.
 func WithBudget(n int, per time.Duration) Option {
-	return func(c *config) { c.budgetN, c.budgetPer = n, per }
+	return func(c *config) {
+		if n <= 0 || per <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("budget %d per %s: both must be positive", n, per))
+			return
+		}
+		c.limiter = rate.NewLimiter(rate.Every(per/time.Duration(n)), 1)
+	}
 }
 
 // WithClock sets the clock used for waits, backoff and token expiry (default the system
 // clock). Tests share one manual clock between the client and a fake server.
 func WithClock(clock telematics.Clock) Option { return func(c *config) { c.clock = clock } }
+
+// noWait is the MaxWait given to the request loop for WithMaxWait(0), since the loop reads
+// zero as its own default of a minute: the loop fails a call at once when its wait would
+// be longer, which every rate-limit wait is.
+const noWait = time.Nanosecond
+
+// coreMaxWait is the MaxWait of the request loop.
+func (c *config) coreMaxWait() time.Duration {
+	if c.maxWait == 0 {
+		return noWait
+	}
+	return c.maxWait
+}
 
 func (c *config) validate() error {
 	var errs []error
@@ -149,15 +174,8 @@ func (c *config) validate() error {
 	if c.maxWait < 0 {
 		errs = append(errs, fmt.Errorf("max wait %s is negative", c.maxWait))
 	}
-	if c.timeout < 0 {
-		errs = append(errs, fmt.Errorf("timeout %s is negative", c.timeout))
-	}
-	if c.budgetN != 0 || c.budgetPer != 0 {
-		if c.budgetN <= 0 || c.budgetPer <= 0 {
-			errs = append(errs, fmt.Errorf("budget %d per %s: both must be positive", c.budgetN, c.budgetPer))
-		} else {
-			c.limiter = rate.NewLimiter(rate.Every(c.budgetPer/time.Duration(c.budgetN)), 1)
-		}
+	if c.timeout <= 0 {
+		errs = append(errs, fmt.Errorf("timeout %s is not positive", c.timeout))
 	}
 	if c.tokenURL == "" {
 		errs = append(errs, errors.New("token URL is empty"))

@@ -87,27 +87,17 @@ func nextOffset(offset, limit, n, total int) int {
 	return -1
 }
 
-// fetchList requests one page of a list endpoint and decodes its items with conv.
-func fetchList[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, q url.Values, offset, limit int, conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
-	var body []byte
-	resp, err := c.call(ctx, id, ids, q, nil, &body, opts)
-	if err != nil {
-		return nil, err
-	}
-	items, total, err := decodePage(body, conv)
-	if err != nil {
-		return nil, malformed(resp, err)
-	}
-	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(offset, limit, len(items), total)}, nil
-}
-
-// pages iterates over a list page by page from offset: fetch returns the page at an
-// offset. It stops at the last page, when the consumer breaks, or after yielding an
-// error once.
-func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq2[T, error] {
+// pages iterates over a list page by page from start: fetch returns the page at an
+// offset, appending its items to dst (which it may ignore). It stops at the last page,
+// when the consumer breaks, or after yielding an error once. Every range over the
+// iterator starts again from start with its own state, so it may be ranged over again,
+// also concurrently.
+func pages[T any](start int, fetch func(offset int, dst []T) (*Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		offset := start
+		var buf []T
 		for {
-			page, err := fetch(offset)
+			page, err := fetch(offset, buf[:0])
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -122,33 +112,51 @@ func pages[T any](offset int, fetch func(offset int) (*Page[T], error)) iter.Seq
 				return
 			}
 			offset = page.NextOffset
+			// The items were yielded by value: the next page may reuse the slice.
+			buf = page.Items
 		}
 	}
 }
 
-// listAll is All for a list endpoint with ListOptions-style paging: it copies the
-// caller's options (encode builds the query of one page) and pages with the largest
-// page size unless the caller chose one.
-func listAll[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) iter.Seq2[T, error] {
+// listEndpoint is a list endpoint paged with ListOptions whose items decode into the
+// wire type W and convert to T. The services' List and All methods are its page and all.
+type listEndpoint[W, T any] struct {
+	id   endpointID
+	conv func(*W, json.RawMessage) T
+}
+
+// page fetches the page o selects; filters, when not nil, adds the endpoint's own query
+// parameters (a vehicle, a state...).
+func (e listEndpoint[W, T]) page(ctx context.Context, c *Client, o ListOptions, filters func(url.Values), opts []RequestOption) (*Page[T], error) {
+	q := url.Values{}
+	o.encode(q)
+	if filters != nil {
+		filters(q)
+	}
+	var body []byte
+	resp, err := c.call(ctx, e.id, nil, q, nil, &body, opts)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := decodePage(body, e.conv)
+	if err != nil {
+		return nil, malformed(resp, err)
+	}
+	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(o.Offset, o.Limit, len(items), total)}, nil
+}
+
+// all iterates over the list from o.Offset, paging with the largest page size unless o
+// sets one. o must be the caller's options copied.
+func (e listEndpoint[W, T]) all(ctx context.Context, c *Client, o ListOptions, filters func(url.Values), opts []RequestOption) iter.Seq2[T, error] {
 	if o.Limit <= 0 {
 		o.Limit = MaxPageSize
 	}
-	return pages(o.Offset, func(offset int) (*Page[T], error) {
+	return pages(o.Offset, func(offset int, _ []T) (*Page[T], error) {
 		page := o
 		page.Offset = offset
-		q := url.Values{}
-		encode(q, page)
-		return fetchList(ctx, c, id, ids, q, offset, page.Limit, conv, opts)
+		return e.page(ctx, c, page, filters, opts)
 	})
 }
-
-func listOne[W, T any](ctx context.Context, c *Client, id endpointID, ids []string, o ListOptions, encode func(url.Values, ListOptions), conv func(*W, json.RawMessage) T, opts []RequestOption) (*Page[T], error) {
-	q := url.Values{}
-	encode(q, o)
-	return fetchList(ctx, c, id, ids, q, o.Offset, o.Limit, conv, opts)
-}
-
-func encodeList(q url.Values, o ListOptions) { o.encode(q) }
 
 func idList(ids []ID) string {
 	var b strings.Builder

@@ -3,9 +3,11 @@ package mycartracks_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,44 +91,224 @@ func uniqueVehicleIDs(t *testing.T, vs []mycartracks.Vehicle, n int) {
 	}
 }
 
+// pagingCases are the edge cases of paging. Sizes are in tenths of the page size, so
+// that one table serves every page size; pageCap is the most items the server returns
+// per page whatever the limit (0: the limit).
+var pagingCases = []struct {
+	name              string
+	n, total, pageCap int
+	includeTotal      bool
+	requests          int
+}{
+	{"empty", 0, 0, 0, false, 1},
+	{"one short page", 5, 5, 0, false, 1},
+	{"exact multiple of the page size", 20, 20, 0, false, 3},
+	{"exact multiple with total", 20, 20, 0, true, 3},
+	{"not a multiple", 25, 25, 0, false, 3},
+	{"total too low", 20, 15, 0, true, 3},
+	{"total too high", 20, 26, 0, true, 3},
+	{"total zero", 12, 0, 0, true, 2},
+	{"server caps the page, total tells", 20, 20, 5, true, 4},
+	{"server caps the page, total too high", 12, 50, 5, true, 4},
+}
+
+// spec is the scripted list of a case for page size p.
+func pagingSpec(n, total, pageCap, p int) listSpec {
+	return listSpec{n: n * p / 10, total: total * p / 10, pageCap: pageCap * p / 10}
+}
+
+// All pages with the largest page size and keeps the caller's options.
 func TestAllPagingEdgeCases(t *testing.T) {
-	tests := []struct {
-		name     string
-		spec     listSpec
-		total    bool
-		requests int
-	}{
-		{"empty", listSpec{n: 0, total: 0}, false, 1},
-		{"one short page", listSpec{n: 5, total: 5}, false, 1},
-		{"exact multiple of the page size", listSpec{n: 2000, total: 2000}, false, 3},
-		{"exact multiple with total", listSpec{n: 2000, total: 2000}, true, 3},
-		{"not a multiple", listSpec{n: 2500, total: 2500}, false, 3},
-		{"total too low", listSpec{n: 2000, total: 1500}, true, 3},
-		{"total too high", listSpec{n: 2000, total: 2600}, true, 3},
-		{"total zero", listSpec{n: 1200, total: 0}, true, 2},
-		{"server caps the page, total tells", listSpec{n: 2000, total: 2000, pageCap: 500}, true, 4},
-		{"server caps the page, total too high", listSpec{n: 1200, total: 5000, pageCap: 500}, true, 4},
-	}
-	for _, tc := range tests {
+	for _, tc := range pagingCases {
+		spec := pagingSpec(tc.n, tc.total, tc.pageCap, mycartracks.MaxPageSize)
 		t.Run(tc.name, func(t *testing.T) {
 			s := newScripted(t)
-			s.serveList("GET /vehicles", tc.spec)
-			opts := &mycartracks.ListOptions{IncludeTotal: tc.total, Sort: []string{"id"}}
+			s.serveList("GET /vehicles", spec)
+			opts := &mycartracks.ListOptions{IncludeTotal: tc.includeTotal, Sort: []string{"id"}}
 			vs, err := collect(t, s.client.Vehicles.All(context.Background(), opts))
 			require.NoError(t, err)
-			uniqueVehicleIDs(t, vs, tc.spec.n)
+			uniqueVehicleIDs(t, vs, spec.n)
 			assert.EqualValues(t, tc.requests, s.requests.Load())
-			assert.Equal(t, mycartracks.ListOptions{IncludeTotal: tc.total, Sort: []string{"id"}}, *opts, "the caller's options are untouched")
+			assert.Equal(t, mycartracks.ListOptions{IncludeTotal: tc.includeTotal, Sort: []string{"id"}}, *opts, "the caller's options are untouched")
 			for i, q := range s.seen("GET /vehicles") {
 				v, _ := url.ParseQuery(q)
 				assert.Equal(t, "id", v.Get("sort"))
-				if tc.spec.pageCap == 0 {
+				if spec.pageCap == 0 {
 					assert.Equal(t, strconv.Itoa(i*1000), orZero(v.Get("offset")))
 				}
 				assert.Equal(t, "1000", v.Get("limit"), "All pages with the largest page size")
 			}
 		})
 	}
+}
+
+// pagedList is one list endpoint of the client, its items reduced to their ids.
+type pagedList struct {
+	name, pattern string
+	item          func(i int) map[string]any // nil: {"id", "name"}
+	maxLimit      int                        // 0: MaxPageSize
+	noTotal       bool                       // the endpoint takes no includeTotal
+	fns           func(c *mycartracks.Client) listFns
+}
+
+// listFns are a list's List and All, taking the paging of ListOptions.
+type listFns struct {
+	list func(context.Context, mycartracks.ListOptions) (*mycartracks.Page[int64], error)
+	all  func(context.Context, mycartracks.ListOptions) iter.Seq2[int64, error]
+}
+
+func paged[O, T any](opts func(mycartracks.ListOptions) *O,
+	list func(context.Context, *O, ...mycartracks.RequestOption) (*mycartracks.Page[T], error),
+	all func(context.Context, *O, ...mycartracks.RequestOption) iter.Seq2[T, error],
+	id func(T) mycartracks.ID,
+) listFns {
+	return listFns{
+		list: func(ctx context.Context, o mycartracks.ListOptions) (*mycartracks.Page[int64], error) {
+			page, err := list(ctx, opts(o))
+			if err != nil {
+				return nil, err
+			}
+			out := &mycartracks.Page[int64]{Total: page.Total, NextOffset: page.NextOffset}
+			for _, it := range page.Items {
+				out.Items = append(out.Items, int64(id(it)))
+			}
+			return out, nil
+		},
+		all: func(ctx context.Context, o mycartracks.ListOptions) iter.Seq2[int64, error] {
+			return func(yield func(int64, error) bool) {
+				for it, err := range all(ctx, opts(o)) {
+					if !yield(int64(id(it)), err) {
+						return
+					}
+				}
+			}
+		},
+	}
+}
+
+func plainOptions(o mycartracks.ListOptions) *mycartracks.ListOptions { return &o }
+
+// everyList is every list endpoint of the client.
+var everyList = []pagedList{
+	{name: "Vehicles", pattern: "/vehicles", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.Vehicles.List, c.Vehicles.All, func(v mycartracks.Vehicle) mycartracks.ID { return v.ID })
+	}},
+	{name: "VehicleGroups", pattern: "/vehicleGroups", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.VehicleGroups.List, c.VehicleGroups.All, func(v mycartracks.VehicleGroup) mycartracks.ID { return v.ID })
+	}},
+	{name: "Tracks", pattern: "/tracks2", fns: func(c *mycartracks.Client) listFns {
+		opts := func(o mycartracks.ListOptions) *mycartracks.TrackListOptions {
+			return &mycartracks.TrackListOptions{ListOptions: o}
+		}
+		return paged(opts, c.Tracks.List, c.Tracks.All, func(v mycartracks.Track) mycartracks.ID { return v.ID })
+	}},
+	{name: "Users", pattern: "/users", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.Users.List, c.Users.All, func(v mycartracks.User) mycartracks.ID { return v.ID })
+	}},
+	{name: "Drivers", pattern: "/drivers", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.Drivers.List, c.Drivers.All, func(v mycartracks.Driver) mycartracks.ID { return v.ID })
+	}},
+	{name: "Teams", pattern: "/teams", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.Teams.List, c.Teams.All, func(v mycartracks.Team) mycartracks.ID { return v.ID })
+	}},
+	{name: "Jobs", pattern: "/jobs", fns: func(c *mycartracks.Client) listFns {
+		opts := func(o mycartracks.ListOptions) *mycartracks.JobListOptions {
+			return &mycartracks.JobListOptions{ListOptions: o}
+		}
+		return paged(opts, c.Jobs.List, c.Jobs.All, func(v mycartracks.Job) mycartracks.ID { return v.ID })
+	}},
+	{name: "Geofences", pattern: "/geofences", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.Geofences.List, c.Geofences.All, func(v mycartracks.Geofence) mycartracks.ID { return v.ID })
+	}},
+	{name: "MapSharingLinks", pattern: "/mapSharingLinks", fns: func(c *mycartracks.Client) listFns {
+		return paged(plainOptions, c.MapSharingLinks.List, c.MapSharingLinks.All, func(v mycartracks.MapSharingLink) mycartracks.ID { return v.ID })
+	}},
+	{name: "Positions", pattern: "/vehicles/lastPositions", noTotal: true,
+		item: func(i int) map[string]any { return map[string]any{"vehicleId": i + 1} },
+		fns: func(c *mycartracks.Client) listFns {
+			opts := func(o mycartracks.ListOptions) *mycartracks.LastPositionOptions {
+				return &mycartracks.LastPositionOptions{Offset: o.Offset, Limit: o.Limit}
+			}
+			return paged(opts, c.Positions.Last, c.Positions.AllLast, func(v mycartracks.LastPosition) mycartracks.ID { return v.VehicleID })
+		}},
+	{name: "Trackpoints", pattern: "/trackpoints/{id}", maxLimit: mycartracks.MaxTrackpointPageSize,
+		item: func(i int) map[string]any { return map[string]any{"id": i + 1, "time": 1767261600000 + int64(i)*1000} },
+		fns: func(c *mycartracks.Client) listFns {
+			opts := func(o mycartracks.ListOptions) *mycartracks.TrackpointListOptions {
+				return &mycartracks.TrackpointListOptions{Offset: o.Offset, Limit: o.Limit, IncludeTotal: o.IncludeTotal}
+			}
+			list := func(ctx context.Context, o *mycartracks.TrackpointListOptions, r ...mycartracks.RequestOption) (*mycartracks.Page[mycartracks.Trackpoint], error) {
+				return c.Tracks.ListTrackpoints(ctx, 42, o, r...)
+			}
+			all := func(ctx context.Context, o *mycartracks.TrackpointListOptions, r ...mycartracks.RequestOption) iter.Seq2[mycartracks.Trackpoint, error] {
+				return c.Tracks.AllTrackpoints(ctx, 42, o, r...)
+			}
+			return paged(opts, list, all, func(v mycartracks.Trackpoint) mycartracks.ID { return v.ID })
+		}},
+}
+
+// Every list, through All and through List following NextOffset, meets the paging edge
+// cases with a page size of 10: each item once, in order, in as many requests as needed.
+// A list without includeTotal cannot tell a page the server capped from the last one,
+// so the capped cases are not its.
+func TestEveryListPagingEdgeCases(t *testing.T) {
+	const pageSize = 10
+	ctx := context.Background()
+	for _, l := range everyList {
+		for _, tc := range pagingCases {
+			if l.noTotal && tc.pageCap > 0 {
+				continue
+			}
+			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
+				s := newScripted(t)
+				spec := pagingSpec(tc.n, tc.total, tc.pageCap, pageSize)
+				spec.item, spec.maxLimit = l.item, l.maxLimit
+				s.serveList("GET "+l.pattern, spec)
+				fns := l.fns(s.client)
+				want := make([]int64, spec.n)
+				for i := range want {
+					want[i] = int64(i + 1)
+				}
+				opts := mycartracks.ListOptions{Limit: pageSize, IncludeTotal: tc.includeTotal}
+
+				for i := range 2 {
+					before := s.requests.Load()
+					got, err := collect(t, fns.all(ctx, opts))
+					require.NoError(t, err)
+					assert.Equal(t, want, orEmpty(got), "All, range %d", i+1)
+					assert.EqualValues(t, tc.requests, s.requests.Load()-before, "All's requests")
+				}
+
+				before := s.requests.Load()
+				wantTotal := -1
+				if tc.includeTotal && !l.noTotal {
+					wantTotal = spec.total
+				}
+				var got []int64
+				o := opts
+				for {
+					page, err := fns.list(ctx, o)
+					require.NoError(t, err)
+					assert.Equal(t, wantTotal, page.Total)
+					got = append(got, page.Items...)
+					if page.NextOffset < 0 {
+						break
+					}
+					require.Greater(t, page.NextOffset, o.Offset)
+					o.Offset = page.NextOffset
+				}
+				assert.Equal(t, want, orEmpty(got), "List")
+				assert.EqualValues(t, tc.requests, s.requests.Load()-before, "List's requests")
+			})
+		}
+	}
+}
+
+func orEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return []T{}
+	}
+	return s
 }
 
 func orZero(s string) string {
@@ -370,4 +552,66 @@ func TestMalformedPages(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, http.MethodGet, re.Method)
 	assert.False(t, telematics.MayHaveSucceeded(err))
+}
+
+// An iterator holds no paging state between ranges: ranging over it again starts from
+// the beginning, and two ranges may run at once (run with -race).
+func TestIteratorsRangeAgain(t *testing.T) {
+	ctx := context.Background()
+	s := newScripted(t)
+	point := func(i int) map[string]any {
+		return map[string]any{"id": i + 1, "time": 1767261600000 + int64(i)*1000, "latitude": 48.1, "longitude": 17.1}
+	}
+	s.serveList("GET /vehicles", listSpec{n: 25, total: -1})
+	s.serveList("GET /vehicles/lastPositions", listSpec{n: 25, total: -1, item: func(i int) map[string]any { return map[string]any{"vehicleId": i + 1} }})
+	s.serveList("GET /trackpoints/{id}", listSpec{n: 25, total: -1, maxLimit: mycartracks.MaxTrackpointPageSize, item: point})
+	track := mycartracks.Track{ID: 42, VehicleID: 7}
+	seqs := map[string]func() ([]int64, error){
+		"Vehicles.All": rangeIDs(s.client.Vehicles.All(ctx, &mycartracks.ListOptions{Offset: 3, Limit: 4}),
+			func(v mycartracks.Vehicle) int64 { return int64(v.ID) }),
+		"Positions.AllLast": rangeIDs(s.client.Positions.AllLast(ctx, &mycartracks.LastPositionOptions{Offset: 3, Limit: 4}),
+			func(p mycartracks.LastPosition) int64 { return int64(p.VehicleID) }),
+		"Tracks.AllTrackpoints": rangeIDs(s.client.Tracks.AllTrackpoints(ctx, track.ID, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+			func(p mycartracks.Trackpoint) int64 { return int64(p.ID) }),
+		"Tracks.Positions": rangeIDs(s.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+			func(p telematics.Position) int64 { return (p.Time.UnixMilli()-1767261600000)/1000 + 1 }),
+	}
+	want := make([]int64, 0, 22)
+	for i := int64(4); i <= 25; i++ {
+		want = append(want, i)
+	}
+	for name, run := range seqs {
+		t.Run(name, func(t *testing.T) {
+			for i := range 2 {
+				got, err := run()
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "range %d", i+1)
+			}
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					got, err := run()
+					assert.NoError(t, err)
+					assert.Equal(t, want, got, "concurrent range")
+				}()
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// rangeIDs returns a function ranging over seq and collecting the id of each item.
+func rangeIDs[T any](seq iter.Seq2[T, error], id func(T) int64) func() ([]int64, error) {
+	return func() ([]int64, error) {
+		var out []int64
+		for v, err := range seq {
+			if err != nil {
+				return out, err
+			}
+			out = append(out, id(v))
+		}
+		return out, nil
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"iter"
 	"net/url"
+	"slices"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -16,7 +17,8 @@ type LastPosition struct {
 	// Online reports whether the vehicle's tracker is connected.
 	Online bool
 	// Position is the fix in SI units (speed sent in km/h, bearing in degrees);
-	// Position.Known says which optional fields were sent.
+	// Position.Known says which optional fields were sent. Its VehicleID is VehicleID in
+	// decimal, "" when the record has none.
 	Position telematics.Position
 	// Raw is the record's JSON as received.
 	Raw json.RawMessage
@@ -41,13 +43,7 @@ type lastPositionWire struct {
 // UnmarshalJSON decodes a last position, accepting the aliases carId, lat, lng, lon and
 // heading, keeping Raw.
 func (l *LastPosition) UnmarshalJSON(b []byte) error {
-	var w lastPositionWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*l = lastPositionFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, l, lastPositionFromWire)
 }
 
 func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition {
@@ -57,7 +53,7 @@ func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition
 		VehicleName: w.VehicleName,
 		Online:      w.Online,
 		Position: telematics.Position{
-			VehicleID: id.String(),
+			VehicleID: id.neutral(),
 			Provider:  providerName,
 			Latitude:  first(w.Latitude, w.Lat).v,
 			Longitude: first(w.Longitude, w.Lng, w.Lon).v,
@@ -75,6 +71,30 @@ func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition
 	return l
 }
 
+// MarshalJSON encodes the last position as the API sends it: speed in km/h (when
+// Position.Known has it), bearing in degrees (likewise), time in epoch ms. Raw is not
+// encoded.
+func (l LastPosition) MarshalJSON() ([]byte, error) {
+	p := &l.Position
+	w := struct {
+		VehicleID   ID       `json:"vehicleId,omitempty"`
+		VehicleName string   `json:"vehicleName"`
+		Time        *int64   `json:"time,omitempty"`
+		Latitude    float64  `json:"latitude"`
+		Longitude   float64  `json:"longitude"`
+		Speed       *float64 `json:"speed,omitempty"`
+		Bearing     *float64 `json:"bearing,omitempty"`
+		Online      bool     `json:"online"`
+	}{VehicleID: l.VehicleID, VehicleName: l.VehicleName, Time: epochMs(p.Time), Latitude: p.Latitude, Longitude: p.Longitude, Online: l.Online}
+	if p.Has(telematics.HasSpeed) {
+		w.Speed = Ptr(kmh(p.Speed))
+	}
+	if p.Has(telematics.HasHeading) {
+		w.Bearing = Ptr(p.Heading.Degrees())
+	}
+	return json.Marshal(w)
+}
+
 // LastPositionOptions selects and pages Positions.Last.
 type LastPositionOptions struct {
 	// VehicleIDs and GroupIDs restrict the result to these vehicles and the vehicles of
@@ -86,45 +106,44 @@ type LastPositionOptions struct {
 	Offset, Limit int
 }
 
-func (o LastPositionOptions) query() url.Values {
-	q := url.Values{}
+func (o *LastPositionOptions) clone() LastPositionOptions {
+	if o == nil {
+		return LastPositionOptions{}
+	}
+	c := *o
+	c.VehicleIDs = slices.Clone(o.VehicleIDs)
+	c.GroupIDs = slices.Clone(o.GroupIDs)
+	return c
+}
+
+func (o LastPositionOptions) paging() ListOptions {
+	return ListOptions{Offset: o.Offset, Limit: o.Limit}
+}
+
+// filters adds the query parameters selecting the vehicles.
+func (o LastPositionOptions) filters(q url.Values) {
 	if len(o.VehicleIDs) > 0 {
 		q.Set(qVehicleIDs, idList(o.VehicleIDs))
 	}
 	if len(o.GroupIDs) > 0 {
 		q.Set(qGroupIDs, idList(o.GroupIDs))
 	}
-	encodePaging(q, o.Offset, o.Limit)
-	return q
 }
 
 // PositionsService reads the last known positions of vehicles
 // (GET /vehicles/lastPositions), the snapshot a live map starts from.
 type PositionsService service
 
+var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire}
+
 // Last returns one page of last positions. opts may be nil.
 func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {
-	var o LastPositionOptions
-	if opts != nil {
-		o = *opts
-	}
-	return fetchList(ctx, s.client, epLastPositions, nil, o.query(), o.Offset, o.Limit, lastPositionFromWire, reqOpts)
+	o := opts.clone()
+	return lastPositionsList.page(ctx, s.client, o.paging(), o.filters, reqOpts)
 }
 
 // AllLast iterates over the last positions of every selected vehicle. opts may be nil.
 func (s *PositionsService) AllLast(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) iter.Seq2[LastPosition, error] {
-	var o LastPositionOptions
-	if opts != nil {
-		o = *opts
-		o.VehicleIDs = append([]ID(nil), opts.VehicleIDs...)
-		o.GroupIDs = append([]ID(nil), opts.GroupIDs...)
-	}
-	if o.Limit <= 0 {
-		o.Limit = MaxPageSize
-	}
-	return pages(o.Offset, func(offset int) (*Page[LastPosition], error) {
-		page := o
-		page.Offset = offset
-		return fetchList(ctx, s.client, epLastPositions, nil, page.query(), offset, page.Limit, lastPositionFromWire, reqOpts)
-	})
+	o := opts.clone()
+	return lastPositionsList.all(ctx, s.client, o.paging(), o.filters, reqOpts)
 }

@@ -54,12 +54,11 @@ type summaryRowWire struct {
 
 // UnmarshalJSON decodes a row (distance in km, driving time in ms, speed in km/h).
 func (r *SummaryRow) UnmarshalJSON(b []byte) error {
-	var w summaryRowWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*r = SummaryRow{
+	return unmarshalModel(b, r, summaryRowFromWire)
+}
+
+func summaryRowFromWire(w *summaryRowWire, raw json.RawMessage) SummaryRow {
+	return SummaryRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		VehicleName: w.VehicleName,
 		Tracks:      w.Tracks,
@@ -68,7 +67,19 @@ func (r *SummaryRow) UnmarshalJSON(b []byte) error {
 		MaxSpeed:    telematics.KilometresPerHour(w.MaxSpeed.v),
 		Raw:         raw,
 	}
-	return nil
+}
+
+// MarshalJSON encodes the row as the API sends it (distance in km, driving time in ms,
+// speed in km/h). Raw is not encoded.
+func (r SummaryRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		VehicleID   ID      `json:"vehicleId"`
+		VehicleName string  `json:"vehicleName"`
+		Tracks      int     `json:"tracks"`
+		Distance    float64 `json:"distance"`
+		DrivingTime float64 `json:"drivingTime"`
+		MaxSpeed    float64 `json:"maxSpeed"`
+	}{r.VehicleID, r.VehicleName, r.Tracks, km(r.Distance), ms(r.DrivingTime), kmh(r.MaxSpeed)})
 }
 
 // DailyRow is one vehicle's day in the daily report.
@@ -93,13 +104,10 @@ type dailyRowWire struct {
 }
 
 // UnmarshalJSON decodes a row (distance in km, driving time in ms).
-func (r *DailyRow) UnmarshalJSON(b []byte) error {
-	var w dailyRowWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*r = DailyRow{
+func (r *DailyRow) UnmarshalJSON(b []byte) error { return unmarshalModel(b, r, dailyRowFromWire) }
+
+func dailyRowFromWire(w *dailyRowWire, raw json.RawMessage) DailyRow {
+	return DailyRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		Date:        w.Date,
 		Tracks:      w.Tracks,
@@ -107,7 +115,18 @@ func (r *DailyRow) UnmarshalJSON(b []byte) error {
 		DrivingTime: millis(w.DrivingTime),
 		Raw:         raw,
 	}
-	return nil
+}
+
+// MarshalJSON encodes the row as the API sends it (distance in km, driving time in ms).
+// Raw is not encoded.
+func (r DailyRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		VehicleID   ID      `json:"vehicleId"`
+		Date        string  `json:"date"`
+		Tracks      int     `json:"tracks"`
+		Distance    float64 `json:"distance"`
+		DrivingTime float64 `json:"drivingTime"`
+	}{r.VehicleID, r.Date, r.Tracks, km(r.Distance), ms(r.DrivingTime)})
 }
 
 // ReportsService reads reports (GET /reports/{reportType}). Reports are not paged.

@@ -16,15 +16,7 @@ type Team struct {
 }
 
 // UnmarshalJSON decodes a team, also from a {"data":{...}} envelope, keeping Raw.
-func (t *Team) UnmarshalJSON(b []byte) error {
-	var w teamWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*t = teamFromWire(&w, raw)
-	return nil
-}
+func (t *Team) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, teamFromWire) }
 
 // teamWire decodes like Team without its UnmarshalJSON.
 type teamWire Team
@@ -38,14 +30,16 @@ func teamFromWire(w *teamWire, raw json.RawMessage) Team {
 // TeamsService lists and reads teams (GET /teams).
 type TeamsService service
 
+var teamsList = listEndpoint[teamWire, Team]{epTeamsList, teamFromWire}
+
 // List returns one page of teams. opts may be nil.
 func (s *TeamsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Team], error) {
-	return listOne(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
+	return teamsList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every team. opts may be nil.
 func (s *TeamsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Team, error] {
-	return listAll(ctx, s.client, epTeamsList, nil, opts.clone(), encodeList, teamFromWire, reqOpts)
+	return teamsList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one team.

@@ -1,6 +1,7 @@
 package mycartracks
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +18,9 @@ type Trackpoint struct {
 	// degrees), altitude and accuracy (metres). Position.Known says which of the optional
 	// fields the point carried.
 	Position telematics.Position
-	// Raw is the point's JSON, kept only with TrackpointListOptions.KeepRaw. It shares
-	// the memory of the page it came from.
+	// Raw is the point's JSON. The list calls keep it only with
+	// TrackpointListOptions.KeepRaw, sharing the memory of the page it came from;
+	// json.Unmarshal keeps a copy.
 	Raw json.RawMessage
 }
 
@@ -437,23 +439,10 @@ func (s *tpScanner) array(elem func() error) error {
 func (s *tpScanner) points(items []Trackpoint, keepRaw bool) ([]Trackpoint, error) {
 	var slots [numTPKeys]valueSpan
 	err := s.array(func() error {
-		if s.i >= len(s.b) || s.b[s.i] != '{' {
-			return s.fail("a trackpoint must be a JSON object")
-		}
 		start := s.i
-		slots = [numTPKeys]valueSpan{}
-		if err := s.object(func(key []byte) error {
-			k := tpKey(key)
-			if k < 0 {
-				return s.skip()
-			}
-			return s.span(&slots[k])
-		}); err != nil {
-			return err
-		}
 		items = append(items, Trackpoint{})
 		tp := &items[len(items)-1]
-		if err := s.b2tp(&slots, tp); err != nil {
+		if err := s.point(&slots, tp); err != nil {
 			return err
 		}
 		if keepRaw {
@@ -462,6 +451,74 @@ func (s *tpScanner) points(items []Trackpoint, keepRaw bool) ([]Trackpoint, erro
 		return nil
 	})
 	return items, err
+}
+
+// point scans one trackpoint object at s.i into tp; slots is scratch space.
+func (s *tpScanner) point(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		return s.fail("a trackpoint must be a JSON object")
+	}
+	*slots = [numTPKeys]valueSpan{}
+	if err := s.object(func(key []byte) error {
+		k := tpKey(key)
+		if k < 0 {
+			return s.skip()
+		}
+		return s.span(&slots[k])
+	}); err != nil {
+		return err
+	}
+	return s.b2tp(slots, tp)
+}
+
+// UnmarshalJSON decodes one point as trackpoint pages hold it (time in epoch ms, speed
+// in km/h, bearing in degrees, altitude and accuracy in metres; the aliases lat, lng,
+// lon and heading accepted), also from a {"data":{...}} envelope, keeping Raw.
+func (tp *Trackpoint) UnmarshalJSON(b []byte) error {
+	b = unwrapData(b)
+	s := tpScanner{b: b}
+	s.ws()
+	var slots [numTPKeys]valueSpan
+	var p Trackpoint
+	if err := s.point(&slots, &p); err != nil {
+		return err
+	}
+	if s.ws(); s.i != len(s.b) {
+		return s.fail("data after the trackpoint")
+	}
+	p.Raw = bytes.Clone(b)
+	*tp = p
+	return nil
+}
+
+// MarshalJSON encodes the point as the API sends it: time in epoch ms, speed in km/h,
+// bearing in degrees, altitude and accuracy in metres; the optional fields only when
+// Position.Known has them. Raw is not encoded.
+func (tp Trackpoint) MarshalJSON() ([]byte, error) {
+	p := &tp.Position
+	w := struct {
+		ID        ID       `json:"id"`
+		Time      *int64   `json:"time,omitempty"`
+		Latitude  float64  `json:"latitude"`
+		Longitude float64  `json:"longitude"`
+		Altitude  *float64 `json:"altitude,omitempty"`
+		Speed     *float64 `json:"speed,omitempty"`
+		Bearing   *float64 `json:"bearing,omitempty"`
+		Accuracy  *float64 `json:"accuracy,omitempty"`
+	}{ID: tp.ID, Time: epochMs(p.Time), Latitude: p.Latitude, Longitude: p.Longitude}
+	if p.Has(telematics.HasAltitude) {
+		w.Altitude = Ptr(p.Altitude.Metres())
+	}
+	if p.Has(telematics.HasSpeed) {
+		w.Speed = Ptr(kmh(p.Speed))
+	}
+	if p.Has(telematics.HasHeading) {
+		w.Bearing = Ptr(p.Heading.Degrees())
+	}
+	if p.Has(telematics.HasAccuracy) {
+		w.Accuracy = Ptr(p.Accuracy.Metres())
+	}
+	return json.Marshal(w)
 }
 
 // winner returns the value of the highest-precedence key of field f that is present

@@ -49,15 +49,7 @@ type trackWire struct {
 
 // UnmarshalJSON decodes a track, also from a {"data":{...}} envelope or with the v2
 // alias carId, keeping Raw.
-func (t *Track) UnmarshalJSON(b []byte) error {
-	var w trackWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*t = trackFromWire(&w, raw)
-	return nil
-}
+func (t *Track) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, trackFromWire) }
 
 func trackFromWire(w *trackWire, raw json.RawMessage) Track {
 	t := Track{
@@ -77,11 +69,31 @@ func trackFromWire(w *trackWire, raw json.RawMessage) Track {
 	return t
 }
 
-// Telematics converts the track to the provider-neutral model.
+// MarshalJSON encodes the track as the API sends it: distance in km, durations in ms,
+// speeds in km/h, times in epoch ms. Raw is not encoded.
+func (t Track) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID            ID      `json:"id"`
+		VehicleID     ID      `json:"vehicleId,omitempty"`
+		Name          string  `json:"name"`
+		Category      string  `json:"category"`
+		StartTime     *int64  `json:"startTime,omitempty"`
+		EndTime       *int64  `json:"endTime,omitempty"`
+		TotalDistance float64 `json:"totalDistance"`
+		TotalTime     float64 `json:"totalTime"`
+		MovingTime    float64 `json:"movingTime"`
+		MaxSpeed      float64 `json:"maxSpeed"`
+		AvgSpeed      float64 `json:"avgSpeed"`
+	}{t.ID, t.VehicleID, t.Name, t.Category, epochMs(t.StartTime), epochMs(t.EndTime),
+		km(t.TotalDistance), ms(t.TotalTime), ms(t.MovingTime), kmh(t.MaxSpeed), kmh(t.AvgSpeed)})
+}
+
+// Telematics converts the track to the provider-neutral model; an absent (zero) id
+// is "" there.
 func (t Track) Telematics() telematics.Track {
 	return telematics.Track{
-		ID:             t.ID.String(),
-		VehicleID:      t.VehicleID.String(),
+		ID:             t.ID.neutral(),
+		VehicleID:      t.VehicleID.neutral(),
 		Provider:       providerName,
 		Name:           t.Name,
 		Category:       t.Category,
@@ -113,8 +125,8 @@ func (o *TrackListOptions) clone() TrackListOptions {
 	return c
 }
 
-func (o TrackListOptions) encode(q url.Values) {
-	o.ListOptions.encode(q)
+// filters adds the query parameters of the filters besides ListOptions.
+func (o TrackListOptions) filters(q url.Values) {
 	if o.VehicleID != 0 {
 		q.Set(qVehicleID, o.VehicleID.String())
 	}
@@ -134,24 +146,20 @@ func encodeRange(q url.Values, from, to time.Time) {
 // trackpoints (GET /trackpoints/{trackId}).
 type TracksService service
 
+var tracksList = listEndpoint[trackWire, Track]{epTracksList, trackFromWire}
+
 // List returns one page of tracks, ordered by start time then id unless opts.Sort says
 // otherwise. opts may be nil.
 func (s *TracksService) List(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) (*Page[Track], error) {
 	o := opts.clone()
-	q := url.Values{}
-	o.encode(q)
-	return fetchList(ctx, s.client, epTracksList, nil, q, o.Offset, o.Limit, trackFromWire, reqOpts)
+	return tracksList.page(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // All iterates over every track matching opts, fetching pages of MaxPageSize as it
 // goes. opts may be nil.
 func (s *TracksService) All(ctx context.Context, opts *TrackListOptions, reqOpts ...RequestOption) iter.Seq2[Track, error] {
 	o := opts.clone()
-	return listAll(ctx, s.client, epTracksList, nil, o.ListOptions, func(q url.Values, lo ListOptions) {
-		page := o
-		page.ListOptions = lo
-		page.encode(q)
-	}, trackFromWire, reqOpts)
+	return tracksList.all(ctx, s.client, o.ListOptions, o.filters, reqOpts)
 }
 
 // Get returns one track.
@@ -203,16 +211,10 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 	if o.Limit <= 0 {
 		o.Limit = MaxTrackpointPageSize
 	}
-	var buf []Trackpoint
-	return pages(o.Offset, func(offset int) (*Page[Trackpoint], error) {
+	return pages(o.Offset, func(offset int, dst []Trackpoint) (*Page[Trackpoint], error) {
 		page := o
 		page.Offset = offset
-		p, err := s.trackpointPage(ctx, trackID, page, buf[:0], reqOpts)
-		if err == nil {
-			// The points were yielded by value: the next page may reuse the slice.
-			buf = p.Items
-		}
-		return p, err
+		return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
 	})
 }
 
@@ -220,10 +222,7 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 // carrying the track's vehicle id: the input an exporter or a map layer takes. Like
 // AllTrackpoints it holds one page at a time. opts may be nil.
 func (s *TracksService) Positions(ctx context.Context, track Track, opts *TrackpointListOptions, reqOpts ...RequestOption) iter.Seq2[telematics.Position, error] {
-	vehicleID := ""
-	if track.VehicleID != 0 {
-		vehicleID = track.VehicleID.String()
-	}
+	vehicleID := track.VehicleID.neutral()
 	return func(yield func(telematics.Position, error) bool) {
 		for tp, err := range s.AllTrackpoints(ctx, track.ID, opts, reqOpts...) {
 			if err != nil {

@@ -16,15 +16,7 @@ type User struct {
 }
 
 // UnmarshalJSON decodes a user, also from a {"data":{...}} envelope, keeping Raw.
-func (u *User) UnmarshalJSON(b []byte) error {
-	var w userWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*u = userFromWire(&w, raw)
-	return nil
-}
+func (u *User) UnmarshalJSON(b []byte) error { return unmarshalModel(b, u, userFromWire) }
 
 // userWire decodes like User without its UnmarshalJSON.
 type userWire User
@@ -38,14 +30,16 @@ func userFromWire(w *userWire, raw json.RawMessage) User {
 // UsersService lists and reads users (GET /users).
 type UsersService service
 
+var usersList = listEndpoint[userWire, User]{epUsersList, userFromWire}
+
 // List returns one page of users. opts may be nil.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {
-	return listOne(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
+	return usersList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every user. opts may be nil.
 func (s *UsersService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[User, error] {
-	return listAll(ctx, s.client, epUsersList, nil, opts.clone(), encodeList, userFromWire, reqOpts)
+	return usersList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one user.

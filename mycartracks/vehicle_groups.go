@@ -17,13 +17,7 @@ type VehicleGroup struct {
 
 // UnmarshalJSON decodes a group, also from a {"data":{...}} envelope, keeping Raw.
 func (g *VehicleGroup) UnmarshalJSON(b []byte) error {
-	var w vehicleGroupWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*g = vehicleGroupFromWire(&w, raw)
-	return nil
+	return unmarshalModel(b, g, vehicleGroupFromWire)
 }
 
 // vehicleGroupWire decodes like VehicleGroup without its UnmarshalJSON.
@@ -38,14 +32,16 @@ func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup
 // VehicleGroupsService lists and reads vehicle groups (GET /vehicleGroups).
 type VehicleGroupsService service
 
+var vehicleGroupsList = listEndpoint[vehicleGroupWire, VehicleGroup]{epVehicleGroupsList, vehicleGroupFromWire}
+
 // List returns one page of vehicle groups. opts may be nil.
 func (s *VehicleGroupsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[VehicleGroup], error) {
-	return listOne(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
+	return vehicleGroupsList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every vehicle group. opts may be nil.
 func (s *VehicleGroupsService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[VehicleGroup, error] {
-	return listAll(ctx, s.client, epVehicleGroupsList, nil, opts.clone(), encodeList, vehicleGroupFromWire, reqOpts)
+	return vehicleGroupsList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one vehicle group.

@@ -22,15 +22,7 @@ type Vehicle struct {
 }
 
 // UnmarshalJSON decodes a vehicle, also from a {"data":{...}} envelope, keeping Raw.
-func (v *Vehicle) UnmarshalJSON(b []byte) error {
-	var w vehicleWire
-	raw, err := decodeObject(b, &w)
-	if err != nil {
-		return err
-	}
-	*v = vehicleFromWire(&w, raw)
-	return nil
-}
+func (v *Vehicle) UnmarshalJSON(b []byte) error { return unmarshalModel(b, v, vehicleFromWire) }
 
 // vehicleWire decodes like Vehicle without its UnmarshalJSON.
 type vehicleWire Vehicle
@@ -41,10 +33,11 @@ func vehicleFromWire(w *vehicleWire, raw json.RawMessage) Vehicle {
 	return v
 }
 
-// Telematics converts the vehicle to the provider-neutral model.
+// Telematics converts the vehicle to the provider-neutral model; an absent (zero) id
+// is "" there.
 func (v Vehicle) Telematics() telematics.Vehicle {
 	return telematics.Vehicle{
-		ID:           v.ID.String(),
+		ID:           v.ID.neutral(),
 		Provider:     providerName,
 		Name:         v.Name,
 		Description:  v.Description,
@@ -56,15 +49,17 @@ func (v Vehicle) Telematics() telematics.Vehicle {
 // VehiclesService lists and reads vehicles (GET /vehicles, /vehicles/{id}).
 type VehiclesService service
 
+var vehiclesList = listEndpoint[vehicleWire, Vehicle]{epVehiclesList, vehicleFromWire}
+
 // List returns one page of vehicles. opts may be nil.
 func (s *VehiclesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Vehicle], error) {
-	return listOne(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
+	return vehiclesList.page(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // All iterates over every vehicle, fetching pages of MaxPageSize as it goes. opts may be
 // nil; its Offset is where the iteration starts.
 func (s *VehiclesService) All(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) iter.Seq2[Vehicle, error] {
-	return listAll(ctx, s.client, epVehiclesList, nil, opts.clone(), encodeList, vehicleFromWire, reqOpts)
+	return vehiclesList.all(ctx, s.client, opts.clone(), nil, reqOpts)
 }
 
 // Get returns one vehicle; an unknown id is an error matching telematics.ErrNotFound.

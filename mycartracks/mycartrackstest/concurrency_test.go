@@ -97,3 +97,42 @@ func TestConcurrentClients(t *testing.T) {
 	require.Positive(t, len(created))
 	assert.Equal(t, srv.Stats().Requests, len(srv.Requests()))
 }
+
+// Concurrent partial updates of one object keep each other's fields: each PUT reads and
+// writes the object under one lock. Run it with -race -count=5.
+func TestConcurrentPartialUpdates(t *testing.T) {
+	srv := newServer(t, mycartrackstest.WithVehicles(2), mycartrackstest.WithoutRateLimit())
+	tok := token(t, srv, "read write")
+	var fences page
+	getOK(t, srv, tok, "/geofences?limit=1", &fences)
+	fence := fmt.Sprintf("/geofences/%v", fences.Data[0]["id"])
+	require.Equal(t, "circle", fences.Data[0]["type"])
+	for _, tc := range []struct {
+		path   string
+		bodies [2]string // each written by its own goroutine, %d the round
+		want   map[string]any
+	}{
+		{"/jobs/5001", [2]string{`{"name":"job %d"}`, `{"address":"street %d"}`}, map[string]any{"name": "job 19", "address": "street 19"}},
+		{fence, [2]string{`{"name":"fence %d"}`, `{"radius":%d.5}`}, map[string]any{"name": "fence 19", "radius": 19.5}},
+	} {
+		var wg sync.WaitGroup
+		for _, body := range tc.bodies {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 20 {
+					b := fmt.Sprintf(body, i)
+					if res := do(t, srv, tok, http.MethodPut, tc.path, b); res.status != http.StatusOK {
+						t.Errorf("PUT %s %s: %d %s", tc.path, b, res.status, res.body)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		var got map[string]any
+		getOK(t, srv, tok, tc.path, &got)
+		for k, v := range tc.want {
+			assert.Equal(t, v, got[k], "%s %s", tc.path, k)
+		}
+	}
+}

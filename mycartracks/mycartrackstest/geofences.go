@@ -3,7 +3,6 @@ package mycartrackstest
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -139,54 +138,18 @@ func (s *Server) getGeofence(c *call) reply {
 	return s.one(c, geofenceSchema, g)
 }
 
-func (s *Server) createGeofence(c *call) reply {
-	if err := requireWrite(c); err != nil {
-		return err.reply()
-	}
-	b, err := decodeBody(c.body)
-	if err != nil {
-		return err.reply()
-	}
-	var g geofence
-	var v validation
-	g.apply(b, &v)
-	if err := v.err(); err != nil {
-		return err.reply()
-	}
-	s.store.mu.Lock()
-	g.id = s.store.nextGeofence
-	s.store.nextGeofence++
-	s.store.geofences[g.id] = g
-	s.store.mu.Unlock()
-	return created(http.StatusCreated, geofenceSchema, g)
+// geofences are written by createGeofence and updateGeofence.
+var geofences = writable[geofence]{
+	schema: geofenceSchema,
+	table:  func(st *store) map[int64]geofence { return st.geofences },
+	next:   func(st *store) *int64 { return &st.nextGeofence },
+	apply:  func(_ *Server, g *geofence, b body, _ bool, v *validation) { g.apply(b, v) },
+	setID:  func(g *geofence, id int64) { g.id = id },
 }
 
-func (s *Server) updateGeofence(c *call) reply {
-	if err := requireWrite(c); err != nil {
-		return err.reply()
-	}
-	id, err := c.pathID(0, "geofence")
-	if err != nil {
-		return err.reply()
-	}
-	b, err := decodeBody(c.body)
-	if err != nil {
-		return err.reply()
-	}
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	g, ok := s.store.geofences[id]
-	if !ok {
-		return notFound("geofence", id).reply()
-	}
-	var v validation
-	g.apply(b, &v)
-	if err := v.err(); err != nil {
-		return err.reply()
-	}
-	s.store.geofences[id] = g
-	return created(http.StatusOK, geofenceSchema, g)
-}
+func (s *Server) createGeofence(c *call) reply { return create(s, c, geofences, geofence{}) }
+
+func (s *Server) updateGeofence(c *call) reply { return update(s, c, geofences) }
 
 func (s *Server) deleteGeofence(c *call) reply {
 	return s.deleteFrom(c, "geofence", func(id int64) bool {

@@ -183,56 +183,18 @@ func (s *Server) getJob(c *call) reply {
 	return s.one(c, jobSchema, j)
 }
 
-func (s *Server) createJob(c *call) reply {
-	if err := requireWrite(c); err != nil {
-		return err.reply()
-	}
-	b, err := decodeBody(c.body)
-	if err != nil {
-		return err.reply()
-	}
-	j := job{status: "new"}
-	var v validation
-	j.apply(b, true, s.fleet, &v)
-	if err := v.err(); err != nil {
-		return err.reply()
-	}
-	s.store.mu.Lock()
-	j.id = s.store.nextJob
-	s.store.nextJob++
-	s.store.jobs[j.id] = j
-	s.store.mu.Unlock()
-	return created(http.StatusCreated, jobSchema, j)
+// jobs are written by createJob and updateJob; a new job's status is "new".
+var jobs = writable[job]{
+	schema: jobSchema,
+	table:  func(st *store) map[int64]job { return st.jobs },
+	next:   func(st *store) *int64 { return &st.nextJob },
+	apply:  func(s *Server, j *job, b body, create bool, v *validation) { j.apply(b, create, s.fleet, v) },
+	setID:  func(j *job, id int64) { j.id = id },
 }
 
-func (s *Server) updateJob(c *call) reply {
-	if err := requireWrite(c); err != nil {
-		return err.reply()
-	}
-	id, err := c.pathID(0, "job")
-	if err != nil {
-		return err.reply()
-	}
-	b, err := decodeBody(c.body)
-	if err != nil {
-		return err.reply()
-	}
-	// The lock is held from the read to the write so that concurrent partial updates
-	// of one job do not lose each other's fields.
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	j, ok := s.store.jobs[id]
-	if !ok {
-		return notFound("job", id).reply()
-	}
-	var v validation
-	j.apply(b, false, s.fleet, &v)
-	if err := v.err(); err != nil {
-		return err.reply()
-	}
-	s.store.jobs[id] = j
-	return created(http.StatusOK, jobSchema, j)
-}
+func (s *Server) createJob(c *call) reply { return create(s, c, jobs, job{status: "new"}) }
+
+func (s *Server) updateJob(c *call) reply { return update(s, c, jobs) }
 
 func (s *Server) deleteJob(c *call) reply {
 	return s.deleteFrom(c, "job", func(id int64) bool {

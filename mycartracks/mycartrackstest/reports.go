@@ -28,22 +28,14 @@ func (s *Server) report(c *call) reply {
 	if kind != "summary" && kind != "daily" {
 		return newError(http.StatusNotFound, "not_found", "report type "+strconv.Quote(kind)+" not found").reply()
 	}
-	vehicleID, hasVehicle, err := queryInt(c, "vehicleId")
-	if err != nil {
-		return err.reply()
-	}
-	from, hasFrom, err := queryInt(c, "from")
-	if err != nil {
-		return err.reply()
-	}
-	to, hasTo, err := queryInt(c, "to")
+	rq, err := parseRangeQuery(c)
 	if err != nil {
 		return err.reply()
 	}
 
 	var rows []row
 	for _, v := range s.fleet.vehicles {
-		if hasVehicle && v.id != vehicleID {
+		if !rq.keepsVehicle(v.id) {
 			continue
 		}
 		var cur map[string]any // the row tracks are being added to
@@ -53,7 +45,7 @@ func (s *Server) report(c *call) reply {
 			rows = append(rows, row{id: v.id, values: cur})
 		}
 		for _, t := range v.tracks {
-			if hasFrom && t.start < from || hasTo && t.start >= to {
+			if !rq.keepsStart(t.start) {
 				continue
 			}
 			sum := t.summary()

@@ -43,24 +43,15 @@ func (t *track) field(name string) any {
 // listTracks serves /tracks2: by start time then id unless sorted otherwise, filtered by
 // vehicleId and by a start time in [from, to).
 func (s *Server) listTracks(c *call) reply {
-	vehicleID, hasVehicle, err := queryInt(c, "vehicleId")
-	if err != nil {
-		return err.reply()
-	}
-	from, hasFrom, err := queryInt(c, "from")
-	if err != nil {
-		return err.reply()
-	}
-	to, hasTo, err := queryInt(c, "to")
+	rq, err := parseRangeQuery(c)
 	if err != nil {
 		return err.reply()
 	}
 	var items []object
 	for _, t := range s.fleet.tracks {
-		if hasVehicle && t.vehicle.id != vehicleID || hasFrom && t.start < from || hasTo && t.start >= to {
-			continue
+		if rq.keeps(t.vehicle.id, t.start) {
+			items = append(items, t)
 		}
-		items = append(items, t)
 	}
 	return s.list(c, trackSchema, items)
 }
@@ -75,6 +66,41 @@ func (s *Server) getTrack(c *call) reply {
 		return notFound("track", id).reply()
 	}
 	return s.one(c, trackSchema, t)
+}
+
+// rangeQuery is the filters of /tracks2 and /reports: a vehicle (vehicleId), and track
+// start times in [from, to) (epoch ms). Each is optional.
+type rangeQuery struct {
+	vehicleID, from, to        int64
+	hasVehicle, hasFrom, hasTo bool
+}
+
+func parseRangeQuery(c *call) (rangeQuery, *requestError) {
+	var q rangeQuery
+	var err *requestError
+	if q.vehicleID, q.hasVehicle, err = queryInt(c, "vehicleId"); err != nil {
+		return q, err
+	}
+	if q.from, q.hasFrom, err = queryInt(c, "from"); err != nil {
+		return q, err
+	}
+	if q.to, q.hasTo, err = queryInt(c, "to"); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// keepsVehicle reports whether the vehicle filter keeps the vehicle.
+func (q rangeQuery) keepsVehicle(id int64) bool { return !q.hasVehicle || id == q.vehicleID }
+
+// keepsStart reports whether a track starting at start (epoch ms) is in [from, to).
+func (q rangeQuery) keepsStart(start int64) bool {
+	return !(q.hasFrom && start < q.from || q.hasTo && start >= q.to)
+}
+
+// keeps reports whether the filters keep a track of the vehicle starting at start.
+func (q rangeQuery) keeps(vehicleID, start int64) bool {
+	return q.keepsVehicle(vehicleID) && q.keepsStart(start)
 }
 
 // queryInt parses an integer query parameter.

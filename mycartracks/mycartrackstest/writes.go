@@ -4,7 +4,76 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 )
+
+// writable is a kind of object that clients create and update (jobs and geofences), for
+// the handlers that do both the same way.
+type writable[T object] struct {
+	schema *schema
+	// table and next are the store's objects of the kind and its next id; they are used
+	// under the store's lock.
+	table func(*store) map[int64]T
+	next  func(*store) *int64
+	// apply sets the fields present in a request body on o, checking each (and, on
+	// create, the required ones).
+	apply func(s *Server, o *T, b body, create bool, v *validation)
+	// setID sets the id of a new object.
+	setID func(o *T, id int64)
+}
+
+// create serves a POST: fresh is the new object before the body applies.
+func create[T object](s *Server, c *call, w writable[T], fresh T) reply {
+	if err := requireWrite(c); err != nil {
+		return err.reply()
+	}
+	b, err := decodeBody(c.body)
+	if err != nil {
+		return err.reply()
+	}
+	var v validation
+	w.apply(s, &fresh, b, true, &v)
+	if err := v.err(); err != nil {
+		return err.reply()
+	}
+	s.store.mu.Lock()
+	next := w.next(s.store)
+	w.setID(&fresh, *next)
+	*next++
+	w.table(s.store)[fresh.objectID()] = fresh
+	s.store.mu.Unlock()
+	return created(http.StatusCreated, w.schema, fresh)
+}
+
+// update serves a PUT, a partial update: only the keys present in the body change.
+func update[T object](s *Server, c *call, w writable[T]) reply {
+	if err := requireWrite(c); err != nil {
+		return err.reply()
+	}
+	id, err := c.pathID(0, w.schema.noun)
+	if err != nil {
+		return err.reply()
+	}
+	b, err := decodeBody(c.body)
+	if err != nil {
+		return err.reply()
+	}
+	// The lock is held from the read to the write so that concurrent partial updates
+	// of one object do not lose each other's fields.
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	o, ok := w.table(s.store)[id]
+	if !ok {
+		return notFound(w.schema.noun, id).reply()
+	}
+	var v validation
+	w.apply(s, &o, b, false, &v)
+	if err := v.err(); err != nil {
+		return err.reply()
+	}
+	w.table(s.store)[id] = o
+	return created(http.StatusOK, w.schema, o)
+}
 
 // body is a decoded JSON object of a write request; a key present with null differs from
 // an absent key (PUT is a partial update).
