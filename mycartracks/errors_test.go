@@ -291,8 +291,9 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 		tokens.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
 		switch n.Add(1) {
 		case 1:
+			// The token echoed without its scheme, as OAuth servers word it.
 			s.oauth.RevokeAll()
-			writeJSON(w, 401, map[string]string{"error": "invalid_token"})
+			writeJSON(w, 401, map[string]string{"error": "invalid_token", "error_description": "Invalid access token: " + r.Header.Get("Authorization")[7:]})
 		case 2:
 			writeJSON(w, 503, map[string]string{"message": "echo Bearer " + r.Header.Get("Authorization")[7:]})
 		default:
@@ -301,6 +302,15 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	})
 	var errs []error
 	_, err := s.client.Vehicles.List(context.Background(), nil)
+	errs = append(errs, err)
+	// A second 401 echoing the token is the error the caller gets.
+	s.handle("GET /groups-echo", func(w http.ResponseWriter, r *http.Request) {
+		tokens.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
+		writeJSON(w, 401, map[string]string{"error": "invalid_token", "error_description": "Invalid access token: " + r.Header.Get("Authorization")[7:]})
+	})
+	_, err = s.client.Do(context.Background(), http.MethodGet, "/groups-echo", nil, nil, nil)
+	require.ErrorIs(t, err, telematics.ErrUnauthorized)
+	assert.Contains(t, err.Error(), "Invalid access token: REDACTED")
 	errs = append(errs, err)
 	_, err = s.client.Do(context.Background(), http.MethodGet, "/vehicles", nil, nil, nil)
 	errs = append(errs, err)
