@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -316,15 +317,4 @@ func htmlMessage(body []byte) string {
 	return "HTML error page: " + clip(text)
 }
 
-func clip(s string) string {
-	if len(s) <= maxMessage {
-		return s
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func clip(s string) string { return textutil.Clip(s, maxMessage) }
