@@ -137,8 +137,16 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c := &Client{cfg: cfg}
 	hc := cfg.httpClient
 	if hc == nil {
-		c.transport = http.DefaultTransport.(*http.Transport).Clone()
-		hc = &http.Client{Transport: c.transport}
+		hc = &http.Client{}
+		// A private copy of the default transport, so that Close can drop its idle
+		// connections without touching anyone else's. A program that wrapped
+		// http.DefaultTransport (tracing, metrics) keeps its wrapper: it is used as is.
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			c.transport = t.Clone()
+			hc.Transport = c.transport
+		} else {
+			hc.Transport = http.DefaultTransport
+		}
 	}
 	tokens, err := auth.New(auth.Config{
 		Provider:     Provider,

@@ -279,3 +279,40 @@ func TestTimeouts(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, smartcar.DefaultCommandTimeout, 310*time.Second)
 }
+
+// wrappedTransport stands for a tracing or metrics wrapper installed as
+// http.DefaultTransport (otelhttp does this).
+type wrappedTransport struct {
+	base  http.RoundTripper
+	mu    sync.Mutex
+	calls int
+}
+
+func (w *wrappedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	w.calls++
+	w.mu.Unlock()
+	return w.base.RoundTrip(r)
+}
+
+// A wrapped http.DefaultTransport is used as it is, not asserted to be an
+// *http.Transport. Not parallel: it replaces a global.
+func TestNewClientWithWrappedDefaultTransport(t *testing.T) {
+	base := &http.Transport{}
+	t.Cleanup(base.CloseIdleConnections)
+	wrapped := &wrappedTransport{base: base}
+	saved := http.DefaultTransport
+	http.DefaultTransport = wrapped
+	t.Cleanup(func() { http.DefaultTransport = saved })
+
+	fake := smartcartest.NewServer()
+	defer fake.Close()
+	c, err := fake.NewClient()
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
+	require.NoError(t, err)
+	wrapped.mu.Lock()
+	defer wrapped.mu.Unlock()
+	assert.Equal(t, 2, wrapped.calls, "the token and the API request went through the wrapper")
+}
