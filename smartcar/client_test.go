@@ -231,6 +231,23 @@ func TestHeadersAndResponse(t *testing.T) {
 	assert.Equal(t, 1, e.fake.CountRequests("", ""))
 }
 
+// Headers the client sets itself cannot be replaced or doubled by WithHeader: the call
+// fails before anything is sent.
+func TestWithHeaderRefusesReservedHeaders(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	for _, key := range []string{"Authorization", "authorization", "SC-User-Id", "sc-user-id", "Content-Type", "User-Agent", "Accept", "Host", "Content-Length", " "} {
+		t.Run(key, func(t *testing.T) {
+			_, err := e.client.Signals.List(ctx, smartcartest.VehicleCamry, bob(), smartcar.WithHeader(key, "Bearer other-token"))
+			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+			assert.NotContains(t, err.Error(), "other-token")
+		})
+	}
+	_, err := e.client.Signals.List(ctx, smartcartest.VehicleCamry, smartcar.WithHeader("SC-User-Id", smartcartest.UserBob))
+	assert.ErrorContains(t, err, "WithUserID")
+	assert.Zero(t, e.fake.CountRequests("", ""))
+}
+
 // deadlineRecorder is an HTTP transport that notes how long each request had left.
 type deadlineRecorder struct {
 	mu   sync.Mutex

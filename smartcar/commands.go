@@ -23,6 +23,10 @@ import (
 // should be read (Signals.Get) before trying again. Refusals (4xx, including 409 vehicle
 // state, 429 rate limits and 430 billing) report false.
 //
+// Smartcar documents no idempotency key for commands, so a command carrying an
+// Idempotency-Key header (WithHeader) is refused before sending: net/http would replay
+// such a request on a broken connection, and the vehicle could receive it twice.
+//
 // Each command may run for minutes: its attempt timeout is DefaultCommandTimeout (see
 // WithCommandTimeout), and the context passed in bounds it as well.
 type CommandsService service

@@ -381,3 +381,31 @@ func TestCommandExecutionFailureDecoded(t *testing.T) {
 	require.NoError(t, json.Unmarshal(ex.Raw, &raw))
 	assert.Equal(t, "command-execution", raw["type"])
 }
+
+// An idempotency key would let net/http send a command again on a connection that
+// broke after the request was written: the command is refused before anything is sent.
+func TestCommandRefusesIdempotencyKey(t *testing.T) {
+	for _, header := range []string{"Idempotency-Key", "x-idempotency-key"} {
+		t.Run(header, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ctx := context.Background()
+			// Warm the connection: a reused connection is the one net/http replays on.
+			_, err := e.client.Vehicles.Get(ctx, model3)
+			require.NoError(t, err)
+			e.fake.FailNext(smartcartest.DropConnection().On(http.MethodPost, cmdPath("security/unlock")))
+			ex, err := e.client.Commands.Unlock(ctx, model3, alice(), smartcar.WithHeader(header, "key-1"))
+			assert.Nil(t, ex)
+			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+			assert.ErrorContains(t, err, "Idempotency-Key")
+			assert.ErrorContains(t, err, "request not sent")
+			assert.False(t, telematics.MayHaveSucceeded(err))
+			assert.LessOrEqual(t, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), 1, "never sent twice")
+			assert.Zero(t, e.fake.CountRequests(http.MethodPost, ""), "not sent at all")
+
+			// Without the header the same command goes out once and is not repeated.
+			_, err = e.client.Commands.Unlock(ctx, model3, alice())
+			assert.True(t, telematics.MayHaveSucceeded(err))
+			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")))
+		})
+	}
+}
