@@ -127,7 +127,7 @@ func TestOneTokenForBothAPIs(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, e.fake.TokenGrants())
+	assert.Equal(t, 1, e.fake.Stats().Grants)
 	assert.True(t, e.fake.TokenSentInBody())
 	for _, r := range e.fake.Requests() {
 		assert.True(t, r.Authorized, r.Path)
@@ -142,11 +142,11 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	e.clock.Advance(58 * time.Minute)
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 1, e.fake.TokenGrants(), "still fresh")
+	assert.Equal(t, 1, e.fake.Stats().Grants, "still fresh")
 	e.clock.Advance(90 * time.Second) // within a minute of the hour: renewed before it expires
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 2, e.fake.TokenGrants())
+	assert.Equal(t, 2, e.fake.Stats().Grants)
 	for _, r := range e.fake.Requests() {
 		assert.True(t, r.Authorized)
 	}
@@ -162,7 +162,7 @@ func TestRevokedTokenIsReplacedOnce(t *testing.T) {
 	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, smartcar.SignalClosureIsLocked, alice(), smartcar.WithResponse(&resp))
 	require.NoError(t, err)
 	assert.Equal(t, 2, resp.Attempts)
-	assert.Equal(t, 2, e.fake.TokenGrants())
+	assert.Equal(t, 2, e.fake.Stats().Grants)
 	reqs := e.fake.Requests()
 	require.Len(t, reqs, 3)
 	assert.False(t, reqs[1].Authorized)
@@ -189,7 +189,7 @@ func TestTokenEndpointFailureIsRetried(t *testing.T) {
 	e.fake.FailTokenRequests(502, 503)
 	_, err := e.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 3, e.fake.TokenRequests())
+	assert.Equal(t, 3, e.fake.Stats().TokenRequests)
 }
 
 func TestClosedClientSendsNothing(t *testing.T) {

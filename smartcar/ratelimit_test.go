@@ -3,6 +3,7 @@ package smartcar_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -32,17 +33,19 @@ func TestAppRateLimitClientSide(t *testing.T) {
 	assert.Equal(t, 125, e.fake.CountRequests("", ""))
 }
 
-// A fleet of goroutines shares the one bucket, across both APIs.
+// A fleet of goroutines shares the one bucket, across both APIs: no request reaches the
+// fake before its token, and the fake's own bucket refuses none.
 func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
 		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0), smartcar.WithMaxWait(24*time.Hour))
 	ctx := context.Background()
+	const goroutines, each = 20, 7
 	var wg sync.WaitGroup
-	for g := 0; g < 20; g++ {
+	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 7; i++ {
+			for i := 0; i < each; i++ {
 				var err error
 				if i%2 == 0 {
 					_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
@@ -54,8 +57,34 @@ func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 140, e.fake.CountRequests("", ""), "no request was refused and retried")
-	assert.GreaterOrEqual(t, e.clock.Slept(), 20*smartcar.AppRateLimitInterval)
+
+	reqs := e.fake.Requests()
+	require.Len(t, reqs, goroutines*each, "no request was refused and retried")
+	times := make([]time.Time, len(reqs))
+	for i, r := range reqs {
+		assert.Equal(t, http.StatusOK, r.Status, r.ID)
+		times[i] = r.Time
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	// The bucket starts full at the clock's start: request k (from 0) may not arrive
+	// before the (k-burst+1)-th refill.
+	for k := smartcar.AppRateLimitBurst; k < len(times); k++ {
+		token := start.Add(time.Duration(k-smartcar.AppRateLimitBurst+1) * smartcar.AppRateLimitInterval)
+		assert.False(t, times[k].Before(token), "request %d at %s, its token at %s", k, times[k], token)
+	}
+	assert.Zero(t, e.fake.Stats().RateLimited)
+	assert.Equal(t, vehiclesAndSubscriptions(reqs), [2]int{goroutines * 4, goroutines * 3}, "both APIs share the bucket")
+}
+
+func vehiclesAndSubscriptions(reqs []smartcartest.LoggedRequest) (n [2]int) {
+	for _, r := range reqs {
+		if r.API == "vehicle" {
+			n[0]++
+		} else {
+			n[1]++
+		}
+	}
+	return n
 }
 
 // Past the maximum wait the client does not queue: the call fails at once without

@@ -66,7 +66,7 @@ func TestRunWithCredentials(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), nil, &out))
 	assert.True(t, strings.HasPrefix(out.String(), "Using the Smartcar API with the credentials"))
-	assert.Equal(t, 1, fake.TokenGrants())
+	assert.Equal(t, 1, fake.Stats().Grants)
 	assert.True(t, strings.HasPrefix(fake.Requests()[0].UserAgent, "smartcar-signals-example "))
 
 	t.Setenv(smartcar.EnvClientSecret, "")

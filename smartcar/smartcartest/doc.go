@@ -58,7 +58,10 @@
 //   - Subscriptions are kept in memory; a second subscription of a vehicle to a webhook
 //     answers 409.
 //   - SC-Unit-System: imperial converts km, km/h and liters.
-//   - Requests returns every API request received (method, path, query, user id, unit
-//     system, user agent, body, time); WithClock makes the fake keep time by the test's
-//     clock.
+//   - Requests returns every API request received as a LoggedRequest (id, time, method,
+//     API, path, query, headers without Authorization, user id, unit system, user agent,
+//     body and the status answered); CountRequests counts them by method and path and
+//     Stats counts requests, 401s, 429s, injected faults, token requests and grants, as
+//     mycartrackstest does. WithClock makes the fake keep time by the test's clock; the
+//     application bucket takes its tokens at the time each request is logged.
 package smartcartest

@@ -126,6 +126,9 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 	for i, f := range s.faults {
 		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.Path) {
 			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			s.logMu.Lock()
+			s.stats.Faults++
+			s.logMu.Unlock()
 			return f, true
 		}
 	}
