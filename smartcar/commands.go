@@ -37,9 +37,13 @@ const (
 	MaxChargeLimit = 100
 )
 
-// CommandStatusSuccess is the status value of a command that succeeded. Smartcar does not
-// document the others.
-const CommandStatusSuccess = "SUCCESS"
+// Status values of a command execution. Smartcar documents SUCCESS; ERROR is the status
+// of a failed signal reading, assumed to be that of a failed command too ([U] in the
+// reference). Others may appear.
+const (
+	CommandStatusSuccess = "SUCCESS"
+	CommandStatusError   = "ERROR"
+)
 
 // CommandExecution is Smartcar's record of a command: what was asked, its status and
 // timing.
@@ -74,8 +78,9 @@ func (e *CommandExecution) Succeeded() bool { return strings.EqualFold(e.Status,
 func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.StatusAccepted }
 
 // CommandError reports a command whose execution record says it failed: Smartcar
-// answered 200 or 202 with an error in the body's status. It carries the record and
-// matches the telematics sentinels of its error type, like an APIError.
+// answered 200 or 202 with the status ERROR or an error in the body's status. It carries
+// the record and matches the telematics sentinels of its error type, like an APIError
+// (none when the record names no error).
 type CommandError struct {
 	Execution *CommandExecution
 	Method    string
@@ -95,6 +100,8 @@ func (e *CommandError) Error() string {
 		if m := d.Message(); m != "" {
 			b.WriteString(": " + clean(m))
 		}
+	} else {
+		b.WriteString(": the execution record gives no reason")
 	}
 	if e.Execution.ID != "" {
 		b.WriteString(" (execution " + clean(e.Execution.ID) + ")")
@@ -185,7 +192,7 @@ func (s *CommandsService) send(ctx context.Context, format, vehicleID string, bo
 			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
 	}
 	exec := doc.Data.execution(resp.StatusCode)
-	if exec.Error != nil {
+	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {
 		return exec, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
 	}
 	return exec, nil

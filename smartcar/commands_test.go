@@ -173,6 +173,7 @@ func TestCommandAcceptedBodies(t *testing.T) {
 		succeeded bool
 		mayHave   bool
 		errIs     error
+		failed    bool // a CommandError that matches no sentinel
 	}{
 		{name: "202 in progress", status: 202, body: `{"data":{"id":"exec_1","type":"command-execution","attributes":{"commandType":"security-lock","status":{"value":"IN_PROGRESS"},"executionMode":"async"}}}`},
 		{name: "202 success", status: 202, succeeded: true, body: `{"data":{"id":"exec_2","attributes":{"status":{"value":"SUCCESS"}}}}`},
@@ -181,6 +182,10 @@ func TestCommandAcceptedBodies(t *testing.T) {
 		{name: "200 malformed", status: 200, body: `{"data":`, mayHave: true, errIs: telematics.ErrMalformedResponse},
 		{name: "202 execution failed", status: 202, errIs: telematics.ErrVehicleUnreachable,
 			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":{"value":"ERROR","error":{"type":"VEHICLE_STATE","code":"UNREACHABLE","detail":"no answer"}}}}}`},
+		{name: "200 ERROR without an error object", status: 200, failed: true,
+			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":{"value":"ERROR"}}}}`},
+		{name: "200 bare ERROR status", status: 200, failed: true,
+			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":"error"}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixtureEnv(t)
@@ -192,6 +197,21 @@ func TestCommandAcceptedBodies(t *testing.T) {
 			})
 			ex, err := f.client.Commands.Lock(context.Background(), "v", smartcar.WithUserID("u"))
 			assert.Equal(t, 1, calls)
+			if tc.failed {
+				var ce *smartcar.CommandError
+				require.ErrorAs(t, err, &ce)
+				require.NotNil(t, ex)
+				assert.Same(t, ex, ce.Execution)
+				assert.False(t, ex.Succeeded())
+				assert.False(t, telematics.MayHaveSucceeded(err), "the body reported the outcome")
+				assert.Nil(t, ex.Error)
+				assert.Equal(t, "smartcar: POST "+f.srv.URL+"/v3/vehicles/v/commands/security/lock: command security-lock "+ex.Status+
+					": the execution record gives no reason (execution exec_3)", err.Error())
+				for _, s := range allSentinels {
+					assert.NotErrorIs(t, err, s)
+				}
+				return
+			}
 			if tc.errIs != nil {
 				assert.ErrorIs(t, err, tc.errIs)
 				assert.Equal(t, tc.mayHave, telematics.MayHaveSucceeded(err))
