@@ -293,6 +293,13 @@ func TestCommandFailures(t *testing.T) {
 				assert.NotErrorIs(t, err, s)
 			}
 			assert.Equal(t, tc.mayHave, telematics.MayHaveSucceeded(err), err.Error())
+			// The error says whether the command may have succeeded, in the words of
+			// telematics.RequestError.
+			if tc.mayHave {
+				assert.Contains(t, err.Error(), "(the request may have reached the provider and succeeded; it was not repeated)")
+			} else {
+				assert.NotContains(t, err.Error(), "may have")
+			}
 			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), "a command is sent once")
 			if !tc.fault.ExecutionFailure {
 				assert.Nil(t, ex)

@@ -232,7 +232,8 @@ type APIError struct {
 }
 
 // Error formats method, URL, status, type:code, message, resolution, Retry-After and
-// request id; never a credential.
+// request id, and says when the call may have succeeded (see MayHaveSucceeded); never a
+// credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("smartcar: ")
@@ -261,6 +262,14 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id " + clean(e.RequestID) + ")")
+	}
+	if e.MayHaveSucceeded() {
+		// The sentence of telematics.RequestError, so that both kinds read alike.
+		b.WriteString(" (the request may have reached the provider and succeeded")
+		if e.Method == http.MethodPost || e.Method == http.MethodPatch {
+			b.WriteString("; it was not repeated")
+		}
+		b.WriteString(")")
 	}
 	return b.String()
 }
@@ -291,8 +300,12 @@ func (e *APIError) Is(target error) bool {
 
 // MayHaveSucceeded reports whether the call may have taken effect although it failed:
 // a command or other write answered with 500, 502 or 504 (or another 5xx but 501 and
-// 503), where Smartcar or the vehicle maker may have acted before the failure. An
-// UPSTREAM:RATE_LIMIT refusal and every 4xx (409, 429, 430...) say it did not.
+// 503), where Smartcar or the vehicle maker may have acted before the failure. Every 4xx
+// (409, 429, 430...) and an UPSTREAM:RATE_LIMIT refusal report false.
+//
+// These are our reading of Smartcar's documentation, not its contract: that a 503 means
+// the command was not executed is our inference ([I] in the reference), and that
+// commands may answer 504 comes from a third-party write-up ([T]).
 func (e *APIError) MayHaveSucceeded() bool {
 	switch e.Method {
 	case "", http.MethodGet, http.MethodHead:
