@@ -274,6 +274,25 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Retryable reports whether repeating the call soon could help. It is false for the
+// vehicle maker's own rate limit (502 UPSTREAM:RATE_LIMIT: Smartcar recommends polling at
+// most every 30 minutes), for a 429 without Retry-After other than the application's
+// RATE_LIMIT:SMARTCAR_API (for which Smartcar recommends exponential backoff), and for
+// billing errors (the allowance resets monthly). The client never retries an error for
+// which it is false: each retry of a vehicle read would count against the vehicle's
+// monthly request allowance. True leaves the decision to the status and the method.
+func (e *APIError) Retryable() bool {
+	switch {
+	case e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit:
+		return false
+	case e.Type == ErrorTypeBilling, e.StatusCode == StatusBilling:
+		return false
+	case e.StatusCode == http.StatusTooManyRequests && e.RetryAfter <= 0:
+		return e.Type == ErrorTypeRateLimit && e.Code == CodeSmartcarAPI
+	}
+	return true
+}
+
 // Is reports whether target describes the error. The error type decides when Smartcar
 // sent a known one, the HTTP status otherwise:
 //

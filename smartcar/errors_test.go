@@ -108,6 +108,32 @@ func TestMayHaveSucceeded(t *testing.T) {
 	}
 }
 
+func TestAPIErrorRetryable(t *testing.T) {
+	for _, tc := range []struct {
+		status     int
+		typ        smartcar.ErrorType
+		code       smartcar.ErrorCode
+		retryAfter time.Duration
+		want       bool
+	}{
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeRateLimit, 0, false},
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeRateLimit, time.Minute, false},
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeNoResponse, 0, true},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeVehicle, 0, false},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeVehicle, 30 * time.Second, true},
+		{429, "", "", 0, false},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeSmartcarAPI, 0, true},
+		{430, smartcar.ErrorTypeBilling, smartcar.CodeVehicleRequestLimit, 0, false},
+		{430, "", "", 0, false},
+		{503, smartcar.ErrorTypeBilling, "", 0, false},
+		{500, smartcar.ErrorTypeServer, smartcar.CodeInternal, 0, true},
+		{409, smartcar.ErrorTypeVehicleState, smartcar.CodeAsleep, 0, true},
+	} {
+		e := &smartcar.APIError{StatusCode: tc.status, ErrorDetail: smartcar.ErrorDetail{Type: tc.typ, Code: tc.code}, RetryAfter: tc.retryAfter}
+		assert.Equal(t, tc.want, e.Retryable(), "%d %s:%s retry after %s", tc.status, tc.typ, tc.code, tc.retryAfter)
+	}
+}
+
 func TestAPIErrorString(t *testing.T) {
 	err := &smartcar.APIError{
 		StatusCode: 409, Method: "POST", URL: "https://vehicle.api.smartcar.com/v3/vehicles/v1/commands/security/lock",

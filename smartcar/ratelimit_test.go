@@ -2,6 +2,7 @@ package smartcar_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -199,4 +200,44 @@ func TestRetriesOnServerErrors(t *testing.T) {
 	_, err = e4.client.Signals.List(ctx, model3, alice())
 	assert.ErrorIs(t, err, smartcar.ErrBilling)
 	assert.Equal(t, 1, e4.fake.CountRequests("", ""))
+}
+
+// Limits that retrying cannot lift soon are not retried: each retry of a vehicle read
+// would count against the vehicle's monthly allowance. The fake answers each request, so
+// net/http has no broken connection to replay the GET on: exactly one request.
+func TestLimitsAreNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault smartcartest.Fault
+		is    error
+	}{
+		{"502 UPSTREAM:RATE_LIMIT", smartcartest.UpstreamRateLimit(), telematics.ErrUnavailable},
+		{"429 RATE_LIMIT:VEHICLE without Retry-After", smartcartest.RateLimited(0), telematics.ErrRateLimited},
+		{"430 BILLING", smartcartest.BillingLimit(), smartcar.ErrBilling},
+		{"BILLING under another status", smartcartest.BillingLimit().WithStatus(http.StatusServiceUnavailable), smartcar.ErrBilling},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.fake.FailNext(tc.fault)
+			var resp telematics.Response
+			_, err := e.client.Signals.List(context.Background(), model3, alice(), smartcar.WithResponse(&resp))
+			assert.ErrorIs(t, err, tc.is)
+			assert.True(t, smartcar.IsRateLimited(err) || errors.Is(err, smartcar.ErrBilling))
+			var apiErr *smartcar.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.False(t, apiErr.Retryable())
+			assert.Equal(t, 1, e.fake.CountRequests("", ""), "exactly one request")
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Zero(t, e.clock.Slept())
+		})
+	}
+
+	// The application's own 429 without Retry-After is retried with backoff, as Smartcar
+	// recommends.
+	e := newEnv(t, nil)
+	e.fake.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API", Detail: "budget spent"})
+	_, err := e.client.Signals.List(context.Background(), model3, alice())
+	require.NoError(t, err)
+	assert.Equal(t, 2, e.fake.CountRequests("", ""))
+	assert.Positive(t, e.clock.Slept())
 }

@@ -52,6 +52,12 @@ func (f Fault) On(method, pathPrefix string) Fault {
 	return f
 }
 
+// WithStatus returns the fault answering with another HTTP status.
+func (f Fault) WithStatus(status int) Fault {
+	f.Status = status
+	return f
+}
+
 // InForm returns the fault answering in another error form.
 func (f Fault) InForm(form ErrorForm) Fault {
 	f.Form = form
