@@ -461,16 +461,35 @@ func (s *SignalsService) Get(ctx context.Context, vehicleID string, code SignalC
 	return sig, nil
 }
 
+// decodeOneSignal decodes the answer of Signals.Get: a {"data": signal} document or a
+// bare signal. A body that holds no signal (no data, an error document, an empty
+// object) is a malformed response, not an empty signal.
 func decodeOneSignal(raw []byte) (*Signal, error) {
 	var doc struct {
-		Data json.RawMessage `json:"data"`
+		Data   json.RawMessage `json:"data"`
+		Errors json.RawMessage `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, malformed("signal: %v", err)
 	}
 	body := raw
-	if present(doc.Data) {
+	switch {
+	case present(doc.Data):
 		body = doc.Data
+	case sent(doc.Data):
+		return nil, malformed("signal response has null data")
+	case sent(doc.Errors):
+		return nil, malformed("signal response with a success status holds errors: %s", clean(string(doc.Errors)))
+	}
+	var members struct {
+		ID         json.RawMessage `json:"id"`
+		Code       json.RawMessage `json:"code"`
+		Attributes json.RawMessage `json:"attributes"`
+		Status     json.RawMessage `json:"status"`
+		Body       json.RawMessage `json:"body"`
+	}
+	if json.Unmarshal(body, &members) != nil || !(present(members.ID) || present(members.Code) || present(members.Attributes) || present(members.Status) || present(members.Body)) {
+		return nil, malformed("signal response holds no signal: %s", clean(string(body)))
 	}
 	var sig Signal
 	if err := json.Unmarshal(body, &sig); err != nil {

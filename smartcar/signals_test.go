@@ -224,11 +224,32 @@ func TestSignalsMalformedEntry(t *testing.T) {
 	assert.Equal(t, smartcar.SignalCode("x-y"), set.Signals[2].Code)
 	assert.Equal(t, telematics.SignalStatus(""), set.Signals[2].Status)
 
-	f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`[1,2]`))
-	})
-	_, err = f.client.Signals.Get(context.Background(), "v", "a-b", smartcar.WithUserID("u"))
-	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+}
+
+// A 200 whose body holds no signal is a malformed response, not an empty signal.
+func TestSignalsGetNotASignal(t *testing.T) {
+	for _, body := range []string{
+		`[1,2]`,
+		`{"data":null}`,
+		`{}`,
+		`{"data":{}}`,
+		`{"data":{"type":"signal"}}`,
+		`{"errors":[{"status":"404","type":"RESOURCE_NOT_FOUND","detail":"no such signal"}]}`,
+		`{"meta":{"requestId":"r"}}`,
+		`null`,
+		`"closure-islocked"`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			f := newFixtureEnv(t)
+			f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(body))
+			})
+			sig, err := f.client.Signals.Get(context.Background(), "v", smartcar.SignalClosureIsLocked, smartcar.WithUserID("u"))
+			assert.Nil(t, sig)
+			assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+			assert.ErrorContains(t, err, "smartcar: ")
+		})
+	}
 }
 
 // Signals follow page links when Smartcar pages them, and stop on a circle.
