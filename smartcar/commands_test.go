@@ -384,10 +384,14 @@ func TestErrorFormsOnEveryEndpoint(t *testing.T) {
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
 				assert.Equal(t, ep.method, apiErr.Method)
-				assert.Equal(t, form.want, apiErr.ErrorDetail)
+				assert.Equal(t, []smartcar.ErrorDetail{form.want}, apiErr.Errors)
+				assert.Equal(t, form.want.Type, apiErr.Type)
+				assert.Equal(t, form.want.Code, apiErr.Code)
+				assert.Equal(t, form.want.Message(), apiErr.Message)
+				assert.Equal(t, form.want.Resolution, apiErr.Resolution)
 				assert.NotEmpty(t, apiErr.RequestID)
 				assert.ErrorIs(t, err, telematics.ErrForbidden)
-				assert.NotEmpty(t, apiErr.Raw)
+				assert.NotEmpty(t, apiErr.Body)
 			})
 		}
 	}

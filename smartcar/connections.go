@@ -1,6 +1,7 @@
 package smartcar
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -77,7 +78,7 @@ func (w *wireConnection) UnmarshalJSON(b []byte) error {
 func (w *wireConnection) connection() Connection {
 	c := Connection{
 		ID:        w.ID,
-		UserID:    firstNonEmpty(w.Relationships.User.id(), w.Attributes.User.ID),
+		UserID:    cmp.Or(w.Relationships.User.id(), w.Attributes.User.ID),
 		VehicleID: w.Relationships.Vehicle.id(),
 		CreatedAt: w.Meta.CreatedAt.Time,
 		UpdatedAt: w.Meta.UpdatedAt.Time,

@@ -2,6 +2,7 @@ package smartcar
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -206,25 +207,38 @@ func (d *ErrorDetail) class() (ErrorType, ErrorCode, ResolutionType) {
 // APIError is an error response of the Vehicle or Management API. It decodes the
 // JSON:API form ({"errors":[...]}), the flat form of Smartcar's v2 and webhooks
 // ({"type","code","description",...}) and the OAuth form ({"error","error_description"});
-// anything else is kept as text in Detail. It matches the telematics sentinels (see Is),
+// anything else is kept as text in Message. It matches the telematics sentinels (see Is),
 // and errors.As reaches it through a *telematics.RateLimitError.
+//
+// Type, Code, Message and Resolution describe the first (usually only) error entry;
+// Errors holds every entry in full (title, detail, description, documentation link,
+// suggested user message).
 type APIError struct {
 	// StatusCode is the HTTP status (430 for billing errors).
 	StatusCode int
 	// Method and URL are the request's; URL has no credentials.
 	Method string
 	URL    string
-	// ErrorDetail holds the first (usually only) error of the response.
-	ErrorDetail
-	// Errors holds every entry of a JSON:API error response.
+	// Type and Code are Smartcar's classification of the error ("VEHICLE_STATE",
+	// "ASLEEP"); either may be empty.
+	Type ErrorType
+	Code ErrorCode
+	// Message is the human-readable explanation: the first entry's detail, description,
+	// title or suggested user message, or the start of a body that is not an error
+	// document.
+	Message string
+	// Resolution says what can resolve the error (RETRY_LATER, REAUTHENTICATE...).
+	Resolution ResolutionType
+	// Errors holds every error entry of the body: the entries of a JSON:API response,
+	// the one entry of the flat and OAuth forms; empty for a body that has none.
 	Errors []ErrorDetail
 	// RequestID is Smartcar's id of the request (SC-Request-Id header, or the body's
 	// requestId): quote it to Smartcar support.
 	RequestID string
 	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
 	RetryAfter time.Duration
-	// Raw is the response body, at most 64 KiB of it.
-	Raw []byte
+	// Body is the raw answer, at most 64 KiB of it.
+	Body []byte
 	// Response describes the HTTP exchange.
 	Response *telematics.Response
 
@@ -250,9 +264,9 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		writeKind(&b, e.Type, e.Code)
 	}
-	if m := e.Message(); m != "" {
+	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(clean(m))
+		b.WriteString(clean(e.Message))
 	}
 	if e.Resolution != "" {
 		b.WriteString(" (resolution: " + string(e.Resolution) + ")")
@@ -440,7 +454,7 @@ func decodeError(resp *telematics.Response, body []byte) error {
 		URL:        resp.URL,
 		RequestID:  resp.RequestID,
 		RetryAfter: resp.RetryAfter,
-		Raw:        body,
+		Body:       body,
 		Response:   &r,
 	}
 	bodyRequestID := parseErrorBody(e, body)
@@ -509,7 +523,7 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 	trimmed := bytes.TrimSpace(body)
 	var w wireErrorBody
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &w) != nil {
-		e.Detail = truncate(string(trimmed), 300)
+		e.Message = truncate(string(trimmed), 300)
 		return ""
 	}
 	switch {
@@ -518,29 +532,33 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 		for i := range w.Errors {
 			e.Errors[i] = w.Errors[i].detail()
 		}
-		e.ErrorDetail = e.Errors[0]
-		requestID = firstNonEmpty(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
+		requestID = cmp.Or(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
 	case !w.wireError.empty():
-		e.ErrorDetail = w.wireError.detail()
+		e.Errors = []ErrorDetail{w.wireError.detail()}
 	case len(w.OAuthError) > 0 && string(w.OAuthError) != "null":
+		d := ErrorDetail{Description: w.ErrorDescription}
 		var code string
 		if json.Unmarshal(w.OAuthError, &code) == nil {
-			e.Code = ErrorCode(code)
+			d.Code = ErrorCode(code)
 		} else {
 			var f flexText
 			_ = json.Unmarshal(w.OAuthError, &f)
-			e.Detail = string(f)
+			d.Detail = string(f)
 		}
-		e.Description = w.ErrorDescription
+		e.Errors = []ErrorDetail{d}
 	case w.Message != "":
-		e.Detail = w.Message
+		e.Message = w.Message
 	default:
-		e.Detail = truncate(string(trimmed), 300)
+		e.Message = truncate(string(trimmed), 300)
 	}
-	if e.Detail == "" && e.Description == "" && w.Message != "" {
-		e.Detail = w.Message
+	if len(e.Errors) > 0 {
+		first := &e.Errors[0]
+		if first.Detail == "" && first.Description == "" && w.Message != "" {
+			first.Detail = w.Message
+		}
+		e.Type, e.Code, e.Resolution, e.Message = first.Type, first.Code, first.Resolution, first.Message()
 	}
-	return firstNonEmpty(requestID, string(w.RequestID), string(w.Meta.RequestID))
+	return cmp.Or(requestID, string(w.RequestID), string(w.Meta.RequestID))
 }
 
 // wireResolution is {"type": ..., "url": ...}, or a bare string.
@@ -601,7 +619,7 @@ func (t *flexText) UnmarshalJSON(b []byte) error {
 			Field   flexText `json:"field"`
 		}
 		if json.Unmarshal(b, &o) == nil {
-			msg := firstNonEmpty(string(o.Message), string(o.Detail))
+			msg := cmp.Or(string(o.Message), string(o.Detail))
 			if o.Field != "" && msg != "" {
 				msg = string(o.Field) + ": " + msg
 			}
@@ -661,15 +679,6 @@ func truncate(s string, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
 
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
 func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }

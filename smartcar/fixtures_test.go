@@ -386,9 +386,13 @@ func TestFixtureErrors(t *testing.T) {
 			assert.Equal(t, tc.status, apiErr.StatusCode)
 			assert.Equal(t, http.MethodGet, apiErr.Method)
 			assert.Equal(t, f.srv.URL+"/v3/vehicles/v1", apiErr.URL)
-			assert.Equal(t, tc.want, apiErr.ErrorDetail)
+			assert.Equal(t, []smartcar.ErrorDetail{tc.want}, apiErr.Errors)
+			assert.Equal(t, tc.want.Type, apiErr.Type)
+			assert.Equal(t, tc.want.Code, apiErr.Code)
+			assert.Equal(t, tc.want.Message(), apiErr.Message)
+			assert.Equal(t, tc.want.Resolution, apiErr.Resolution)
 			assert.Equal(t, tc.reqID, apiErr.RequestID)
-			assert.Equal(t, compact(t, fixture(t, tc.file)), compact(t, apiErr.Raw))
+			assert.Equal(t, compact(t, fixture(t, tc.file)), compact(t, apiErr.Body))
 			assert.Equal(t, tc.status, resp.StatusCode)
 			for _, s := range tc.is {
 				assert.ErrorIs(t, err, s)
@@ -398,9 +402,6 @@ func TestFixtureErrors(t *testing.T) {
 			}
 			if tc.message != "" {
 				assert.Equal(t, tc.message, replaceURL(err.Error(), apiErr.URL))
-			}
-			if tc.file == "error_jsonapi.json" {
-				assert.Equal(t, []smartcar.ErrorDetail{tc.want}, apiErr.Errors)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package smartcar
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -223,7 +224,7 @@ func (w *wireSignal) signal() Signal {
 		f = w.Attributes
 	}
 	s := Signal{
-		Code:         SignalCode(firstNonEmpty(f.Code, w.ID)),
+		Code:         SignalCode(cmp.Or(f.Code, w.ID)),
 		Name:         f.Name,
 		Group:        SignalGroup(f.Group),
 		Status:       telematics.SignalStatus(f.Status.Value),

@@ -2,6 +2,7 @@ package smartcartest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -432,7 +433,7 @@ func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 		}
 		body = flat
 	case FormOAuth:
-		body = map[string]string{"error": strings.ToLower(firstNonEmpty(e.Code, e.Type)), "error_description": e.Detail}
+		body = map[string]string{"error": strings.ToLower(cmp.Or(e.Code, e.Type)), "error_description": e.Detail}
 	default:
 		entry := map[string]any{"status": strconv.Itoa(status), "code": nullable(e.Code), "title": e.Title, "detail": e.Detail,
 			"links": map[string]string{"about": "https://smartcar.com/docs/errors/api-errors"}}
@@ -476,15 +477,6 @@ func (s *Server) absolute(api, path string, q url.Values) string {
 		u += "?" + q.Encode()
 	}
 	return u
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,6 +1,7 @@
 package smartcartest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -241,7 +242,7 @@ func (s *Server) signalResource(v *vehicle, sig *SignalState, imperial bool) map
 	status := map[string]any{"value": sig.Status}
 	if sig.Status == "ERROR" {
 		status["error"] = map[string]any{
-			"type": sig.ErrorType, "code": nullable(sig.ErrorCode), "title": strings.ReplaceAll(firstNonEmpty(sig.ErrorCode, sig.ErrorType), "_", " "),
+			"type": sig.ErrorType, "code": nullable(sig.ErrorCode), "title": strings.ReplaceAll(cmp.Or(sig.ErrorCode, sig.ErrorType), "_", " "),
 			"detail": sig.ErrorDetail, "description": "Deprecated. Use detail", "resolution": map[string]any{"type": nullable(sig.Resolution)},
 		}
 	}
