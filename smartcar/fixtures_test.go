@@ -85,7 +85,8 @@ func TestFixtureConnectionPaging(t *testing.T) {
 	assert.Equal(t, fixtureConnection, p.Items[0])
 	assert.Equal(t, 1, p.Number)
 	assert.Equal(t, 1, p.Size)
-	assert.Equal(t, 2, p.TotalCount)
+	assert.Equal(t, 2, p.Total)
+	assert.Equal(t, 2, p.NextPageNumber, "from the next link")
 	assert.True(t, p.HasNext())
 	assert.Equal(t, smartcar.PageLinks{
 		Self:  "https://vehicle.api.smartcar.com/v3/connections?page%5Bnumber%5D=1&page%5Bsize%5D=1",
@@ -122,7 +123,8 @@ func TestFixtureConnectionsLegacyPaging(t *testing.T) {
 	assert.Empty(t, p.Items)
 	assert.Equal(t, 3, p.Number)
 	assert.Equal(t, 10, p.Size)
-	assert.Equal(t, 20, p.TotalCount)
+	assert.Equal(t, 20, p.Total)
+	assert.Equal(t, -1, p.NextPageNumber, "page 3 of 20 items by 10 is past the end")
 	assert.False(t, p.HasNext())
 	assert.Equal(t, smartcar.PageLinks{Self: "/connections?page[number]=3", First: "/connections?page[number]=1",
 		Last: "/connections?page[number]=2", Prev: "/connections?page[number]=2"}, p.Links)

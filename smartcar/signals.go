@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -331,6 +330,7 @@ type wireSignalList struct {
 	Meta     wireMeta        `json:"meta"`
 	Links    wireLinks       `json:"links"`
 	Included json.RawMessage `json:"included"`
+	Errors   json.RawMessage `json:"errors"`
 }
 
 // lenientSignalList is wireSignalList with each signal decoded on its own, so that one
@@ -340,6 +340,7 @@ type lenientSignalList struct {
 	Meta     wireMeta        `json:"meta"`
 	Links    wireLinks       `json:"links"`
 	Included json.RawMessage `json:"included"`
+	Errors   json.RawMessage `json:"errors"`
 }
 
 // decodeSignalList decodes a page of signals: in one pass when every signal is well
@@ -347,6 +348,9 @@ type lenientSignalList struct {
 func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 	var fast wireSignalList
 	if err := json.Unmarshal(raw, &fast); err == nil {
+		if err := checkListErrors(len(fast.Data), fast.Errors); err != nil {
+			return nil, nil, err
+		}
 		sigs := make([]Signal, len(fast.Data))
 		for i := range fast.Data {
 			sigs[i] = fast.Data[i].signal()
@@ -357,37 +361,32 @@ func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 	if err := json.Unmarshal(raw, &slow); err != nil {
 		return nil, nil, malformed("signal list: %v", err)
 	}
+	if err := checkListErrors(len(slow.Data), slow.Errors); err != nil {
+		return nil, nil, err
+	}
 	return slow.Data, &slow, nil
 }
 
+// MaxSignalPages bounds how many pages Signals.List fetches. Smartcar has been seen to
+// answer with one page of every signal ([R] in the reference); a vehicle whose list goes on for more pages than
+// this fails with telematics.ErrMalformedResponse rather than costing requests without
+// end (each counts against the vehicle's monthly allowance).
+const MaxSignalPages = 20
+
 // List returns every signal the application can read from the vehicle, following page
-// links if Smartcar pages the answer. Signals the vehicle cannot provide come back with
-// an ERROR or UNAVAILABLE status, not as an error of the call.
+// links if Smartcar pages the answer (at most MaxSignalPages pages). Signals the vehicle
+// cannot provide come back with an ERROR or UNAVAILABLE status, not as an error of the
+// call.
 func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...RequestOption) (*SignalSet, error) {
 	path, err := httpcore.Path(pathSignals, vehicleID)
 	if err != nil {
 		return nil, invalid(err)
 	}
-	base, err := url.Parse(s.c.vehicleAPI.BaseURL())
-	if err != nil {
-		return nil, err
-	}
 	set := &SignalSet{VehicleID: vehicleID}
-	reqPath, reqQuery := path, url.Values{}
-	seen := map[string]bool{}
-	for {
-		key := reqPath + "?" + reqQuery.Encode()
-		if seen[key] {
-			return nil, malformed("the signal list's page links go round in a circle")
-		}
-		seen[key] = true
-		var raw []byte
-		if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: reqPath, query: reqQuery, needUser: true}, &raw, opts); err != nil {
-			return nil, err
-		}
+	err = s.c.walk(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, MaxSignalPages, opts, func(raw []byte) (pageInfo, bool, error) {
 		sigs, l, err := decodeSignalList(raw)
 		if err != nil {
-			return nil, err
+			return pageInfo{}, false, err
 		}
 		for i := range sigs {
 			sigs[i].VehicleID = vehicleID
@@ -396,17 +395,12 @@ func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...Req
 		if set.Vehicle == nil {
 			set.Vehicle = includedVehicle(l.Included)
 		}
-		total := -1
-		if l.Meta.TotalCount != nil {
-			total = int(*l.Meta.TotalCount)
-		}
-		if len(sigs) == 0 || l.Links.Next.state != linkSet || (total >= 0 && len(set.Signals) >= total) {
-			return set, nil
-		}
-		if reqPath, reqQuery, err = nextRequest(base, path, l.Links.Next.href); err != nil {
-			return nil, err
-		}
+		return listInfo(len(sigs), &l.Meta, &l.Links), true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return set, nil
 }
 
 // includedVehicle finds the vehicle in a JSON:API "included" member: an object keyed by

@@ -1,9 +1,12 @@
 package smartcar_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,25 +255,89 @@ func TestSignalsGetNotASignal(t *testing.T) {
 	}
 }
 
-// Signals follow page links when Smartcar pages them, and stop on a circle.
+// Signals follow page links when Smartcar pages them, keep the vehicle the first page
+// included, and stop on a circle.
 func TestSignalsPaged(t *testing.T) {
-	f := newFixtureEnv(t)
 	sig := func(code string) string {
 		return `{"id":"` + code + `","type":"signal","attributes":{"code":"` + code + `","status":{"value":"SUCCESS"},"body":{"value":1}}}`
 	}
-	var calls int
-	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		switch r.URL.Query().Get("page[number]") {
-		case "":
-			_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `],"meta":{"totalCount":2},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
-		case "2":
-			_, _ = w.Write([]byte(`{"data":[` + sig("a-two") + `],"meta":{"totalCount":3},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+	t.Run("two pages", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var queries []string
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			queries = append(queries, r.URL.RawQuery)
+			assert.Equal(t, "u", r.Header.Get("SC-User-Id"), "every page is read for the owner")
+			switch r.URL.Query().Get("page[number]") {
+			case "":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `,` + sig("a-two") + `],"meta":{"pageNumber":1,"pageSize":2,"totalCount":3},` +
+					`"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2&page%5Bsize%5D=2"},` +
+					`"included":{"vehicle":{"id":"v","type":"vehicle","attributes":{"make":"TESLA"}}}}`))
+			case "2":
+				_, _ = w.Write([]byte(`{"data":[` + sig("b-three") + `],"meta":{"pageNumber":2,"pageSize":2,"totalCount":3},"links":{"next":null}}`))
+			default:
+				t.Errorf("unexpected page %s", r.URL.RawQuery)
+			}
+		})
+		set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		require.NoError(t, err)
+		var codes []smartcar.SignalCode
+		for _, s := range set.Signals {
+			codes = append(codes, s.Code)
+			assert.Equal(t, "v", s.VehicleID)
+			assert.True(t, s.OK())
 		}
+		assert.Equal(t, []smartcar.SignalCode{"a-one", "a-two", "b-three"}, codes)
+		require.NotNil(t, set.Vehicle)
+		assert.Equal(t, "TESLA", set.Vehicle.Make)
+		assert.Equal(t, []string{"", "page%5Bnumber%5D=2&page%5Bsize%5D=2"}, queries)
 	})
-	_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
-	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
-	assert.Equal(t, 2, calls)
+	t.Run("links in a circle", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var calls int
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			switch r.URL.Query().Get("page[number]") {
+			case "":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `],"meta":{"totalCount":2},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+			case "2":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-two") + `],"meta":{"totalCount":3},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+			}
+		})
+		_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		assert.ErrorContains(t, err, "circle")
+		assert.Equal(t, 2, calls)
+	})
+	t.Run("more pages than MaxSignalPages", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var calls int
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			n, _ := strconv.Atoi(cmp.Or(r.URL.Query().Get("page[number]"), "1"))
+			_, _ = w.Write([]byte(fmt.Sprintf(`{"data":[%s],"meta":{"pageNumber":%d,"pageSize":1,"totalCount":1000}}`, sig(fmt.Sprintf("s-%d", n)), n)))
+		})
+		set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.Nil(t, set)
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		assert.ErrorContains(t, err, fmt.Sprintf("more than %d pages", smartcar.MaxSignalPages))
+		assert.Equal(t, smartcar.MaxSignalPages, calls)
+	})
+	t.Run("a success status with an error document", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"errors":[{"status":"500","type":"SERVER","detail":"oops"}]}`))
+		})
+		_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		f.handle("GET /v3/connections", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"errors":[{"status":"500"}]}`))
+		})
+		_, err = f.client.Connections.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		errs := allErrors(f.client.Connections.All(context.Background(), nil))
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], telematics.ErrMalformedResponse)
+	})
 }
 
 func TestSignalCatalogue(t *testing.T) {
