@@ -185,35 +185,54 @@ func (w *wireStatus) UnmarshalJSON(b []byte) error {
 // "attributes": {"code", "name", "group", "status", "body"}, "meta", "links"}) or in the
 // flat form of webhook payloads ({"code", "name", "group", "status", "body", "meta"}).
 //
-// A signal object whose fields have unexpected types is not an error: it keeps its code
-// when one can be read, no status, and the whole object as a RawValue in Value and Body.
+// A signal object whose members have unexpected types is not an error: each such member
+// is left empty and the others (status, body, times) are kept.
 func (s *Signal) UnmarshalJSON(b []byte) error {
 	var w wireSignal
 	if err := json.Unmarshal(b, &w); err != nil {
-		trimmed := bytes.TrimSpace(b)
-		if len(trimmed) == 0 || trimmed[0] != '{' {
+		var ok bool
+		if w, ok = lenientWireSignal(b); !ok {
 			return err
 		}
-		var id struct {
-			ID         json.RawMessage `json:"id"`
-			Code       json.RawMessage `json:"code"`
-			Attributes struct {
-				Code json.RawMessage `json:"code"`
-			} `json:"attributes"`
-		}
-		_ = json.Unmarshal(trimmed, &id)
-		var code string
-		for _, c := range []json.RawMessage{id.Attributes.Code, id.Code, id.ID} {
-			if code == "" && len(c) > 0 {
-				_ = json.Unmarshal(c, &code)
-			}
-		}
-		raw := keepRaw(trimmed)
-		*s = Signal{Code: SignalCode(code), Body: raw, Value: RawValue{JSON: raw}}
-		return nil
 	}
 	*s = w.signal()
 	return nil
+}
+
+// lenientWireSignal decodes a signal object member by member, so that a member of an
+// unexpected type loses only itself. ok is false when b is not a JSON object.
+func lenientWireSignal(b []byte) (w wireSignal, ok bool) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(b, &top) != nil || top == nil {
+		return w, false
+	}
+	decodeMembers(top, map[string]any{"id": &w.ID, "meta": &w.Meta, "links": &w.Links})
+	w.wireSignalFields = lenientFields(top)
+	var attrs map[string]json.RawMessage
+	if raw, ok := top["attributes"]; ok && json.Unmarshal(raw, &attrs) == nil && attrs != nil {
+		f := lenientFields(attrs)
+		w.Attributes = &f
+	}
+	return w, true
+}
+
+func lenientFields(m map[string]json.RawMessage) wireSignalFields {
+	var f wireSignalFields
+	decodeMembers(m, map[string]any{"code": &f.Code, "name": &f.Name, "group": &f.Group, "status": &f.Status})
+	if raw, ok := m["body"]; ok {
+		f.Body = keepRaw(raw)
+	}
+	return f
+}
+
+// decodeMembers decodes each member of m that dst names into its target, ignoring the
+// ones that do not fit.
+func decodeMembers(m map[string]json.RawMessage, dst map[string]any) {
+	for name, target := range dst {
+		if raw, ok := m[name]; ok {
+			_ = json.Unmarshal(raw, target)
+		}
+	}
 }
 
 // signal converts the decoded wire form.

@@ -206,27 +206,52 @@ func TestSignalsUnknownSurvive(t *testing.T) {
 	assert.IsType(t, smartcar.RawValue{}, abs.Value)
 }
 
-// A signal whose fields have unexpected types does not fail the list.
+// A signal whose members have unexpected types does not fail the list, and keeps every
+// member that decodes: its status and body survive a name of the wrong type.
 func TestSignalsMalformedEntry(t *testing.T) {
 	f := newFixtureEnv(t)
 	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"data":[
-			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"status":{"value":"SUCCESS"},"body":{"value":true}}},
+			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"group":"Closure","status":{"value":"SUCCESS"},"body":{"value":true}},
+			 "meta":{"retrievedAt":"2026-06-30T00:03:53.743Z"}},
 			{"id":"charge-ischarging","type":"signal","attributes":{"code":"charge-ischarging","status":"SUCCESS","body":{"value":false}}},
-			{"id":"x-y","type":"signal","attributes":{"code":"x-y","status":5}}
+			{"id":"x-y","type":"signal","attributes":{"code":"x-y","status":5}},
+			{"id":"charge-chargerate","type":"signal","attributes":{"code":["not","a","string"],"status":{"value":"ERROR","error":{"type":"VEHICLE_STATE","code":"NOT_CHARGING"}},"body":{"value":30,"unit":"km/h"}},"links":{"self":42}},
+			{"id":"a-b","type":"signal","attributes":"broken","code":"a-b","body":{"value":1}}
 		]}`))
 	})
 	set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
 	require.NoError(t, err)
-	require.Len(t, set.Signals, 3)
-	assert.Equal(t, smartcar.SignalClosureIsLocked, set.Signals[0].Code)
-	assert.IsType(t, smartcar.RawValue{}, set.Signals[0].Value)
-	assert.Equal(t, telematics.SignalStatus(""), set.Signals[0].Status)
+	require.Len(t, set.Signals, 5)
+	locked := set.Signals[0]
+	assert.Equal(t, smartcar.SignalClosureIsLocked, locked.Code)
+	assert.Empty(t, locked.Name, "the member of the wrong type is dropped")
+	assert.Equal(t, smartcar.GroupClosure, locked.Group)
+	assert.Equal(t, telematics.SignalStatusSuccess, locked.Status)
+	assert.Equal(t, smartcar.BoolValue{Value: true}, locked.Value)
+	assert.JSONEq(t, `{"value":true}`, string(locked.Body))
+	assert.Equal(t, date(2026, 6, 30, 0, 3, 53, 743), locked.RetrievedAt)
+	assert.Equal(t, "v", locked.VehicleID)
+
 	assert.Equal(t, telematics.SignalStatusSuccess, set.Signals[1].Status, "a bare status string")
 	assert.Equal(t, smartcar.BoolValue{}, set.Signals[1].Value)
 	assert.Equal(t, smartcar.SignalCode("x-y"), set.Signals[2].Code)
 	assert.Equal(t, telematics.SignalStatus(""), set.Signals[2].Status)
 
+	rate := set.Signals[3]
+	assert.Equal(t, smartcar.SignalChargeChargeRate, rate.Code, "the id stands in for a code of the wrong type")
+	assert.Equal(t, telematics.SignalStatusError, rate.Status)
+	require.NotNil(t, rate.Error)
+	assert.Equal(t, smartcar.CodeNotCharging, rate.Error.Code)
+	assert.Equal(t, smartcar.UnitValue{Value: 30, Unit: "km/h"}, rate.Value)
+
+	flat := set.Signals[4]
+	assert.Equal(t, smartcar.SignalCode("a-b"), flat.Code)
+	assert.Equal(t, smartcar.UnitValue{Value: 1}, flat.Value)
+
+	var one smartcar.Signal
+	assert.Error(t, json.Unmarshal([]byte(`[1]`), &one), "not an object")
+	assert.Error(t, json.Unmarshal([]byte(`{"code":`), &one))
 }
 
 // A 200 whose body holds no signal is a malformed response, not an empty signal.
