@@ -213,26 +213,28 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 // FromEnv returns a client configured from the environment: SMARTCAR_CLIENT_ID and
 // SMARTCAR_CLIENT_SECRET (required), and optionally SMARTCAR_VEHICLE_API_URL,
 // SMARTCAR_MANAGEMENT_API_URL, SMARTCAR_TOKEN_URL and SMARTCAR_UNIT_SYSTEM ("metric" or
-// "imperial"). opts are applied after the environment and win over it.
+// "imperial"). Values are trimmed of surrounding white space; empty ones count as unset.
+// opts are applied after the environment and win over it.
 func FromEnv(opts ...Option) (*Client, error) {
-	id, secret := os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
+	env := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
+	id, secret := env(EnvClientID), env(EnvClientSecret)
 	if id == "" || secret == "" {
-		return nil, fmt.Errorf("smartcar: %w: %s and %s must be set", telematics.ErrInvalidInput, EnvClientID, EnvClientSecret)
+		return nil, invalidf("%s and %s must be set", EnvClientID, EnvClientSecret)
 	}
-	var env []Option
-	if v := os.Getenv(EnvVehicleAPIURL); v != "" {
-		env = append(env, WithVehicleAPIURL(v))
+	var envOpts []Option
+	if v := env(EnvVehicleAPIURL); v != "" {
+		envOpts = append(envOpts, WithVehicleAPIURL(v))
 	}
-	if v := os.Getenv(EnvManagementAPIURL); v != "" {
-		env = append(env, WithManagementAPIURL(v))
+	if v := env(EnvManagementAPIURL); v != "" {
+		envOpts = append(envOpts, WithManagementAPIURL(v))
 	}
-	if v := os.Getenv(EnvTokenURL); v != "" {
-		env = append(env, WithTokenURL(v))
+	if v := env(EnvTokenURL); v != "" {
+		envOpts = append(envOpts, WithTokenURL(v))
 	}
-	if v := os.Getenv(EnvUnitSystem); v != "" {
-		env = append(env, WithUnitSystem(UnitSystem(strings.ToLower(strings.TrimSpace(v)))))
+	if v := env(EnvUnitSystem); v != "" {
+		envOpts = append(envOpts, WithUnitSystem(UnitSystem(strings.ToLower(v))))
 	}
-	return NewClient(id, secret, append(env, opts...)...)
+	return NewClient(id, secret, append(envOpts, opts...)...)
 }
 
 // Close releases the token source and the idle connections the client opened. Calls

@@ -97,14 +97,35 @@ func TestFromEnv(t *testing.T) {
 	_, unit, _ = sig.Number()
 	assert.Equal(t, "km", unit)
 
+	// Values are trimmed, as a .env file or a copy from the Dashboard leaves them.
+	t.Setenv(smartcar.EnvClientID, " "+fake.ClientID+"\n")
+	t.Setenv(smartcar.EnvClientSecret, "\t"+fake.ClientSecret+" ")
+	t.Setenv(smartcar.EnvVehicleAPIURL, " "+fake.VehicleURL+" ")
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL+"\n")
+	t.Setenv(smartcar.EnvTokenURL, " "+fake.TokenURL)
+	c3, err := smartcar.FromEnv()
+	require.NoError(t, err)
+	defer c3.Close()
+	assert.Equal(t, fake.VehicleURL, c3.VehicleAPIURL())
+	assert.Equal(t, fake.ManagementURL, c3.ManagementAPIURL())
+	_, err = c3.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
+	require.NoError(t, err, "the trimmed credentials and token URL work")
+	t.Setenv(smartcar.EnvVehicleAPIURL, "  ")
+	c4, err := smartcar.FromEnv()
+	require.NoError(t, err)
+	defer c4.Close()
+	assert.Equal(t, smartcar.DefaultVehicleAPIURL, c4.VehicleAPIURL(), "blank counts as unset")
+
 	t.Setenv(smartcar.EnvUnitSystem, "furlongs")
 	_, err = smartcar.FromEnv()
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 
-	t.Setenv(smartcar.EnvClientSecret, "")
-	_, err = smartcar.FromEnv()
-	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	assert.Contains(t, err.Error(), "SMARTCAR_CLIENT_SECRET")
+	for _, blank := range []string{"", "  "} {
+		t.Setenv(smartcar.EnvClientSecret, blank)
+		_, err = smartcar.FromEnv()
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "SMARTCAR_CLIENT_SECRET")
+	}
 }
 
 // One application token, requested with the credentials in the form body, serves both
