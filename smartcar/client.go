@@ -1,6 +1,7 @@
 package smartcar
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -253,6 +254,63 @@ func (c *Client) VehicleAPIURL() string { return c.vehicleAPI.BaseURL() }
 
 // ManagementAPIURL returns the Management API root the client sends to.
 func (c *Client) ManagementAPIURL() string { return c.managementAPI.BaseURL() }
+
+// Rate returns the request budget as the last response reported it in rate-limit headers
+// (X-Rate-Limit-*, RateLimit-*): the Vehicle API's, or the Management API's when only it
+// reported one. Limit and Remaining are -1 until a response carries such headers;
+// Smartcar documents none ([U] in the reference), so the application budget is better
+// paced with WithAppRateLimit.
+func (c *Client) Rate() telematics.Rate {
+	if r := c.vehicleAPI.Rate(); r.Known() {
+		return r
+	}
+	return c.managementAPI.Rate()
+}
+
+// API selects one of Smartcar's two APIs for Client.Do.
+type API int
+
+// The APIs a Client talks to.
+const (
+	// VehicleAPI is the Vehicle API (connections, vehicles, signals, commands).
+	VehicleAPI API = iota
+	// ManagementAPI is the Management API (webhook subscriptions).
+	ManagementAPI
+)
+
+// Do calls an endpoint the SDK does not model, such as charge schedules or charge-port
+// commands: api selects the API, method and path (relative to the API's root, for
+// example "/vehicles/{id}/charge-schedules/weekly"; build it with url.PathEscape'd ids)
+// the endpoint, query its parameters, body is encoded as JSON (nil sends none; a
+// json.RawMessage is sent as is) and out receives the decoded JSON body (nil discards
+// it, a *[]byte receives the raw bytes). Pass WithUserID where the endpoint needs the
+// vehicle owner's sc-user-id.
+//
+// Errors, rate limits, retries and the token are those of every other call. GET, HEAD,
+// PUT and DELETE are repeated on failure like reads; POST and PATCH are writes that are
+// never repeated once they may have reached Smartcar (telematics.MayHaveSucceeded tells
+// when one may have taken effect), refuse an Idempotency-Key, and get the command timeout
+// on the Vehicle API.
+func (c *Client) Do(ctx context.Context, api API, method, path string, query url.Values, body, out any, opts ...RequestOption) (*telematics.Response, error) {
+	method = strings.ToUpper(cmp.Or(method, http.MethodGet))
+	if strings.IndexFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return nil, invalidf("HTTP method %q is not a method name", method)
+	}
+	if strings.TrimSpace(path) == "" {
+		return nil, invalidf("empty path")
+	}
+	k := call{method: method, path: path, query: query, body: body}
+	switch api {
+	case VehicleAPI:
+		k.api = c.vehicleAPI
+		k.command = method == http.MethodPost || method == http.MethodPatch
+	case ManagementAPI:
+		k.api = c.managementAPI
+	default:
+		return nil, invalidf("unknown API %d", api)
+	}
+	return c.do(ctx, k, out, opts)
+}
 
 func checkURL(name, raw string) error {
 	u, err := url.Parse(raw)

@@ -309,10 +309,19 @@ func TestTimeouts(t *testing.T) {
 			require.NoError(t, err)
 			_, err = e.client.Commands.Lock(ctx, smartcartest.VehicleModel3, append(tc.reqOpts, alice())...)
 			require.NoError(t, err)
+			// A write through Do is timed like a command; a read through Do like a read.
+			_, err = e.client.Do(ctx, smartcar.VehicleAPI, http.MethodPost, "/vehicles/"+smartcartest.VehicleModel3+"/charge-port/open", nil, nil, nil, tc.reqOpts...)
+			assert.ErrorIs(t, err, telematics.ErrNotFound, "the fake has no such command")
+			_, err = e.client.Do(ctx, smartcar.ManagementAPI, http.MethodGet, "/subscriptions", nil, nil, nil, tc.reqOpts...)
+			require.NoError(t, err)
 			read := rec.left["GET "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3]
 			command := rec.left["POST "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3+"/commands/security/lock"]
+			doWrite := rec.left["POST "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3+"/charge-port/open"]
+			doRead := rec.left["GET "+smartcartest.ManagementPrefix+"/subscriptions"]
 			assert.InDelta(t, tc.read.Seconds(), read.Seconds(), 2)
 			assert.InDelta(t, tc.command.Seconds(), command.Seconds(), 2)
+			assert.InDelta(t, tc.command.Seconds(), doWrite.Seconds(), 2)
+			assert.InDelta(t, tc.read.Seconds(), doRead.Seconds(), 2)
 		})
 	}
 	assert.GreaterOrEqual(t, smartcar.DefaultCommandTimeout, 310*time.Second)
