@@ -512,8 +512,11 @@ func decodeOneSignal(raw []byte) (*Signal, error) {
 	return &sig, nil
 }
 
-// String formats the signal for logs: "closure-islocked SUCCESS true".
-func (s *Signal) String() string {
+// String formats the signal for logs: "closure-islocked SUCCESS true", with the error's
+// type and code when the reading failed: "charge-chargerate ERROR 30 km/h
+// (VEHICLE_STATE:NOT_CHARGING)". Like MarshalJSON it has a value receiver, so that
+// fmt.Println(set.Signals[i]) uses it.
+func (s Signal) String() string {
 	str := fmt.Sprintf("%s %s", s.Code, s.Status)
 	if s.Value != nil {
 		str += " " + s.Value.String()

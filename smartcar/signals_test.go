@@ -365,6 +365,24 @@ func TestSignalsPaged(t *testing.T) {
 	})
 }
 
+// String and MarshalJSON have value receivers, so that a Signal printed or encoded by
+// value formats like one by pointer; Vehicle.Telematics works on a value, as in
+// mycartracks.
+func TestValueReceivers(t *testing.T) {
+	s := smartcar.Signal{Code: smartcar.SignalChargeChargeRate, Status: telematics.SignalStatusError, Value: smartcar.UnitValue{Value: 30, Unit: "km/h"},
+		Error: &smartcar.ErrorDetail{Type: smartcar.ErrorTypeVehicleState, Code: smartcar.CodeNotCharging}}
+	assert.Equal(t, "charge-chargerate ERROR 30 km/h (VEHICLE_STATE:NOT_CHARGING)", fmt.Sprint(s))
+	assert.Equal(t, fmt.Sprint(&s), fmt.Sprint(s))
+	set := smartcar.SignalSet{Signals: []smartcar.Signal{s}}
+	assert.Equal(t, s.String(), fmt.Sprintf("%v", set.Signals[0]))
+	byValue, err := json.Marshal(s)
+	require.NoError(t, err)
+	byPointer, err := json.Marshal(&s)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(byPointer), string(byValue))
+	assert.Equal(t, telematics.Vehicle{ID: "v", Provider: "smartcar", Make: "TESLA"}, smartcar.Vehicle{ID: "v", Make: "TESLA"}.Telematics())
+}
+
 func TestSignalCatalogue(t *testing.T) {
 	codes := smartcar.SignalCodes()
 	assert.Len(t, codes, 96, "93 catalogue codes and 3 from the compatibility matrix")

@@ -44,7 +44,7 @@ type Vehicle struct {
 }
 
 // Telematics converts the vehicle to the provider-neutral type.
-func (v *Vehicle) Telematics() telematics.Vehicle {
+func (v Vehicle) Telematics() telematics.Vehicle {
 	return telematics.Vehicle{ID: v.ID, Provider: Provider, Make: v.Make, Model: v.Model, Year: v.Year, Powertrain: v.PowertrainType}
 }
 
