@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -667,18 +668,18 @@ func clean(s string) string {
 	return truncate(httpcore.RedactString(s), 300)
 }
 
+// truncate shortens s to at most n bytes and an ellipsis, never inside a UTF-8
+// character.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8Start(s[cut]) {
+	cut := max(n, 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut] + "…"
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
 func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }
