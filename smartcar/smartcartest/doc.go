@@ -57,7 +57,11 @@
 //     OAuth error form.
 //   - Subscriptions are kept in memory; a second subscription of a vehicle to a webhook
 //     answers 409.
-//   - SC-Unit-System: imperial converts km, km/h and liters.
+//   - SC-Unit-System: imperial converts km, km/h and liters to "miles", "mph" and
+//     "gallons" (rounded to 0.1). This is the fake's assumption, not Smartcar's
+//     contract: Smartcar documents the header but not, for v3, which unit spellings an
+//     imperial answer uses ([U] in the reference). A test that relies on these
+//     spellings tests the fake.
 //   - Requests returns every API request received as a LoggedRequest (id, time, method,
 //     API, path, query, headers without Authorization, user id, unit system, user agent,
 //     body and the status answered); CountRequests counts them by method and path and

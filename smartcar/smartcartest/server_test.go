@@ -215,6 +215,7 @@ func TestSignalShapes(t *testing.T) {
 	require.NoError(t, err)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
+	// "miles" is the fake's documented assumption, not a spelling Smartcar documents.
 	assert.Contains(t, string(b), `"body":{"unit":"miles","value":62.1}`)
 	assert.Equal(t, "imperial", r.s.Requests()[len(r.s.Requests())-1].UnitSystem)
 	got, found := r.s.Signal(smartcartest.VehicleCamry, "odometer-traveleddistance")

@@ -300,7 +300,8 @@ func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": res})
 }
 
-// imperialUnits converts the metric units the fleet uses.
+// imperialUnits converts the metric units the fleet uses. The imperial spellings are our
+// assumption: Smartcar does not document them for v3 ([U] in the reference).
 var imperialUnits = map[string]struct {
 	unit   string
 	factor float64
