@@ -28,9 +28,11 @@ const (
 	DefaultTokenURL         = "https://iam.smartcar.com/oauth2/token"
 )
 
-// Default timeouts of one attempt. Reads are served from Smartcar's store and answer in
-// seconds; commands reach the vehicle and may run for minutes before the final answer,
-// so they get Smartcar's own SDKs' 310 s.
+// Default timeouts of one attempt. Commands reach the vehicle and may hold the
+// connection for minutes before the final answer, so they get the 310 s of Smartcar's own
+// SDKs. Reads get a minute: Smartcar does not document how long a read takes; that it
+// answers from data it already holds rather than from the vehicle is our reading of the
+// retrievedAt and ingestedAt times it sends ([I] in the reference).
 const (
 	DefaultReadTimeout    = 60 * time.Second
 	DefaultCommandTimeout = 310 * time.Second
@@ -105,7 +107,9 @@ type config struct {
 }
 
 // NewClient returns a client for the application with these API credentials (Dashboard
-// → API Credentials; the client id starts with "client_"). No request is sent until
+// → API Credentials). Community reports say v3 client ids start with "client_" and that
+// older application ids (UUIDs) are refused by the token endpoint ([R] in the reference,
+// not a documented contract); the SDK does not check the form. No request is sent until
 // the first call, which fetches the application token.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	cfg := config{

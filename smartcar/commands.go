@@ -52,7 +52,9 @@ type CommandExecution struct {
 	// Type is the command ("charge-set-limit", "security-unlock").
 	Type string
 	// Status is the outcome as the body reported it ("SUCCESS"); Error, its error when
-	// the body reported one.
+	// the body reported one. Smartcar does not document the shape of a failed
+	// execution: the SDK assumes it is like a failed signal's, an error object in
+	// attributes.status.error ([U] in the reference).
 	Status string
 	Error  *ErrorDetail
 	// ExecutionMode is how Smartcar ran it ("sync").
@@ -64,7 +66,8 @@ type CommandExecution struct {
 	CompletedAt time.Time
 	Duration    time.Duration
 	// HTTPStatus is 200 for a command that completed within the request, 202 for a
-	// long-running one: 202 alone never means success, Status does.
+	// long-running one (Smartcar documents both): 202 alone never means success, Status
+	// does.
 	HTTPStatus int
 	// Raw is the execution resource as received.
 	Raw json.RawMessage
@@ -73,8 +76,10 @@ type CommandExecution struct {
 // Succeeded reports whether the body said the command succeeded.
 func (e *CommandExecution) Succeeded() bool { return strings.EqualFold(e.Status, CommandStatusSuccess) }
 
-// LongRunning reports whether Smartcar answered 202: the command ran longer than a
-// normal request. Status still tells the outcome.
+// LongRunning reports whether Smartcar answered 202, which it documents as "in process
+// but long-running". Status still tells the outcome. A third-party write-up ([T] in the
+// reference) says commands that take longer than about 175 s answer 202 and deliver
+// the final result on the same connection; the SDK relies only on the status code.
 func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.StatusAccepted }
 
 // CommandError reports a command whose execution record says it failed: Smartcar

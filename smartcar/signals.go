@@ -37,9 +37,12 @@ type Signal struct {
 	Value Value
 	// Body is the body as received.
 	Body json.RawMessage
-	// OEMUpdatedAt is when the vehicle maker last updated the value, RetrievedAt when
-	// Smartcar fetched it, IngestedAt when Smartcar stored it and FetchedAt when it was
-	// served (each zero when not sent or 0).
+	// OEMUpdatedAt is when the vehicle maker last updated the value and RetrievedAt when
+	// Smartcar retrieved it (both documented). IngestedAt and FetchedAt are kept as sent
+	// but Smartcar does not document them: ingestedAt appears in real v3 responses ([R]
+	// in the reference), fetchedAt is the name of the v2 SC-Fetched-At header; that they
+	// mean when Smartcar stored and served the value is our reading of the names ([I]).
+	// Each is zero when not sent or 0.
 	OEMUpdatedAt time.Time
 	RetrievedAt  time.Time
 	IngestedAt   time.Time

@@ -119,7 +119,8 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, r SubscribeRequest
 }
 
 // SubscriptionListOptions filters and pages a subscription list. The zero value lists
-// everything, Smartcar's default page size (25, at most 100) at a time.
+// everything, Smartcar's default page size (25) at a time; a third-party write-up gives
+// 100 as the largest page size ([T] in the reference), which the SDK does not enforce.
 type SubscriptionListOptions struct {
 	WebhookID   string
 	UserID      string
