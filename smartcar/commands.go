@@ -85,7 +85,8 @@ func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.Stat
 // CommandError reports a command whose execution record says it failed: Smartcar
 // answered 200 or 202 with the status ERROR or an error in the body's status. It carries
 // the record and matches the telematics sentinels of its error type, like an APIError
-// (none when the record names no error).
+// (none when the record names no error). Smartcar does not document a failed execution;
+// the SDK assumes the shape of a failed signal (see CommandExecution.Status).
 type CommandError struct {
 	Execution *CommandExecution
 	Method    string
