@@ -124,7 +124,7 @@ func decodeList[W any](raw []byte) (*wireList[W], error) {
 }
 
 func checkListErrors(items int, errs json.RawMessage) error {
-	if items == 0 && present(errs) {
+	if items == 0 && present(errs) && string(bytes.TrimSpace(errs)) != "[]" {
 		return malformed("list response with a success status holds errors: %s", clean(string(errs)))
 	}
 	return nil

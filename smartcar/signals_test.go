@@ -368,6 +368,13 @@ func TestSignalsPaged(t *testing.T) {
 		errs := allErrors(f.client.Connections.All(context.Background(), nil))
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], telematics.ErrMalformedResponse)
+
+		f.handle("GET /mgmt/v3/subscriptions", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"errors":[]}`))
+		})
+		p, err := f.client.Subscriptions.List(context.Background(), nil)
+		require.NoError(t, err, "an empty error list is no error")
+		assert.Empty(t, p.Items)
 	})
 }
 
