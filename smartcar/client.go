@@ -1,6 +1,7 @@
 package smartcar
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -27,9 +28,11 @@ const (
 	DefaultTokenURL         = "https://iam.smartcar.com/oauth2/token"
 )
 
-// Default timeouts of one attempt. Reads are served from Smartcar's store and answer in
-// seconds; commands reach the vehicle and may run for minutes before the final answer,
-// so they get Smartcar's own SDKs' 310 s.
+// Default timeouts of one attempt. Commands reach the vehicle and may hold the
+// connection for minutes before the final answer, so they get the 310 s of Smartcar's own
+// SDKs. Reads get a minute: Smartcar does not document how long a read takes; that it
+// answers from data it already holds rather than from the vehicle is our reading of the
+// retrievedAt and ingestedAt times it sends ([I] in the reference).
 const (
 	DefaultReadTimeout    = 60 * time.Second
 	DefaultCommandTimeout = 310 * time.Second
@@ -104,7 +107,9 @@ type config struct {
 }
 
 // NewClient returns a client for the application with these API credentials (Dashboard
-// → API Credentials; the client id starts with "client_"). No request is sent until
+// → API Credentials). Community reports say v3 client ids start with "client_" and that
+// older application ids (UUIDs) are refused by the token endpoint ([R] in the reference,
+// not a documented contract); the SDK does not check the form. No request is sent until
 // the first call, which fetches the application token.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	cfg := config{
@@ -137,8 +142,16 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c := &Client{cfg: cfg}
 	hc := cfg.httpClient
 	if hc == nil {
-		c.transport = http.DefaultTransport.(*http.Transport).Clone()
-		hc = &http.Client{Transport: c.transport}
+		hc = &http.Client{}
+		// A private copy of the default transport, so that Close can drop its idle
+		// connections without touching anyone else's. A program that wrapped
+		// http.DefaultTransport (tracing, metrics) keeps its wrapper: it is used as is.
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			c.transport = t.Clone()
+			hc.Transport = c.transport
+		} else {
+			hc.Transport = http.DefaultTransport
+		}
 	}
 	tokens, err := auth.New(auth.Config{
 		Provider:     Provider,
@@ -205,26 +218,28 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 // FromEnv returns a client configured from the environment: SMARTCAR_CLIENT_ID and
 // SMARTCAR_CLIENT_SECRET (required), and optionally SMARTCAR_VEHICLE_API_URL,
 // SMARTCAR_MANAGEMENT_API_URL, SMARTCAR_TOKEN_URL and SMARTCAR_UNIT_SYSTEM ("metric" or
-// "imperial"). opts are applied after the environment and win over it.
+// "imperial"). Values are trimmed of surrounding white space; empty ones count as unset.
+// opts are applied after the environment and win over it.
 func FromEnv(opts ...Option) (*Client, error) {
-	id, secret := os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
+	env := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
+	id, secret := env(EnvClientID), env(EnvClientSecret)
 	if id == "" || secret == "" {
-		return nil, fmt.Errorf("smartcar: %w: %s and %s must be set", telematics.ErrInvalidInput, EnvClientID, EnvClientSecret)
+		return nil, invalidf("%s and %s must be set", EnvClientID, EnvClientSecret)
 	}
-	var env []Option
-	if v := os.Getenv(EnvVehicleAPIURL); v != "" {
-		env = append(env, WithVehicleAPIURL(v))
+	var envOpts []Option
+	if v := env(EnvVehicleAPIURL); v != "" {
+		envOpts = append(envOpts, WithVehicleAPIURL(v))
 	}
-	if v := os.Getenv(EnvManagementAPIURL); v != "" {
-		env = append(env, WithManagementAPIURL(v))
+	if v := env(EnvManagementAPIURL); v != "" {
+		envOpts = append(envOpts, WithManagementAPIURL(v))
 	}
-	if v := os.Getenv(EnvTokenURL); v != "" {
-		env = append(env, WithTokenURL(v))
+	if v := env(EnvTokenURL); v != "" {
+		envOpts = append(envOpts, WithTokenURL(v))
 	}
-	if v := os.Getenv(EnvUnitSystem); v != "" {
-		env = append(env, WithUnitSystem(UnitSystem(strings.ToLower(strings.TrimSpace(v)))))
+	if v := env(EnvUnitSystem); v != "" {
+		envOpts = append(envOpts, WithUnitSystem(UnitSystem(strings.ToLower(v))))
 	}
-	return NewClient(id, secret, append(env, opts...)...)
+	return NewClient(id, secret, append(envOpts, opts...)...)
 }
 
 // Close releases the token source and the idle connections the client opened. Calls
@@ -243,6 +258,63 @@ func (c *Client) VehicleAPIURL() string { return c.vehicleAPI.BaseURL() }
 
 // ManagementAPIURL returns the Management API root the client sends to.
 func (c *Client) ManagementAPIURL() string { return c.managementAPI.BaseURL() }
+
+// Rate returns the request budget as the last response reported it in rate-limit headers
+// (X-Rate-Limit-*, RateLimit-*): the Vehicle API's, or the Management API's when only it
+// reported one. Limit and Remaining are -1 until a response carries such headers;
+// Smartcar documents none ([U] in the reference), so the application budget is better
+// paced with WithAppRateLimit.
+func (c *Client) Rate() telematics.Rate {
+	if r := c.vehicleAPI.Rate(); r.Known() {
+		return r
+	}
+	return c.managementAPI.Rate()
+}
+
+// API selects one of Smartcar's two APIs for Client.Do.
+type API int
+
+// The APIs a Client talks to.
+const (
+	// VehicleAPI is the Vehicle API (connections, vehicles, signals, commands).
+	VehicleAPI API = iota
+	// ManagementAPI is the Management API (webhook subscriptions).
+	ManagementAPI
+)
+
+// Do calls an endpoint the SDK does not model, such as charge schedules or charge-port
+// commands: api selects the API, method and path (relative to the API's root, for
+// example "/vehicles/{id}/charge-schedules/weekly"; build it with url.PathEscape'd ids)
+// the endpoint, query its parameters, body is encoded as JSON (nil sends none; a
+// json.RawMessage is sent as is) and out receives the decoded JSON body (nil discards
+// it, a *[]byte receives the raw bytes). Pass WithUserID where the endpoint needs the
+// vehicle owner's sc-user-id.
+//
+// Errors, rate limits, retries and the token are those of every other call. GET, HEAD,
+// PUT and DELETE are repeated on failure like reads; POST and PATCH are writes that are
+// never repeated once they may have reached Smartcar (telematics.MayHaveSucceeded tells
+// when one may have taken effect), refuse an Idempotency-Key, and get the command timeout
+// on the Vehicle API.
+func (c *Client) Do(ctx context.Context, api API, method, path string, query url.Values, body, out any, opts ...RequestOption) (*telematics.Response, error) {
+	method = strings.ToUpper(cmp.Or(method, http.MethodGet))
+	if strings.IndexFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return nil, invalidf("HTTP method %q is not a method name", method)
+	}
+	if strings.TrimSpace(path) == "" {
+		return nil, invalidf("empty path")
+	}
+	k := call{method: method, path: path, query: query, body: body}
+	switch api {
+	case VehicleAPI:
+		k.api = c.vehicleAPI
+		k.command = method == http.MethodPost || method == http.MethodPatch
+	case ManagementAPI:
+		k.api = c.managementAPI
+	default:
+		return nil, invalidf("unknown API %d", api)
+	}
+	return c.do(ctx, k, out, opts)
+}
 
 func checkURL(name, raw string) error {
 	u, err := url.Parse(raw)
@@ -276,6 +348,14 @@ func (c *Client) do(ctx context.Context, k call, out any, opts []RequestOption) 
 	}
 	if k.needUser && co.userID == "" {
 		return nil, ErrUserIDRequired
+	}
+	if k.method == http.MethodPost || k.method == http.MethodPatch {
+		for _, h := range replayHeaders {
+			if _, ok := co.header[h]; ok {
+				return nil, invalidf("%s %s carries %s: Smartcar documents no deduplication, and net/http would send the request a second time on a dropped connection; "+
+					"the SDK never repeats a command or other write, so read the vehicle's state before trying again (request not sent)", k.method, httpcore.RedactURLString(k.path), h)
+			}
+		}
 	}
 	req := &httpcore.Request{Method: k.method, Path: k.path, Query: k.query, Body: k.body, Header: co.header}
 	if co.userID != "" {

@@ -76,35 +76,54 @@ func TestFromEnv(t *testing.T) {
 	defer c.Close()
 	assert.Equal(t, fake.VehicleURL, c.VehicleAPIURL())
 	assert.Equal(t, fake.ManagementURL, c.ManagementAPIURL())
-	sig, err := c.Signals.Get(context.Background(), smartcartest.VehicleModel3, smartcar.SignalOdometerTraveledDistance, alice())
+	_, err = c.Signals.Get(context.Background(), smartcartest.VehicleModel3, smartcar.SignalOdometerTraveledDistance, alice())
 	require.NoError(t, err)
-	n, unit, _ := sig.Number()
-	assert.Equal(t, "miles", unit, "SC-Unit-System from the environment")
-	assert.InDelta(t, 48211.4/1.609344, n, 0.1)
 	_, err = c.Subscriptions.Get(context.Background(), smartcartest.SubscriptionOne)
 	require.NoError(t, err)
 	reqs := fake.Requests()
 	require.Len(t, reqs, 2)
-	assert.Equal(t, "imperial", reqs[0].UnitSystem)
+	assert.Equal(t, "imperial", reqs[0].UnitSystem, "SC-Unit-System from the environment, trimmed and in lower case")
 	assert.Equal(t, "management", reqs[1].API)
+	assert.Equal(t, "imperial", reqs[1].UnitSystem)
 
 	// Options given to FromEnv win over the environment.
 	c2, err := smartcar.FromEnv(smartcar.WithUnitSystem(smartcar.Metric))
 	require.NoError(t, err)
 	defer c2.Close()
-	sig, err = c2.Signals.Get(context.Background(), smartcartest.VehicleModel3, smartcar.SignalOdometerTraveledDistance, alice())
+	_, err = c2.Signals.Get(context.Background(), smartcartest.VehicleModel3, smartcar.SignalOdometerTraveledDistance, alice())
 	require.NoError(t, err)
-	_, unit, _ = sig.Number()
-	assert.Equal(t, "km", unit)
+	reqs = fake.Requests()
+	assert.Equal(t, "metric", reqs[len(reqs)-1].UnitSystem)
+
+	// Values are trimmed, as a .env file or a copy from the Dashboard leaves them.
+	t.Setenv(smartcar.EnvClientID, " "+fake.ClientID+"\n")
+	t.Setenv(smartcar.EnvClientSecret, "\t"+fake.ClientSecret+" ")
+	t.Setenv(smartcar.EnvVehicleAPIURL, " "+fake.VehicleURL+" ")
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL+"\n")
+	t.Setenv(smartcar.EnvTokenURL, " "+fake.TokenURL)
+	c3, err := smartcar.FromEnv()
+	require.NoError(t, err)
+	defer c3.Close()
+	assert.Equal(t, fake.VehicleURL, c3.VehicleAPIURL())
+	assert.Equal(t, fake.ManagementURL, c3.ManagementAPIURL())
+	_, err = c3.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
+	require.NoError(t, err, "the trimmed credentials and token URL work")
+	t.Setenv(smartcar.EnvVehicleAPIURL, "  ")
+	c4, err := smartcar.FromEnv()
+	require.NoError(t, err)
+	defer c4.Close()
+	assert.Equal(t, smartcar.DefaultVehicleAPIURL, c4.VehicleAPIURL(), "blank counts as unset")
 
 	t.Setenv(smartcar.EnvUnitSystem, "furlongs")
 	_, err = smartcar.FromEnv()
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 
-	t.Setenv(smartcar.EnvClientSecret, "")
-	_, err = smartcar.FromEnv()
-	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	assert.Contains(t, err.Error(), "SMARTCAR_CLIENT_SECRET")
+	for _, blank := range []string{"", "  "} {
+		t.Setenv(smartcar.EnvClientSecret, blank)
+		_, err = smartcar.FromEnv()
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "SMARTCAR_CLIENT_SECRET")
+	}
 }
 
 // One application token, requested with the credentials in the form body, serves both
@@ -127,7 +146,7 @@ func TestOneTokenForBothAPIs(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, e.fake.TokenGrants())
+	assert.Equal(t, 1, e.fake.Stats().Grants)
 	assert.True(t, e.fake.TokenSentInBody())
 	for _, r := range e.fake.Requests() {
 		assert.True(t, r.Authorized, r.Path)
@@ -142,11 +161,11 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	e.clock.Advance(58 * time.Minute)
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 1, e.fake.TokenGrants(), "still fresh")
+	assert.Equal(t, 1, e.fake.Stats().Grants, "still fresh")
 	e.clock.Advance(90 * time.Second) // within a minute of the hour: renewed before it expires
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 2, e.fake.TokenGrants())
+	assert.Equal(t, 2, e.fake.Stats().Grants)
 	for _, r := range e.fake.Requests() {
 		assert.True(t, r.Authorized)
 	}
@@ -162,7 +181,7 @@ func TestRevokedTokenIsReplacedOnce(t *testing.T) {
 	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, smartcar.SignalClosureIsLocked, alice(), smartcar.WithResponse(&resp))
 	require.NoError(t, err)
 	assert.Equal(t, 2, resp.Attempts)
-	assert.Equal(t, 2, e.fake.TokenGrants())
+	assert.Equal(t, 2, e.fake.Stats().Grants)
 	reqs := e.fake.Requests()
 	require.Len(t, reqs, 3)
 	assert.False(t, reqs[1].Authorized)
@@ -189,7 +208,7 @@ func TestTokenEndpointFailureIsRetried(t *testing.T) {
 	e.fake.FailTokenRequests(502, 503)
 	_, err := e.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 3, e.fake.TokenRequests())
+	assert.Equal(t, 3, e.fake.Stats().TokenRequests)
 }
 
 func TestClosedClientSendsNothing(t *testing.T) {
@@ -229,6 +248,23 @@ func TestHeadersAndResponse(t *testing.T) {
 	_, err = e.client.Vehicles.Get(context.Background(), smartcartest.VehicleCamry, smartcar.WithRequestTimeout(0))
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	assert.Equal(t, 1, e.fake.CountRequests("", ""))
+}
+
+// Headers the client sets itself cannot be replaced or doubled by WithHeader: the call
+// fails before anything is sent.
+func TestWithHeaderRefusesReservedHeaders(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	for _, key := range []string{"Authorization", "authorization", "SC-User-Id", "sc-user-id", "Content-Type", "User-Agent", "Accept", "Host", "Content-Length", " "} {
+		t.Run(key, func(t *testing.T) {
+			_, err := e.client.Signals.List(ctx, smartcartest.VehicleCamry, bob(), smartcar.WithHeader(key, "Bearer other-token"))
+			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+			assert.NotContains(t, err.Error(), "other-token")
+		})
+	}
+	_, err := e.client.Signals.List(ctx, smartcartest.VehicleCamry, smartcar.WithHeader("SC-User-Id", smartcartest.UserBob))
+	assert.ErrorContains(t, err, "WithUserID")
+	assert.Zero(t, e.fake.CountRequests("", ""))
 }
 
 // deadlineRecorder is an HTTP transport that notes how long each request had left.
@@ -271,11 +307,57 @@ func TestTimeouts(t *testing.T) {
 			require.NoError(t, err)
 			_, err = e.client.Commands.Lock(ctx, smartcartest.VehicleModel3, append(tc.reqOpts, alice())...)
 			require.NoError(t, err)
+			// A write through Do is timed like a command; a read through Do like a read.
+			_, err = e.client.Do(ctx, smartcar.VehicleAPI, http.MethodPost, "/vehicles/"+smartcartest.VehicleModel3+"/charge-port/open", nil, nil, nil, tc.reqOpts...)
+			assert.ErrorIs(t, err, telematics.ErrNotFound, "the fake has no such command")
+			_, err = e.client.Do(ctx, smartcar.ManagementAPI, http.MethodGet, "/subscriptions", nil, nil, nil, tc.reqOpts...)
+			require.NoError(t, err)
 			read := rec.left["GET "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3]
 			command := rec.left["POST "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3+"/commands/security/lock"]
+			doWrite := rec.left["POST "+smartcartest.VehiclePrefix+"/vehicles/"+smartcartest.VehicleModel3+"/charge-port/open"]
+			doRead := rec.left["GET "+smartcartest.ManagementPrefix+"/subscriptions"]
 			assert.InDelta(t, tc.read.Seconds(), read.Seconds(), 2)
 			assert.InDelta(t, tc.command.Seconds(), command.Seconds(), 2)
+			assert.InDelta(t, tc.command.Seconds(), doWrite.Seconds(), 2)
+			assert.InDelta(t, tc.read.Seconds(), doRead.Seconds(), 2)
 		})
 	}
 	assert.GreaterOrEqual(t, smartcar.DefaultCommandTimeout, 310*time.Second)
+}
+
+// wrappedTransport stands for a tracing or metrics wrapper installed as
+// http.DefaultTransport (otelhttp does this).
+type wrappedTransport struct {
+	base  http.RoundTripper
+	mu    sync.Mutex
+	calls int
+}
+
+func (w *wrappedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	w.calls++
+	w.mu.Unlock()
+	return w.base.RoundTrip(r)
+}
+
+// A wrapped http.DefaultTransport is used as it is, not asserted to be an
+// *http.Transport. Not parallel: it replaces a global.
+func TestNewClientWithWrappedDefaultTransport(t *testing.T) {
+	base := &http.Transport{}
+	t.Cleanup(base.CloseIdleConnections)
+	wrapped := &wrappedTransport{base: base}
+	saved := http.DefaultTransport
+	http.DefaultTransport = wrapped
+	t.Cleanup(func() { http.DefaultTransport = saved })
+
+	fake := smartcartest.NewServer()
+	defer fake.Close()
+	c, err := fake.NewClient()
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
+	require.NoError(t, err)
+	wrapped.mu.Lock()
+	defer wrapped.mu.Unlock()
+	assert.Equal(t, 2, wrapped.calls, "the token and the API request went through the wrapper")
 }

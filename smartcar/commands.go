@@ -23,6 +23,10 @@ import (
 // should be read (Signals.Get) before trying again. Refusals (4xx, including 409 vehicle
 // state, 429 rate limits and 430 billing) report false.
 //
+// Smartcar documents no idempotency key for commands, so a command carrying an
+// Idempotency-Key header (WithHeader) is refused before sending: net/http would replay
+// such a request on a broken connection, and the vehicle could receive it twice.
+//
 // Each command may run for minutes: its attempt timeout is DefaultCommandTimeout (see
 // WithCommandTimeout), and the context passed in bounds it as well.
 type CommandsService service
@@ -33,9 +37,13 @@ const (
 	MaxChargeLimit = 100
 )
 
-// CommandStatusSuccess is the status value of a command that succeeded. Smartcar does not
-// document the others.
-const CommandStatusSuccess = "SUCCESS"
+// Status values of a command execution. Smartcar documents SUCCESS; ERROR is the status
+// of a failed signal reading, assumed to be that of a failed command too ([U] in the
+// reference). Others may appear.
+const (
+	CommandStatusSuccess = "SUCCESS"
+	CommandStatusError   = "ERROR"
+)
 
 // CommandExecution is Smartcar's record of a command: what was asked, its status and
 // timing.
@@ -44,7 +52,9 @@ type CommandExecution struct {
 	// Type is the command ("charge-set-limit", "security-unlock").
 	Type string
 	// Status is the outcome as the body reported it ("SUCCESS"); Error, its error when
-	// the body reported one.
+	// the body reported one. Smartcar does not document the shape of a failed
+	// execution: the SDK assumes it is like a failed signal's, an error object in
+	// attributes.status.error ([U] in the reference).
 	Status string
 	Error  *ErrorDetail
 	// ExecutionMode is how Smartcar ran it ("sync").
@@ -56,7 +66,8 @@ type CommandExecution struct {
 	CompletedAt time.Time
 	Duration    time.Duration
 	// HTTPStatus is 200 for a command that completed within the request, 202 for a
-	// long-running one: 202 alone never means success, Status does.
+	// long-running one (Smartcar documents both): 202 alone never means success, Status
+	// does.
 	HTTPStatus int
 	// Raw is the execution resource as received.
 	Raw json.RawMessage
@@ -65,13 +76,17 @@ type CommandExecution struct {
 // Succeeded reports whether the body said the command succeeded.
 func (e *CommandExecution) Succeeded() bool { return strings.EqualFold(e.Status, CommandStatusSuccess) }
 
-// LongRunning reports whether Smartcar answered 202: the command ran longer than a
-// normal request. Status still tells the outcome.
+// LongRunning reports whether Smartcar answered 202, which it documents as "in process
+// but long-running". Status still tells the outcome. A third-party write-up ([T] in the
+// reference) says commands that take longer than about 175 s answer 202 and deliver
+// the final result on the same connection; the SDK relies only on the status code.
 func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.StatusAccepted }
 
 // CommandError reports a command whose execution record says it failed: Smartcar
-// answered 200 or 202 with an error in the body's status. It carries the record and
-// matches the telematics sentinels of its error type, like an APIError.
+// answered 200 or 202 with the status ERROR or an error in the body's status. It carries
+// the record and matches the telematics sentinels of its error type, like an APIError
+// (none when the record names no error). Smartcar does not document a failed execution;
+// the SDK assumes the shape of a failed signal (see CommandExecution.Status).
 type CommandError struct {
 	Execution *CommandExecution
 	Method    string
@@ -91,6 +106,8 @@ func (e *CommandError) Error() string {
 		if m := d.Message(); m != "" {
 			b.WriteString(": " + clean(m))
 		}
+	} else {
+		b.WriteString(": the execution record gives no reason")
 	}
 	if e.Execution.ID != "" {
 		b.WriteString(" (execution " + clean(e.Execution.ID) + ")")
@@ -181,7 +198,7 @@ func (s *CommandsService) send(ctx context.Context, format, vehicleID string, bo
 			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
 	}
 	exec := doc.Data.execution(resp.StatusCode)
-	if exec.Error != nil {
+	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {
 		return exec, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
 	}
 	return exec, nil

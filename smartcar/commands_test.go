@@ -173,6 +173,7 @@ func TestCommandAcceptedBodies(t *testing.T) {
 		succeeded bool
 		mayHave   bool
 		errIs     error
+		failed    bool // a CommandError that matches no sentinel
 	}{
 		{name: "202 in progress", status: 202, body: `{"data":{"id":"exec_1","type":"command-execution","attributes":{"commandType":"security-lock","status":{"value":"IN_PROGRESS"},"executionMode":"async"}}}`},
 		{name: "202 success", status: 202, succeeded: true, body: `{"data":{"id":"exec_2","attributes":{"status":{"value":"SUCCESS"}}}}`},
@@ -181,6 +182,10 @@ func TestCommandAcceptedBodies(t *testing.T) {
 		{name: "200 malformed", status: 200, body: `{"data":`, mayHave: true, errIs: telematics.ErrMalformedResponse},
 		{name: "202 execution failed", status: 202, errIs: telematics.ErrVehicleUnreachable,
 			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":{"value":"ERROR","error":{"type":"VEHICLE_STATE","code":"UNREACHABLE","detail":"no answer"}}}}}`},
+		{name: "200 ERROR without an error object", status: 200, failed: true,
+			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":{"value":"ERROR"}}}}`},
+		{name: "200 bare ERROR status", status: 200, failed: true,
+			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":"error"}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixtureEnv(t)
@@ -192,6 +197,21 @@ func TestCommandAcceptedBodies(t *testing.T) {
 			})
 			ex, err := f.client.Commands.Lock(context.Background(), "v", smartcar.WithUserID("u"))
 			assert.Equal(t, 1, calls)
+			if tc.failed {
+				var ce *smartcar.CommandError
+				require.ErrorAs(t, err, &ce)
+				require.NotNil(t, ex)
+				assert.Same(t, ex, ce.Execution)
+				assert.False(t, ex.Succeeded())
+				assert.False(t, telematics.MayHaveSucceeded(err), "the body reported the outcome")
+				assert.Nil(t, ex.Error)
+				assert.Equal(t, "smartcar: POST "+f.srv.URL+"/v3/vehicles/v/commands/security/lock: command security-lock "+ex.Status+
+					": the execution record gives no reason (execution exec_3)", err.Error())
+				for _, s := range allSentinels {
+					assert.NotErrorIs(t, err, s)
+				}
+				return
+			}
 			if tc.errIs != nil {
 				assert.ErrorIs(t, err, tc.errIs)
 				assert.Equal(t, tc.mayHave, telematics.MayHaveSucceeded(err))
@@ -273,6 +293,13 @@ func TestCommandFailures(t *testing.T) {
 				assert.NotErrorIs(t, err, s)
 			}
 			assert.Equal(t, tc.mayHave, telematics.MayHaveSucceeded(err), err.Error())
+			// The error says whether the command may have succeeded, in the words of
+			// telematics.RequestError.
+			if tc.mayHave {
+				assert.Contains(t, err.Error(), "(the request may have reached the provider and succeeded; it was not repeated)")
+			} else {
+				assert.NotContains(t, err.Error(), "may have")
+			}
 			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), "a command is sent once")
 			if !tc.fault.ExecutionFailure {
 				assert.Nil(t, ex)
@@ -357,10 +384,14 @@ func TestErrorFormsOnEveryEndpoint(t *testing.T) {
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
 				assert.Equal(t, ep.method, apiErr.Method)
-				assert.Equal(t, form.want, apiErr.ErrorDetail)
+				assert.Equal(t, []smartcar.ErrorDetail{form.want}, apiErr.Errors)
+				assert.Equal(t, form.want.Type, apiErr.Type)
+				assert.Equal(t, form.want.Code, apiErr.Code)
+				assert.Equal(t, form.want.Message(), apiErr.Message)
+				assert.Equal(t, form.want.Resolution, apiErr.Resolution)
 				assert.NotEmpty(t, apiErr.RequestID)
 				assert.ErrorIs(t, err, telematics.ErrForbidden)
-				assert.NotEmpty(t, apiErr.Raw)
+				assert.NotEmpty(t, apiErr.Body)
 			})
 		}
 	}
@@ -380,4 +411,32 @@ func TestCommandExecutionFailureDecoded(t *testing.T) {
 	var raw map[string]any
 	require.NoError(t, json.Unmarshal(ex.Raw, &raw))
 	assert.Equal(t, "command-execution", raw["type"])
+}
+
+// An idempotency key would let net/http send a command again on a connection that
+// broke after the request was written: the command is refused before anything is sent.
+func TestCommandRefusesIdempotencyKey(t *testing.T) {
+	for _, header := range []string{"Idempotency-Key", "x-idempotency-key"} {
+		t.Run(header, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ctx := context.Background()
+			// Warm the connection: a reused connection is the one net/http replays on.
+			_, err := e.client.Vehicles.Get(ctx, model3)
+			require.NoError(t, err)
+			e.fake.FailNext(smartcartest.DropConnection().On(http.MethodPost, cmdPath("security/unlock")))
+			ex, err := e.client.Commands.Unlock(ctx, model3, alice(), smartcar.WithHeader(header, "key-1"))
+			assert.Nil(t, ex)
+			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+			assert.ErrorContains(t, err, "Idempotency-Key")
+			assert.ErrorContains(t, err, "request not sent")
+			assert.False(t, telematics.MayHaveSucceeded(err))
+			assert.LessOrEqual(t, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), 1, "never sent twice")
+			assert.Zero(t, e.fake.CountRequests(http.MethodPost, ""), "not sent at all")
+
+			// Without the header the same command goes out once and is not repeated.
+			_, err = e.client.Commands.Unlock(ctx, model3, alice())
+			assert.True(t, telematics.MayHaveSucceeded(err))
+			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")))
+		})
+	}
 }

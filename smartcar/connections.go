@@ -1,15 +1,13 @@
 package smartcar
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
-
-	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 )
 
 // ConnectionsService lists, reads and removes the vehicle connections of the
@@ -77,7 +75,7 @@ func (w *wireConnection) UnmarshalJSON(b []byte) error {
 func (w *wireConnection) connection() Connection {
 	c := Connection{
 		ID:        w.ID,
-		UserID:    firstNonEmpty(w.Relationships.User.id(), w.Attributes.User.ID),
+		UserID:    cmp.Or(w.Relationships.User.id(), w.Attributes.User.ID),
 		VehicleID: w.Relationships.Vehicle.id(),
 		CreatedAt: w.Meta.CreatedAt.Time,
 		UpdatedAt: w.Meta.UpdatedAt.Time,
@@ -132,8 +130,8 @@ func setIf(q url.Values, key, value string) {
 
 func convertConnection(w *wireConnection) Connection { return w.connection() }
 
-// List returns one page of connections. Ask for the next with opts.PageNumber =
-// page.Number+1 while page.HasNext(), or use All.
+// List returns one page of connections. Fetch the next with opts.PageNumber =
+// page.NextPageNumber while page.HasNext(), or use All.
 func (s *ConnectionsService) List(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) (*Page[Connection], error) {
 	q, err := opts.query()
 	if err != nil {
@@ -146,45 +144,20 @@ func (s *ConnectionsService) List(ctx context.Context, opts *ConnectionListOptio
 // opts.PageNumber, if set). It stops at the first error, which it yields once.
 func (s *ConnectionsService) All(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) iter.Seq2[Connection, error] {
 	q, err := opts.query()
-	if err != nil {
-		return func(yield func(Connection, error) bool) { yield(Connection{}, err) }
-	}
-	return iterate(ctx, s.c, s.c.vehicleAPI, pathConnections, q, convertConnection, reqOpts)
+	return iterate(ctx, s.c, s.c.vehicleAPI, pathConnections, q, err, convertConnection, reqOpts)
 }
 
 // Get returns one connection.
 func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...RequestOption) (*Connection, error) {
-	path, err := httpcore.Path(pathConnection, connectionID)
-	if err != nil {
-		return nil, invalid(err)
-	}
-	var doc wireOne[wireConnection]
-	if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path}, &doc, opts); err != nil {
-		return nil, err
-	}
-	if doc.Data == nil {
-		return nil, malformed("connection response has no data")
-	}
-	c := doc.Data.connection()
-	return &c, nil
+	return getOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, "connection", convertConnection, opts)
 }
 
 // Delete disconnects the vehicle of a connection from the application.
 func (s *ConnectionsService) Delete(ctx context.Context, connectionID string, opts ...RequestOption) error {
-	path, err := httpcore.Path(pathConnection, connectionID)
-	if err != nil {
-		return invalid(err)
-	}
-	_, err = s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodDelete, path: path}, nil, opts)
-	return err
+	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, opts)
 }
 
 // Delete removes a user from the application with all their connections and data.
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
-	path, err := httpcore.Path(pathUser, userID)
-	if err != nil {
-		return invalid(err)
-	}
-	_, err = s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodDelete, path: path}, nil, opts)
-	return err
+	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathUser, userID, opts)
 }

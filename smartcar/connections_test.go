@@ -3,8 +3,11 @@ package smartcar_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,7 +26,8 @@ func TestConnectionsList(t *testing.T) {
 	require.Len(t, p.Items, 5)
 	assert.Equal(t, 1, p.Number)
 	assert.Equal(t, 10, p.Size)
-	assert.Equal(t, 5, p.TotalCount)
+	assert.Equal(t, 5, p.Total)
+	assert.Equal(t, -1, p.NextPageNumber)
 	assert.False(t, p.HasNext())
 	assert.Equal(t, e.fake.VehicleURL+"/connections?page%5Bnumber%5D=1&page%5Bsize%5D=10", p.Links.Self)
 	// Newest first, as Smartcar orders them.
@@ -125,25 +129,35 @@ func TestConnectionsAllErrors(t *testing.T) {
 	assert.ErrorIs(t, errs[0], telematics.ErrForbidden)
 
 	// A bad page size: refused by Smartcar, or by the client before sending.
-	for _, err := range e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageSize: 500}) {
-		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-		var apiErr *smartcar.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, smartcar.CodeParameter, apiErr.Code)
-	}
+	errs = allErrors(e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageSize: 500}))
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], telematics.ErrInvalidInput)
+	var apiErr *smartcar.APIError
+	require.ErrorAs(t, errs[0], &apiErr)
+	assert.Equal(t, smartcar.CodeParameter, apiErr.Code)
 	e.fake.ResetRequests()
-	for _, err := range e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageNumber: -1}) {
-		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	}
+	errs = allErrors(e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageNumber: -1}))
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], telematics.ErrInvalidInput)
 	_, err := e.client.Connections.List(ctx, &smartcar.ConnectionListOptions{PageSize: -1})
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	assert.Zero(t, e.fake.CountRequests("", ""))
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	for _, err := range e.client.Connections.All(cancelled, nil) {
-		assert.ErrorIs(t, err, context.Canceled)
+	errs = allErrors(e.client.Connections.All(cancelled, nil))
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], context.Canceled)
+}
+
+// allErrors runs an iterator to its end and returns every item's error, failing on items
+// without one: the iterators yield an error once and stop.
+func allErrors[T any](seq iter.Seq2[T, error]) []error {
+	var errs []error
+	for _, err := range seq {
+		errs = append(errs, err)
 	}
+	return errs
 }
 
 // pages serves a scripted sequence of connection pages.
@@ -246,6 +260,50 @@ func TestIteratorTermination(t *testing.T) {
 	})
 }
 
+// List's NextPageNumber is the page All fetches next, whatever the paging
+// information: HasNext never disagrees with the iterator.
+func TestNextPageNumberAgreesWithAll(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string
+		next int
+	}{
+		{"no next link but a larger total", `{"data":[` + conn("a") + `],"meta":{"pageNumber":1,"totalCount":3}}`, 2},
+		{"page size and total", `{"data":[` + conn("a") + `,` + conn("b") + `],"meta":{"pageNumber":1,"pageSize":2,"totalCount":3}}`, 2},
+		{"next link", `{"data":[` + conn("a") + `],"links":{"next":"/connections?page%5Bnumber%5D=4"}}`, 4},
+		{"next link without a page number", `{"data":[` + conn("a") + `],"meta":{"pageNumber":1},"links":{"next":"/connections?cursor=x"}}`, 2},
+		{"null next link", `{"data":[` + conn("a") + `],"meta":{"totalCount":3},"links":{"next":null}}`, -1},
+		{"total reached despite a next link", `{"data":[` + conn("a") + `],"meta":{"totalCount":1},"links":{"next":"/connections?page%5Bnumber%5D=2"}}`, -1},
+		{"no paging information", `{"data":[` + conn("a") + `]}`, -1},
+		{"empty page", `{"data":[],"meta":{"totalCount":5}}`, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixtureEnv(t)
+			q := pages(t, f, tc.body, `{"data":[]}`)
+			p, err := f.client.Connections.List(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, tc.next, p.NextPageNumber)
+			assert.Equal(t, tc.next > 0, p.HasNext())
+
+			*q = nil
+			_, err = collect(t, f.client)
+			require.NoError(t, err)
+			switch {
+			case tc.next < 0:
+				assert.Len(t, *q, 1, "All stops too")
+			case strings.Contains(tc.body, "cursor"):
+				// All follows the link itself; its page[number] is unknown, so
+				// NextPageNumber counts on from this page.
+				require.Len(t, *q, 2)
+				assert.Empty(t, (*q)[1])
+			default:
+				require.Len(t, *q, 2)
+				assert.Equal(t, strconv.Itoa(tc.next), (*q)[1], "All fetches that page")
+			}
+		})
+	}
+}
+
 func TestConnectionsGetDelete(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -283,7 +341,7 @@ func TestUsersDelete(t *testing.T) {
 	p, err := e.client.Connections.List(ctx, &smartcar.ConnectionListOptions{UserID: smartcartest.UserBob})
 	require.NoError(t, err)
 	assert.Empty(t, p.Items, "every connection of the user is gone")
-	assert.Equal(t, 0, p.TotalCount)
+	assert.Equal(t, 0, p.Total)
 	p, err = e.client.Connections.List(ctx, nil)
 	require.NoError(t, err)
 	assert.Len(t, p.Items, 3)

@@ -14,12 +14,19 @@
 // https://iam.smartcar.com/oauth2/token), shares it between both APIs and every
 // goroutine, renews it a minute before its hour is up and replaces it once when Smartcar
 // refuses it. Options set the API and token URLs, the HTTP client, a slog logger (silent
-// by default; credentials are never logged), the unit system (SC-Unit-System), a
+// by default; credentials are never logged), the unit system (SC-Unit-System; which
+// units v3 answers in for imperial is undocumented), a
 // User-Agent prefix, retries, the longest rate-limit wait, timeouts and the clock.
 //
 // Every method takes a context first and per-call options last: WithUserID,
-// WithResponse (the status, headers and request id of the exchange), WithHeader and
-// WithRequestTimeout.
+// WithResponse (the status, headers and request id of the exchange), WithHeader (which
+// refuses the headers the client sets itself: Authorization, SC-User-Id, User-Agent,
+// Accept, Content-Type) and WithRequestTimeout.
+//
+// Client.Do reaches endpoints the SDK does not model (charge schedules, charge-port
+// commands) on either API with the same token, errors and retries; POST and PATCH are
+// never repeated. Client.Rate returns the budget of the last rate-limit headers, if
+// Smartcar sends any.
 //
 // # Users
 //
@@ -34,8 +41,9 @@
 //
 // # Connections
 //
-// Connections.List returns one page (Page, with Smartcar's page number, size, total and
-// links); Connections.All iterates over every connection, following Smartcar's next
+// Connections.List returns one page (Page, with Smartcar's page number, size, Total,
+// links and NextPageNumber, the page All would fetch next: pass it as PageNumber while
+// HasNext); Connections.All iterates over every connection, following Smartcar's next
 // links lazily and stopping on the last page, the total or a break:
 //
 //	for conn, err := range client.Connections.All(ctx, &smartcar.ConnectionListOptions{UserID: userID}) {
@@ -50,7 +58,8 @@
 //
 // # Signals
 //
-// Signals.List reads every signal of a vehicle, Signals.Get one, by SignalCode (constants
+// Signals.List reads every signal of a vehicle (following page links, at most
+// MaxSignalPages pages), Signals.Get one, by SignalCode (constants
 // for the whole catalogue, with Group and Name). Each Signal carries its status, its
 // error (ErrorDetail: type, code, detail, resolution) when the reading failed — the call
 // itself still succeeds — and its body decoded into a typed Value: UnitValue, BoolValue,
@@ -96,12 +105,14 @@
 //
 // # Errors
 //
-// An error response is an *APIError (reach it with errors.As) holding Smartcar's type,
-// code, title, detail, resolution, suggested user message, documentation link, request
-// id (quote it to Smartcar support), Retry-After and the raw body. It decodes the JSON:API
-// form of v3, the flat form of v2 and webhooks, and the OAuth form. It matches the
-// telematics sentinels with errors.Is — see APIError.Is for the table — plus ErrBilling
-// for Smartcar's non-standard 430 status. Billing errors deliberately do not match
+// An error response is an *APIError (reach it with errors.As) holding Smartcar's Type,
+// Code, Message and Resolution, every error entry in Errors (title, detail, suggested
+// user message, documentation link), the request id (quote it to Smartcar support),
+// Retry-After and the raw Body, as mycartracks.APIError does. It decodes the JSON:API
+// form of v3, the flat form of v2 and webhooks, and the OAuth form. A command or other
+// write that may have taken effect says so in its message and in
+// telematics.MayHaveSucceeded. It matches the telematics sentinels with errors.Is — see
+// APIError.Is for the table — plus ErrBilling for Smartcar's non-standard 430 status. Billing errors deliberately do not match
 // telematics.ErrRateLimited: the allowance resets monthly, so waiting and retrying is
 // wrong. IsRateLimited, NeedsReauthentication, IsVehicleAsleep, IsVehicleUnreachable
 // and IsNotCapable answer the common questions.
@@ -110,7 +121,12 @@
 //
 // A vehicle's 429 carries Retry-After: reads wait for it when it is within the maximum
 // wait (WithMaxWait, default 60 s) and otherwise fail at once with a
-// *telematics.RateLimitError, never hammering a sleeping car; commands never wait.
+// *telematics.RateLimitError, never hammering a sleeping car; commands never wait. Limits
+// that a quick retry cannot lift are never retried, since every retry of a vehicle read
+// counts against the vehicle's monthly allowance (APIError.Retryable): the vehicle
+// maker's 502 UPSTREAM:RATE_LIMIT, a vehicle's 429 without Retry-After, and billing
+// errors.
+//
 // WithAppRateLimit paces the client to Smartcar's application budget (120 requests,
 // refilled at 2 a minute) across goroutines and both APIs.
 //

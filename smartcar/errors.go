@@ -2,6 +2,7 @@ package smartcar
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -206,25 +208,38 @@ func (d *ErrorDetail) class() (ErrorType, ErrorCode, ResolutionType) {
 // APIError is an error response of the Vehicle or Management API. It decodes the
 // JSON:API form ({"errors":[...]}), the flat form of Smartcar's v2 and webhooks
 // ({"type","code","description",...}) and the OAuth form ({"error","error_description"});
-// anything else is kept as text in Detail. It matches the telematics sentinels (see Is),
+// anything else is kept as text in Message. It matches the telematics sentinels (see Is),
 // and errors.As reaches it through a *telematics.RateLimitError.
+//
+// Type, Code, Message and Resolution describe the first (usually only) error entry;
+// Errors holds every entry in full (title, detail, description, documentation link,
+// suggested user message).
 type APIError struct {
 	// StatusCode is the HTTP status (430 for billing errors).
 	StatusCode int
 	// Method and URL are the request's; URL has no credentials.
 	Method string
 	URL    string
-	// ErrorDetail holds the first (usually only) error of the response.
-	ErrorDetail
-	// Errors holds every entry of a JSON:API error response.
+	// Type and Code are Smartcar's classification of the error ("VEHICLE_STATE",
+	// "ASLEEP"); either may be empty.
+	Type ErrorType
+	Code ErrorCode
+	// Message is the human-readable explanation: the first entry's detail, description,
+	// title or suggested user message, or the start of a body that is not an error
+	// document.
+	Message string
+	// Resolution says what can resolve the error (RETRY_LATER, REAUTHENTICATE...).
+	Resolution ResolutionType
+	// Errors holds every error entry of the body: the entries of a JSON:API response,
+	// the one entry of the flat and OAuth forms; empty for a body that has none.
 	Errors []ErrorDetail
 	// RequestID is Smartcar's id of the request (SC-Request-Id header, or the body's
 	// requestId): quote it to Smartcar support.
 	RequestID string
 	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
 	RetryAfter time.Duration
-	// Raw is the response body, at most 64 KiB of it.
-	Raw []byte
+	// Body is the raw answer, at most 64 KiB of it.
+	Body []byte
 	// Response describes the HTTP exchange.
 	Response *telematics.Response
 
@@ -232,7 +247,8 @@ type APIError struct {
 }
 
 // Error formats method, URL, status, type:code, message, resolution, Retry-After and
-// request id; never a credential.
+// request id, and says when the call may have succeeded (see MayHaveSucceeded); never a
+// credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("smartcar: ")
@@ -249,9 +265,9 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		writeKind(&b, e.Type, e.Code)
 	}
-	if m := e.Message(); m != "" {
+	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(clean(m))
+		b.WriteString(clean(e.Message))
 	}
 	if e.Resolution != "" {
 		b.WriteString(" (resolution: " + string(e.Resolution) + ")")
@@ -262,7 +278,34 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (request id " + clean(e.RequestID) + ")")
 	}
+	if e.MayHaveSucceeded() {
+		// The sentence of telematics.RequestError, so that both kinds read alike.
+		b.WriteString(" (the request may have reached the provider and succeeded")
+		if e.Method == http.MethodPost || e.Method == http.MethodPatch {
+			b.WriteString("; it was not repeated")
+		}
+		b.WriteString(")")
+	}
 	return b.String()
+}
+
+// Retryable reports whether repeating the call soon could help. It is false for the
+// vehicle maker's own rate limit (502 UPSTREAM:RATE_LIMIT: Smartcar recommends polling at
+// most every 30 minutes), for a 429 without Retry-After other than the application's
+// RATE_LIMIT:SMARTCAR_API (for which Smartcar recommends exponential backoff), and for
+// billing errors (the allowance resets monthly). The client never retries an error for
+// which it is false: each retry of a vehicle read would count against the vehicle's
+// monthly request allowance. True leaves the decision to the status and the method.
+func (e *APIError) Retryable() bool {
+	switch {
+	case e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit:
+		return false
+	case e.Type == ErrorTypeBilling, e.StatusCode == StatusBilling:
+		return false
+	case e.StatusCode == http.StatusTooManyRequests && e.RetryAfter <= 0:
+		return e.Type == ErrorTypeRateLimit && e.Code == CodeSmartcarAPI
+	}
+	return true
 }
 
 // Is reports whether target describes the error. The error type decides when Smartcar
@@ -291,8 +334,12 @@ func (e *APIError) Is(target error) bool {
 
 // MayHaveSucceeded reports whether the call may have taken effect although it failed:
 // a command or other write answered with 500, 502 or 504 (or another 5xx but 501 and
-// 503), where Smartcar or the vehicle maker may have acted before the failure. An
-// UPSTREAM:RATE_LIMIT refusal and every 4xx (409, 429, 430...) say it did not.
+// 503), where Smartcar or the vehicle maker may have acted before the failure. Every 4xx
+// (409, 429, 430...) and an UPSTREAM:RATE_LIMIT refusal report false.
+//
+// These are our reading of Smartcar's documentation, not its contract: that a 503 means
+// the command was not executed is our inference ([I] in the reference), and that
+// commands may answer 504 comes from a third-party write-up ([T]).
 func (e *APIError) MayHaveSucceeded() bool {
 	switch e.Method {
 	case "", http.MethodGet, http.MethodHead:
@@ -408,7 +455,7 @@ func decodeError(resp *telematics.Response, body []byte) error {
 		URL:        resp.URL,
 		RequestID:  resp.RequestID,
 		RetryAfter: resp.RetryAfter,
-		Raw:        body,
+		Body:       body,
 		Response:   &r,
 	}
 	bodyRequestID := parseErrorBody(e, body)
@@ -477,7 +524,7 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 	trimmed := bytes.TrimSpace(body)
 	var w wireErrorBody
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &w) != nil {
-		e.Detail = truncate(string(trimmed), 300)
+		e.Message = truncate(string(trimmed), 300)
 		return ""
 	}
 	switch {
@@ -486,29 +533,33 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 		for i := range w.Errors {
 			e.Errors[i] = w.Errors[i].detail()
 		}
-		e.ErrorDetail = e.Errors[0]
-		requestID = firstNonEmpty(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
+		requestID = cmp.Or(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
 	case !w.wireError.empty():
-		e.ErrorDetail = w.wireError.detail()
+		e.Errors = []ErrorDetail{w.wireError.detail()}
 	case len(w.OAuthError) > 0 && string(w.OAuthError) != "null":
+		d := ErrorDetail{Description: w.ErrorDescription}
 		var code string
 		if json.Unmarshal(w.OAuthError, &code) == nil {
-			e.Code = ErrorCode(code)
+			d.Code = ErrorCode(code)
 		} else {
 			var f flexText
 			_ = json.Unmarshal(w.OAuthError, &f)
-			e.Detail = string(f)
+			d.Detail = string(f)
 		}
-		e.Description = w.ErrorDescription
+		e.Errors = []ErrorDetail{d}
 	case w.Message != "":
-		e.Detail = w.Message
+		e.Message = w.Message
 	default:
-		e.Detail = truncate(string(trimmed), 300)
+		e.Message = truncate(string(trimmed), 300)
 	}
-	if e.Detail == "" && e.Description == "" && w.Message != "" {
-		e.Detail = w.Message
+	if len(e.Errors) > 0 {
+		first := &e.Errors[0]
+		if first.Detail == "" && first.Description == "" && w.Message != "" {
+			first.Detail = w.Message
+		}
+		e.Type, e.Code, e.Resolution, e.Message = first.Type, first.Code, first.Resolution, first.Message()
 	}
-	return firstNonEmpty(requestID, string(w.RequestID), string(w.Meta.RequestID))
+	return cmp.Or(requestID, string(w.RequestID), string(w.Meta.RequestID))
 }
 
 // wireResolution is {"type": ..., "url": ...}, or a bare string.
@@ -569,7 +620,7 @@ func (t *flexText) UnmarshalJSON(b []byte) error {
 			Field   flexText `json:"field"`
 		}
 		if json.Unmarshal(b, &o) == nil {
-			msg := firstNonEmpty(string(o.Message), string(o.Detail))
+			msg := cmp.Or(string(o.Message), string(o.Detail))
 			if o.Field != "" && msg != "" {
 				msg = string(o.Field) + ": " + msg
 			}
@@ -617,26 +668,17 @@ func clean(s string) string {
 	return truncate(httpcore.RedactString(s), 300)
 }
 
+// truncate shortens s to at most n bytes and an ellipsis, never inside a UTF-8
+// character.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8Start(s[cut]) {
+	cut := max(n, 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut] + "…"
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).

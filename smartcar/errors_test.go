@@ -61,7 +61,7 @@ func TestAPIErrorSentinels(t *testing.T) {
 		{409, "SOMETHING_NEW", "", []error{telematics.ErrConflict}},
 	} {
 		t.Run(fmt.Sprintf("%d %s %s", tc.status, tc.typ, tc.code), func(t *testing.T) {
-			err := error(&smartcar.APIError{StatusCode: tc.status, ErrorDetail: smartcar.ErrorDetail{Type: tc.typ, Code: tc.code}})
+			err := error(&smartcar.APIError{StatusCode: tc.status, Type: tc.typ, Code: tc.code})
 			for _, s := range allSentinels {
 				want := false
 				for _, w := range tc.want {
@@ -103,22 +103,48 @@ func TestMayHaveSucceeded(t *testing.T) {
 		{"GET", 500, "", "", false},
 		{"", 500, "", "", false},
 	} {
-		err := &smartcar.APIError{Method: tc.method, StatusCode: tc.status, ErrorDetail: smartcar.ErrorDetail{Type: tc.typ, Code: tc.code}}
+		err := &smartcar.APIError{Method: tc.method, StatusCode: tc.status, Type: tc.typ, Code: tc.code}
 		assert.Equal(t, tc.want, telematics.MayHaveSucceeded(err), "%s %d %s", tc.method, tc.status, tc.code)
+	}
+}
+
+func TestAPIErrorRetryable(t *testing.T) {
+	for _, tc := range []struct {
+		status     int
+		typ        smartcar.ErrorType
+		code       smartcar.ErrorCode
+		retryAfter time.Duration
+		want       bool
+	}{
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeRateLimit, 0, false},
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeRateLimit, time.Minute, false},
+		{502, smartcar.ErrorTypeUpstream, smartcar.CodeNoResponse, 0, true},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeVehicle, 0, false},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeVehicle, 30 * time.Second, true},
+		{429, "", "", 0, false},
+		{429, smartcar.ErrorTypeRateLimit, smartcar.CodeSmartcarAPI, 0, true},
+		{430, smartcar.ErrorTypeBilling, smartcar.CodeVehicleRequestLimit, 0, false},
+		{430, "", "", 0, false},
+		{503, smartcar.ErrorTypeBilling, "", 0, false},
+		{500, smartcar.ErrorTypeServer, smartcar.CodeInternal, 0, true},
+		{409, smartcar.ErrorTypeVehicleState, smartcar.CodeAsleep, 0, true},
+	} {
+		e := &smartcar.APIError{StatusCode: tc.status, Type: tc.typ, Code: tc.code, RetryAfter: tc.retryAfter}
+		assert.Equal(t, tc.want, e.Retryable(), "%d %s:%s retry after %s", tc.status, tc.typ, tc.code, tc.retryAfter)
 	}
 }
 
 func TestAPIErrorString(t *testing.T) {
 	err := &smartcar.APIError{
 		StatusCode: 409, Method: "POST", URL: "https://vehicle.api.smartcar.com/v3/vehicles/v1/commands/security/lock",
-		ErrorDetail: smartcar.ErrorDetail{Type: "VEHICLE_STATE", Code: "ASLEEP", Detail: "The vehicle\n is asleep.", Resolution: "RETRY_LATER"},
-		RequestID:   "req-9", RetryAfter: 30 * time.Second,
+		Type: "VEHICLE_STATE", Code: "ASLEEP", Message: "The vehicle\n is asleep.", Resolution: "RETRY_LATER",
+		RequestID: "req-9", RetryAfter: 30 * time.Second,
 	}
 	assert.Equal(t, "smartcar: POST https://vehicle.api.smartcar.com/v3/vehicles/v1/commands/security/lock: 409 Conflict: VEHICLE_STATE:ASLEEP: "+
 		"The vehicle is asleep. (resolution: RETRY_LATER) (retry after 30s) (request id req-9)", err.Error())
 	assert.Equal(t, "smartcar: 430 Billing Limit", (&smartcar.APIError{StatusCode: 430}).Error())
-	assert.Equal(t, "smartcar: 599: PARAMETER", (&smartcar.APIError{StatusCode: 599, ErrorDetail: smartcar.ErrorDetail{Code: "PARAMETER"}}).Error())
-	long := &smartcar.APIError{StatusCode: 400, ErrorDetail: smartcar.ErrorDetail{Detail: strings.Repeat("é", 400)}}
+	assert.Equal(t, "smartcar: 599: PARAMETER", (&smartcar.APIError{StatusCode: 599, Code: "PARAMETER"}).Error())
+	long := &smartcar.APIError{StatusCode: 400, Message: strings.Repeat("é", 400)}
 	assert.Less(t, len(long.Error()), 400)
 	assert.True(t, strings.HasSuffix(long.Error(), "…"))
 	d := &smartcar.ErrorDetail{Title: "Unknown", Resolution: "REAUTHENTICATE", Type: "PERMISSION"}
@@ -129,7 +155,7 @@ func TestAPIErrorString(t *testing.T) {
 
 func TestErrorHelpers(t *testing.T) {
 	apiErr := func(typ smartcar.ErrorType, code smartcar.ErrorCode, res smartcar.ResolutionType) error {
-		return fmt.Errorf("wrapped: %w", &smartcar.APIError{ErrorDetail: smartcar.ErrorDetail{Type: typ, Code: code, Resolution: res}})
+		return fmt.Errorf("wrapped: %w", &smartcar.APIError{Type: typ, Code: code, Resolution: res})
 	}
 	assert.True(t, smartcar.NeedsReauthentication(apiErr("", "", smartcar.ResolutionReauthenticate)))
 	assert.True(t, smartcar.NeedsReauthentication(apiErr(smartcar.ErrorTypePermission, "", "")))
@@ -154,26 +180,37 @@ func TestErrorHelpers(t *testing.T) {
 // kept as text.
 func TestErrorBodies(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		status int
-		header []string
-		body   string
-		want   smartcar.ErrorDetail
-		reqID  string
+		name    string
+		status  int
+		header  []string
+		body    string
+		typ     smartcar.ErrorType
+		code    smartcar.ErrorCode
+		message string
+		entries []smartcar.ErrorDetail
+		reqID   string
 	}{
-		{"html", 502, nil, "<html><body>Bad gateway</body></html>", smartcar.ErrorDetail{Detail: "<html><body>Bad gateway</body></html>"}, ""},
-		{"empty", 503, nil, "", smartcar.ErrorDetail{}, ""},
-		{"not an object", 400, nil, `["a"]`, smartcar.ErrorDetail{Detail: `["a"]`}, ""},
-		{"message only", 400, nil, `{"message":"bad input"}`, smartcar.ErrorDetail{Detail: "bad input"}, ""},
-		{"numeric status and resolution string", 409, nil,
-			`{"errors":[{"status":409,"type":"VEHICLE_STATE","code":"IN_MOTION","resolution":"RETRY_LATER","meta":{"requestId":"body-id"}}]}`,
-			smartcar.ErrorDetail{Status: 409, Type: "VEHICLE_STATE", Code: "IN_MOTION", Resolution: "RETRY_LATER"}, "body-id"},
-		{"header id wins", 409, []string{"SC-Request-Id", "hdr-id"}, `{"type":"VEHICLE_STATE","code":"IN_MOTION","requestId":"body-id"}`,
-			smartcar.ErrorDetail{Type: "VEHICLE_STATE", Code: "IN_MOTION"}, "hdr-id"},
-		{"fields of odd types", 400, nil, `{"type":{"x":1},"code":42,"detail":{"message":"m"},"resolution":{"type":null,"url":"https://r"},"docURL":null}`,
-			smartcar.ErrorDetail{Code: "42", Detail: "m", ResolutionURL: "https://r"}, ""},
-		{"oauth error object", 401, nil, `{"error":{"message":"token expired"}}`, smartcar.ErrorDetail{Detail: "token expired"}, ""},
-		{"truncated JSON", 500, nil, `{"errors":[{"status":"500"`, smartcar.ErrorDetail{Detail: `{"errors":[{"status":"500"`}, ""},
+		{name: "html", status: 502, body: "<html><body>Bad gateway</body></html>", message: "<html><body>Bad gateway</body></html>"},
+		{name: "empty", status: 503},
+		{name: "not an object", status: 400, body: `["a"]`, message: `["a"]`},
+		{name: "message only", status: 400, body: `{"message":"bad input"}`, message: "bad input"},
+		{name: "numeric status and resolution string", status: 409,
+			body: `{"errors":[{"status":409,"type":"VEHICLE_STATE","code":"IN_MOTION","resolution":"RETRY_LATER","meta":{"requestId":"body-id"}}]}`,
+			typ:  "VEHICLE_STATE", code: "IN_MOTION",
+			entries: []smartcar.ErrorDetail{{Status: 409, Type: "VEHICLE_STATE", Code: "IN_MOTION", Resolution: "RETRY_LATER"}}, reqID: "body-id"},
+		{name: "two entries", status: 400,
+			body: `{"errors":[{"status":"400","type":"VALIDATION","code":"PARAMETER","detail":"first"},{"status":"400","title":"second"}]}`,
+			typ:  "VALIDATION", code: "PARAMETER", message: "first",
+			entries: []smartcar.ErrorDetail{{Status: 400, Type: "VALIDATION", Code: "PARAMETER", Detail: "first"}, {Status: 400, Title: "second"}}},
+		{name: "header id wins", status: 409, header: []string{"SC-Request-Id", "hdr-id"}, body: `{"type":"VEHICLE_STATE","code":"IN_MOTION","requestId":"body-id"}`,
+			typ: "VEHICLE_STATE", code: "IN_MOTION", entries: []smartcar.ErrorDetail{{Type: "VEHICLE_STATE", Code: "IN_MOTION"}}, reqID: "hdr-id"},
+		{name: "fields of odd types", status: 400, body: `{"type":{"x":1},"code":42,"detail":{"message":"m"},"resolution":{"type":null,"url":"https://r"},"docURL":null}`,
+			code: "42", message: "m", entries: []smartcar.ErrorDetail{{Code: "42", Detail: "m", ResolutionURL: "https://r"}}},
+		{name: "message beside an entry", status: 400, body: `{"errors":[{"title":"Bad Request"}],"message":"the real reason"}`,
+			message: "the real reason", entries: []smartcar.ErrorDetail{{Title: "Bad Request", Detail: "the real reason"}}},
+		{name: "oauth error object", status: 401, body: `{"error":{"message":"token expired"}}`, message: "token expired",
+			entries: []smartcar.ErrorDetail{{Detail: "token expired"}}},
+		{name: "truncated JSON", status: 500, body: `{"errors":[{"status":"500"`, message: `{"errors":[{"status":"500"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
@@ -187,9 +224,12 @@ func TestErrorBodies(t *testing.T) {
 			err := f.client.Users.Delete(context.Background(), "u")
 			var apiErr *smartcar.APIError
 			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.want, apiErr.ErrorDetail)
+			assert.Equal(t, tc.typ, apiErr.Type)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			assert.Equal(t, tc.entries, apiErr.Errors)
 			assert.Equal(t, tc.reqID, apiErr.RequestID)
-			assert.Equal(t, tc.body, string(apiErr.Raw))
+			assert.Equal(t, tc.body, string(apiErr.Body))
 			assert.Equal(t, tc.status, apiErr.Response.StatusCode)
 		})
 	}
@@ -205,7 +245,7 @@ func TestErrorBodyCapped(t *testing.T) {
 	_, err := f.client.Vehicles.Get(context.Background(), "v")
 	var apiErr *smartcar.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.LessOrEqual(t, len(apiErr.Raw), 64<<10)
+	assert.LessOrEqual(t, len(apiErr.Body), 64<<10)
 	assert.Less(t, len(err.Error()), 600)
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 }

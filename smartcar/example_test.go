@@ -168,3 +168,51 @@ func ExampleSignalCode() {
 	// tractionbattery-stateofcharge TractionBattery StateOfCharge true
 	// 8 false
 }
+
+// List one page at a time, asking for the page All would fetch next.
+func ExampleConnectionsService_List() {
+	fake := smartcartest.NewServer()
+	defer fake.Close()
+	client, _ := fake.NewClient()
+	defer client.Close()
+
+	opts := &smartcar.ConnectionListOptions{PageSize: 2}
+	for {
+		page, err := client.Connections.List(context.Background(), opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("page %d of %d connections: %d items\n", page.Number, page.Total, len(page.Items))
+		if !page.HasNext() {
+			break
+		}
+		opts.PageNumber = page.NextPageNumber
+	}
+	// Output:
+	// page 1 of 5 connections: 2 items
+	// page 2 of 5 connections: 2 items
+	// page 3 of 5 connections: 1 items
+}
+
+// Do reaches an endpoint the SDK does not model, here the vehicle resource read raw.
+func ExampleClient_Do() {
+	fake := smartcartest.NewServer()
+	defer fake.Close()
+	client, _ := fake.NewClient()
+	defer client.Close()
+
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Make  string `json:"make"`
+				Model string `json:"model"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	_, err := client.Do(context.Background(), smartcar.VehicleAPI, "GET", "/vehicles/"+smartcartest.VehicleCamry, nil, nil, &doc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(doc.Data.Attributes.Make, doc.Data.Attributes.Model)
+	// Output: TOYOTA Camry
+}

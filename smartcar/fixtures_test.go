@@ -85,7 +85,8 @@ func TestFixtureConnectionPaging(t *testing.T) {
 	assert.Equal(t, fixtureConnection, p.Items[0])
 	assert.Equal(t, 1, p.Number)
 	assert.Equal(t, 1, p.Size)
-	assert.Equal(t, 2, p.TotalCount)
+	assert.Equal(t, 2, p.Total)
+	assert.Equal(t, 2, p.NextPageNumber, "from the next link")
 	assert.True(t, p.HasNext())
 	assert.Equal(t, smartcar.PageLinks{
 		Self:  "https://vehicle.api.smartcar.com/v3/connections?page%5Bnumber%5D=1&page%5Bsize%5D=1",
@@ -122,7 +123,8 @@ func TestFixtureConnectionsLegacyPaging(t *testing.T) {
 	assert.Empty(t, p.Items)
 	assert.Equal(t, 3, p.Number)
 	assert.Equal(t, 10, p.Size)
-	assert.Equal(t, 20, p.TotalCount)
+	assert.Equal(t, 20, p.Total)
+	assert.Equal(t, -1, p.NextPageNumber, "page 3 of 20 items by 10 is past the end")
 	assert.False(t, p.HasNext())
 	assert.Equal(t, smartcar.PageLinks{Self: "/connections?page[number]=3", First: "/connections?page[number]=1",
 		Last: "/connections?page[number]=2", Prev: "/connections?page[number]=2"}, p.Links)
@@ -184,15 +186,12 @@ func TestFixtureSignalsList(t *testing.T) {
 	require.Len(t, set.Signals, 12)
 
 	const vid = "a1d50709-..."
-	self := func(code string) string {
-		return "https://vehicle.api.smartcar.com/v3/vehicles/a1d50709-.../signals/" + code
-	}
 	rfc := date(2026, 6, 30, 0, 3, 53, 743)
 	want := []smartcar.Signal{
 		{Code: "tractionbattery-stateofcharge", Name: "StateOfCharge", Group: "TractionBattery", VehicleID: vid, Status: "SUCCESS",
 			Value:       smartcar.UnitValue{Value: 57, Unit: "percent"},
 			RetrievedAt: rfc, OEMUpdatedAt: date(2026, 6, 29, 23, 55, 53, 0), IngestedAt: date(2026, 6, 30, 0, 3, 55, 110),
-			SelfURL: self("tractionbattery-stateofcharge")},
+			SelfURL: "https://vehicle.api.smartcar.com/v3/vehicles/a1d50709-.../signals/tractionbattery-stateofcharge"}, // the only signal with a self link
 		{Code: "tractionbattery-range", Name: "Range", Group: "TractionBattery", VehicleID: vid, Status: "SUCCESS",
 			Value:       smartcar.AdditionalValues{Value: 300, Unit: "km", Type: "DEFAULT", Additional: []smartcar.TypedValue{{Type: "IDEAL_CONDITIONS", Value: 320, Unit: "km"}}},
 			RetrievedAt: ms(1780222662364), OEMUpdatedAt: ms(1780222506000)},
@@ -247,9 +246,6 @@ func TestFixtureSignalsList(t *testing.T) {
 			assert.Nil(t, got.Body, want[i].Code)
 		}
 		got.Body = nil
-		if got.SelfURL == "" {
-			want[i].SelfURL = ""
-		}
 		assert.Equal(t, want[i], got, "signal %d", i)
 	}
 	// Position and the stale body behind an error.
@@ -386,9 +382,13 @@ func TestFixtureErrors(t *testing.T) {
 			assert.Equal(t, tc.status, apiErr.StatusCode)
 			assert.Equal(t, http.MethodGet, apiErr.Method)
 			assert.Equal(t, f.srv.URL+"/v3/vehicles/v1", apiErr.URL)
-			assert.Equal(t, tc.want, apiErr.ErrorDetail)
+			assert.Equal(t, []smartcar.ErrorDetail{tc.want}, apiErr.Errors)
+			assert.Equal(t, tc.want.Type, apiErr.Type)
+			assert.Equal(t, tc.want.Code, apiErr.Code)
+			assert.Equal(t, tc.want.Message(), apiErr.Message)
+			assert.Equal(t, tc.want.Resolution, apiErr.Resolution)
 			assert.Equal(t, tc.reqID, apiErr.RequestID)
-			assert.Equal(t, compact(t, fixture(t, tc.file)), compact(t, apiErr.Raw))
+			assert.Equal(t, compact(t, fixture(t, tc.file)), compact(t, apiErr.Body))
 			assert.Equal(t, tc.status, resp.StatusCode)
 			for _, s := range tc.is {
 				assert.ErrorIs(t, err, s)
@@ -398,9 +398,6 @@ func TestFixtureErrors(t *testing.T) {
 			}
 			if tc.message != "" {
 				assert.Equal(t, tc.message, replaceURL(err.Error(), apiErr.URL))
-			}
-			if tc.file == "error_jsonapi.json" {
-				assert.Equal(t, []smartcar.ErrorDetail{tc.want}, apiErr.Errors)
 			}
 		})
 	}

@@ -15,20 +15,25 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// Page is one page of a list: its items and where it sits in the whole.
+// Page is one page of a list: its items, where it sits in the whole and which page
+// follows.
 type Page[T any] struct {
 	Items []T
 	// Number is the page number (from 1) and Size the page size, as Smartcar reported
 	// them (meta.pageNumber or meta.page, meta.pageSize); 0 when not reported.
 	Number int
 	Size   int
-	// TotalCount is the number of items on all pages (-1 when not reported).
-	TotalCount int
+	// Total is the number of items on all pages (-1 when not reported).
+	Total int
+	// NextPageNumber is the number of the page that follows, as All would fetch it:
+	// the page[number] of Smartcar's next link (this page's number plus one when the
+	// link names none), or this page's number plus one when Smartcar sent no next link
+	// but a Total beyond this page. It is -1 when this page is the last: empty, with a
+	// null next link, reaching Total, or with neither a next link nor a Total. Pass it
+	// as the list options' PageNumber to fetch the next page.
+	NextPageNumber int
 	// Links are the page links Smartcar sent (absolute URLs; "" when absent or null).
 	Links PageLinks
-
-	// nextState records whether links.next was absent, null or set.
-	nextState linkState
 }
 
 // PageLinks are the JSON:API links of a page.
@@ -36,8 +41,8 @@ type PageLinks struct {
 	Self, First, Last, Next, Prev string
 }
 
-// HasNext reports whether Smartcar announced a next page.
-func (p *Page[T]) HasNext() bool { return p.Links.Next != "" }
+// HasNext reports whether another page follows (NextPageNumber is set).
+func (p *Page[T]) HasNext() bool { return p.NextPageNumber > 0 }
 
 type linkState uint8
 
@@ -101,6 +106,91 @@ type wireList[W any] struct {
 	Data  []W       `json:"data"`
 	Meta  wireMeta  `json:"meta"`
 	Links wireLinks `json:"links"`
+	// Errors is set when a success status carries an error document.
+	Errors json.RawMessage `json:"errors"`
+}
+
+// decodeList decodes a page of a collection. A body with errors and no items is a
+// malformed response, not an empty page.
+func decodeList[W any](raw []byte) (*wireList[W], error) {
+	var l wireList[W]
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return nil, malformed("list: %v", err)
+	}
+	if err := checkListErrors(len(l.Data), l.Errors); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+func checkListErrors(items int, errs json.RawMessage) error {
+	if items == 0 && present(errs) && string(bytes.TrimSpace(errs)) != "[]" {
+		return malformed("list response with a success status holds errors: %s", clean(string(errs)))
+	}
+	return nil
+}
+
+// pageInfo is what the paging decisions need from one page.
+type pageInfo struct {
+	items  int
+	number int // meta page number; 0 when absent
+	size   int // meta page size; 0 when absent
+	total  int // meta total; -1 when absent
+	next   link
+}
+
+func listInfo(items int, m *wireMeta, l *wireLinks) pageInfo {
+	p := pageInfo{items: items, total: -1, next: l.Next}
+	if m.PageNumber != nil {
+		p.number = int(*m.PageNumber)
+	} else if m.Page != nil {
+		p.number = int(*m.Page)
+	}
+	if m.PageSize != nil {
+		p.size = int(*m.PageSize)
+	}
+	if m.TotalCount != nil {
+		p.total = int(*m.TotalCount)
+	}
+	return p
+}
+
+// nextPage decides what follows a page that was requested with query q: the next page's
+// number (-1 when the page is the last) and the link to follow when Smartcar sent one.
+// A page is the last when it is empty, when its next link is null, when it reaches the
+// total, or when it has neither a next link nor a total.
+func nextPage(p pageInfo, q url.Values) (number int, next string) {
+	if p.items == 0 || p.next.state == linkNull {
+		return -1, ""
+	}
+	current := p.number
+	if current <= 0 {
+		current, _ = strconv.Atoi(q.Get("page[number]"))
+		current = max(current, 1)
+	}
+	size := p.size
+	if size <= 0 {
+		size, _ = strconv.Atoi(q.Get("page[size]"))
+	}
+	if size <= 0 {
+		size = p.items // a page before the last is full
+	}
+	if p.total >= 0 && (current-1)*size+p.items >= p.total {
+		return -1, ""
+	}
+	switch {
+	case p.next.state == linkSet:
+		number = current + 1
+		if u, err := url.Parse(p.next.href); err == nil {
+			if n, err := strconv.Atoi(u.Query().Get("page[number]")); err == nil && n > 0 {
+				number = n
+			}
+		}
+		return number, p.next.href
+	case p.total >= 0:
+		return current + 1, ""
+	}
+	return -1, ""
 }
 
 // wireOne is a JSON:API single-resource document.
@@ -144,29 +234,19 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// toPage converts a decoded collection.
-func toPage[W any, T any](l *wireList[W], convert func(*W) T) *Page[T] {
-	p := &Page[T]{Items: make([]T, 0, len(l.Data)), TotalCount: -1}
+// toPage converts a decoded collection requested with query q.
+func toPage[W any, T any](l *wireList[W], q url.Values, convert func(*W) T) *Page[T] {
+	info := listInfo(len(l.Data), &l.Meta, &l.Links)
+	p := &Page[T]{Items: make([]T, 0, len(l.Data)), Number: info.number, Size: info.size, Total: info.total}
 	for i := range l.Data {
 		p.Items = append(p.Items, convert(&l.Data[i]))
 	}
-	if l.Meta.PageNumber != nil {
-		p.Number = int(*l.Meta.PageNumber)
-	} else if l.Meta.Page != nil {
-		p.Number = int(*l.Meta.Page)
-	}
-	if l.Meta.PageSize != nil {
-		p.Size = int(*l.Meta.PageSize)
-	}
-	if l.Meta.TotalCount != nil {
-		p.TotalCount = int(*l.Meta.TotalCount)
-	}
+	p.NextPageNumber, _ = nextPage(info, q)
 	prev := l.Links.Prev
 	if prev.state == linkAbsent {
 		prev = l.Links.Previous
 	}
 	p.Links = PageLinks{Self: l.Links.Self.href, First: l.Links.First.href, Last: l.Links.Last.href, Next: l.Links.Next.href, Prev: prev.href}
-	p.nextState = l.Links.Next.state
 	return p
 }
 
@@ -186,78 +266,121 @@ func pageQuery(q url.Values, number, size int) error {
 
 // listPage fetches one page of a collection.
 func listPage[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, path string, q url.Values, convert func(*W) T, opts []RequestOption) (*Page[T], error) {
-	var l wireList[W]
-	if _, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path, query: q}, &l, opts); err != nil {
+	var raw []byte
+	if _, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path, query: q}, &raw, opts); err != nil {
 		return nil, err
 	}
-	return toPage(&l, convert), nil
+	l, err := decodeList[W](raw)
+	if err != nil {
+		return nil, err
+	}
+	return toPage(l, q, convert), nil
 }
 
-// iterate yields every item of a paged collection, fetching pages lazily. It follows
-// links.next (only on the API's own host; elsewhere it keeps the link's query on the
-// collection's path), stops when next is null, when TotalCount items were yielded or a
-// page is empty, falls back to the next page number when Smartcar sends no next link but
-// a larger total, and never requests the same page twice.
-func iterate[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, path string, q url.Values, convert func(*W) T, opts []RequestOption) iter.Seq2[T, error] {
+// iterate yields every item of a paged collection, fetching pages lazily (see walk). A
+// query error (the caller's options) is yielded at once.
+func iterate[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, path string, q url.Values, qerr error, convert func(*W) T, opts []RequestOption) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		base, err := url.Parse(api.BaseURL())
-		if err != nil {
-			yield(zero, err)
+		if qerr != nil {
+			yield(zero, qerr)
 			return
 		}
-		seen := map[string]bool{}
-		reqPath, reqQuery := path, cloneQuery(q)
-		count := 0
-		for {
-			key := reqPath + "?" + reqQuery.Encode()
-			if seen[key] {
-				yield(zero, fmt.Errorf("smartcar: %w: the API's page links go round in a circle at %s", telematics.ErrMalformedResponse, httpcore.RedactURLString(reqPath)))
-				return
-			}
-			seen[key] = true
-			page, err := listPage(ctx, c, api, reqPath, reqQuery, convert, opts)
+		err := c.walk(ctx, call{api: api, method: http.MethodGet, path: path, query: q}, 0, opts, func(raw []byte) (pageInfo, bool, error) {
+			l, err := decodeList[W](raw)
 			if err != nil {
-				yield(zero, err)
-				return
+				return pageInfo{}, false, err
 			}
-			for _, it := range page.Items {
-				count++
-				if !yield(it, nil) {
-					return
+			for i := range l.Data {
+				if !yield(convert(&l.Data[i]), nil) {
+					return pageInfo{}, false, nil
 				}
 			}
-			if len(page.Items) == 0 || (page.TotalCount >= 0 && count >= page.TotalCount) {
-				return
-			}
-			switch page.nextState {
-			case linkNull:
-				return
-			case linkSet:
-				if reqPath, reqQuery, err = nextRequest(base, path, page.Links.Next); err != nil {
-					yield(zero, err)
-					return
-				}
-			default:
-				if page.TotalCount < 0 {
-					return
-				}
-				cur := reqQuery
-				if reqPath != path { // an absolute next link carries the query
-					if u, err := url.Parse(reqPath); err == nil {
-						cur = u.Query()
-					}
-				}
-				number := page.Number
-				if number <= 0 {
-					number, _ = strconv.Atoi(cur.Get("page[number]"))
-					number = max(number, 1)
-				}
-				reqPath, reqQuery = path, cloneQuery(cur)
-				reqQuery.Set("page[number]", strconv.Itoa(number+1))
-			}
+			return listInfo(len(l.Data), &l.Meta, &l.Links), true, nil
+		})
+		if err != nil {
+			yield(zero, err)
 		}
 	}
+}
+
+// walk fetches the pages of a collection in order, from the query of k, and hands each
+// body to visit, which decodes it, says what paging needs to know, and whether to go on.
+// It follows next links (see nextRequest), falls back to the next page number when
+// Smartcar sends a total but no link (see nextPage), never requests the same page twice
+// and, when maxPages > 0, fails rather than fetch more pages than that.
+func (c *Client) walk(ctx context.Context, k call, maxPages int, opts []RequestOption, visit func(body []byte) (pageInfo, bool, error)) error {
+	base, err := url.Parse(k.api.BaseURL())
+	if err != nil {
+		return err
+	}
+	path := k.path
+	k.query = cloneQuery(k.query)
+	cur := k.query // the query of the page requested: a next link carries its own
+	seen := map[string]bool{}
+	for pages := 1; ; pages++ {
+		key := k.path + "?" + k.query.Encode()
+		if seen[key] {
+			return malformed("the API's page links go round in a circle at %s", httpcore.RedactURLString(k.path))
+		}
+		seen[key] = true
+		if maxPages > 0 && pages > maxPages {
+			return malformed("%s has more than %d pages", httpcore.RedactURLString(path), maxPages)
+		}
+		var raw []byte
+		if _, err := c.do(ctx, k, &raw, opts); err != nil {
+			return err
+		}
+		info, more, err := visit(raw)
+		if err != nil || !more {
+			return err
+		}
+		number, next := nextPage(info, cur)
+		switch {
+		case number < 0:
+			return nil
+		case next != "":
+			if k.path, k.query, err = nextRequest(base, path, next); err != nil {
+				return err
+			}
+			cur = k.query
+			if k.path != path { // a link on the API's host carries the query itself
+				u, _ := url.Parse(k.path)
+				cur = u.Query()
+			}
+		default:
+			k.path, k.query = path, cloneQuery(cur)
+			k.query.Set("page[number]", strconv.Itoa(number))
+			cur = k.query
+		}
+	}
+}
+
+// getOne reads the JSON:API resource at format with id (Get of every service).
+func getOne[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, format, id, what string, convert func(*W) T, opts []RequestOption) (*T, error) {
+	path, err := httpcore.Path(format, id)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	var doc wireOne[W]
+	if _, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path}, &doc, opts); err != nil {
+		return nil, err
+	}
+	if doc.Data == nil {
+		return nil, malformed("%s response has no data", what)
+	}
+	v := convert(doc.Data)
+	return &v, nil
+}
+
+// deleteOne deletes the resource at format with id.
+func deleteOne(ctx context.Context, c *Client, api *httpcore.Client, format, id string, opts []RequestOption) error {
+	path, err := httpcore.Path(format, id)
+	if err != nil {
+		return invalid(err)
+	}
+	_, err = c.do(ctx, call{api: api, method: http.MethodDelete, path: path}, nil, opts)
+	return err
 }
 
 // nextRequest turns a next link into what to request: the link itself when it is on the

@@ -45,8 +45,11 @@ func WithHTTPClient(hc *http.Client) Option {
 // redacted. Nothing is logged by default.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
-// WithUnitSystem sends SC-Unit-System with every request, so that signal values come in
-// metric or imperial units. Without it Smartcar uses metric.
+// WithUnitSystem sends SC-Unit-System with every request, asking for signal values in
+// metric or imperial units; without it Smartcar answers in metric. Smartcar documents
+// the header for its API and its own SDKs send it to v3, but that v3 honours it and
+// which unit spellings an imperial answer uses are not documented ([U] in the
+// reference): read each value's Unit rather than assuming one.
 func WithUnitSystem(u UnitSystem) Option {
 	return func(c *config) {
 		switch u {
@@ -169,7 +172,7 @@ type callOptions struct {
 func WithUserID(id string) RequestOption {
 	return func(o *callOptions) {
 		if strings.ContainsAny(id, "\r\n") {
-			o.err = fmt.Errorf("smartcar: %w: user id contains a line break", telematics.ErrInvalidInput)
+			o.err = invalidf("user id contains a line break")
 			return
 		}
 		o.userID = strings.TrimSpace(id)
@@ -182,12 +185,24 @@ func WithResponse(r *telematics.Response) RequestOption {
 	return func(o *callOptions) { o.response = r }
 }
 
-// WithHeader adds a header to the call. Authorization, User-Agent and Accept are set
-// by the client and cannot be replaced.
+// WithHeader adds a header to the call. Headers the client sets itself are refused with
+// telematics.ErrInvalidInput before anything is sent: Authorization (the application
+// token), SC-User-Id (use WithUserID), User-Agent (use WithUserAgent), Accept,
+// Content-Type, Content-Length and Host. Commands and other writes also refuse
+// Idempotency-Key (see CommandsService).
 func WithHeader(key, value string) RequestOption {
 	return func(o *callOptions) {
 		if strings.ContainsAny(key+value, "\r\n") {
-			o.err = fmt.Errorf("smartcar: %w: header %q contains a line break", telematics.ErrInvalidInput, key)
+			o.err = invalidf("header %q contains a line break", key)
+			return
+		}
+		key = http.CanonicalHeaderKey(strings.TrimSpace(key))
+		if key == "" {
+			o.err = invalidf("empty header name")
+			return
+		}
+		if why, reserved := reservedHeaders[key]; reserved {
+			o.err = invalidf("the %s header cannot be set with WithHeader: %s", key, why)
 			return
 		}
 		if o.header == nil {
@@ -197,12 +212,27 @@ func WithHeader(key, value string) RequestOption {
 	}
 }
 
+// reservedHeaders are the headers the client sets, with what to do instead.
+var reservedHeaders = map[string]string{
+	"Authorization":  "the client sends its application token",
+	"Sc-User-Id":     "use WithUserID",
+	"User-Agent":     "use WithUserAgent",
+	"Accept":         "the client always asks for JSON",
+	"Content-Type":   "the client always sends JSON",
+	"Content-Length": "the client computes it",
+	"Host":           "set the API URLs with WithVehicleAPIURL or WithManagementAPIURL",
+}
+
+// replayHeaders make net/http send a request again on a new connection when the first
+// one broke: a command carrying one could reach the vehicle twice.
+var replayHeaders = []string{"Idempotency-Key", "X-Idempotency-Key"}
+
 // WithRequestTimeout bounds each attempt of this call instead of the client's read or
 // command timeout.
 func WithRequestTimeout(d time.Duration) RequestOption {
 	return func(o *callOptions) {
 		if d <= 0 {
-			o.err = fmt.Errorf("smartcar: %w: request timeout %s is not positive", telematics.ErrInvalidInput, d)
+			o.err = invalidf("request timeout %s is not positive", d)
 			return
 		}
 		o.timeout = d

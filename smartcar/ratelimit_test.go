@@ -2,7 +2,9 @@ package smartcar_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -32,17 +34,19 @@ func TestAppRateLimitClientSide(t *testing.T) {
 	assert.Equal(t, 125, e.fake.CountRequests("", ""))
 }
 
-// A fleet of goroutines shares the one bucket, across both APIs.
+// A fleet of goroutines shares the one bucket, across both APIs: no request reaches the
+// fake before its token, and the fake's own bucket refuses none.
 func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
 		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0), smartcar.WithMaxWait(24*time.Hour))
 	ctx := context.Background()
+	const goroutines, each = 20, 7
 	var wg sync.WaitGroup
-	for g := 0; g < 20; g++ {
+	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 7; i++ {
+			for i := 0; i < each; i++ {
 				var err error
 				if i%2 == 0 {
 					_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
@@ -54,8 +58,34 @@ func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 140, e.fake.CountRequests("", ""), "no request was refused and retried")
-	assert.GreaterOrEqual(t, e.clock.Slept(), 20*smartcar.AppRateLimitInterval)
+
+	reqs := e.fake.Requests()
+	require.Len(t, reqs, goroutines*each, "no request was refused and retried")
+	times := make([]time.Time, len(reqs))
+	for i, r := range reqs {
+		assert.Equal(t, http.StatusOK, r.Status, r.ID)
+		times[i] = r.Time
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	// The bucket starts full at the clock's start: request k (from 0) may not arrive
+	// before the (k-burst+1)-th refill.
+	for k := smartcar.AppRateLimitBurst; k < len(times); k++ {
+		token := start.Add(time.Duration(k-smartcar.AppRateLimitBurst+1) * smartcar.AppRateLimitInterval)
+		assert.False(t, times[k].Before(token), "request %d at %s, its token at %s", k, times[k], token)
+	}
+	assert.Zero(t, e.fake.Stats().RateLimited)
+	assert.Equal(t, vehiclesAndSubscriptions(reqs), [2]int{goroutines * 4, goroutines * 3}, "both APIs share the bucket")
+}
+
+func vehiclesAndSubscriptions(reqs []smartcartest.LoggedRequest) (n [2]int) {
+	for _, r := range reqs {
+		if r.API == "vehicle" {
+			n[0]++
+		} else {
+			n[1]++
+		}
+	}
+	return n
 }
 
 // Past the maximum wait the client does not queue: the call fails at once without
@@ -158,11 +188,17 @@ func TestRetriesOnServerErrors(t *testing.T) {
 
 	e3 := newEnv(t, nil, smartcar.WithMaxRetries(1))
 	e3.fake.FailNext(smartcartest.DropConnection(), smartcartest.DropConnection(), smartcartest.DropConnection())
-	_, err = e3.client.Vehicles.Get(ctx, model3)
+	var resp3 telematics.Response
+	_, err = e3.client.Vehicles.Get(ctx, model3, smartcar.WithResponse(&resp3))
 	assert.ErrorIs(t, err, telematics.ErrUnavailable)
-	// One retry by the SDK; net/http may itself replay a GET whose reused connection
-	// was closed, which a command (POST) never is.
-	assert.GreaterOrEqual(t, e3.fake.CountRequests("", ""), 2)
+	// Two attempts by the SDK (one retry). net/http may itself replay a GET once when a
+	// reused connection closes before answering (never a command), and only the first
+	// attempt can find a reused connection: the token's. So two or three requests,
+	// and the third fault is there for that replay.
+	assert.Equal(t, 2, resp3.Attempts)
+	n := e3.fake.CountRequests("", "")
+	assert.GreaterOrEqual(t, n, 2)
+	assert.LessOrEqual(t, n, 3)
 
 	// Billing is never retried: the allowance resets monthly.
 	e4 := newEnv(t, nil)
@@ -170,4 +206,44 @@ func TestRetriesOnServerErrors(t *testing.T) {
 	_, err = e4.client.Signals.List(ctx, model3, alice())
 	assert.ErrorIs(t, err, smartcar.ErrBilling)
 	assert.Equal(t, 1, e4.fake.CountRequests("", ""))
+}
+
+// Limits that retrying cannot lift soon are not retried: each retry of a vehicle read
+// would count against the vehicle's monthly allowance. The fake answers each request, so
+// net/http has no broken connection to replay the GET on: exactly one request.
+func TestLimitsAreNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault smartcartest.Fault
+		is    error
+	}{
+		{"502 UPSTREAM:RATE_LIMIT", smartcartest.UpstreamRateLimit(), telematics.ErrUnavailable},
+		{"429 RATE_LIMIT:VEHICLE without Retry-After", smartcartest.RateLimited(0), telematics.ErrRateLimited},
+		{"430 BILLING", smartcartest.BillingLimit(), smartcar.ErrBilling},
+		{"BILLING under another status", smartcartest.BillingLimit().WithStatus(http.StatusServiceUnavailable), smartcar.ErrBilling},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.fake.FailNext(tc.fault)
+			var resp telematics.Response
+			_, err := e.client.Signals.List(context.Background(), model3, alice(), smartcar.WithResponse(&resp))
+			assert.ErrorIs(t, err, tc.is)
+			assert.True(t, smartcar.IsRateLimited(err) || errors.Is(err, smartcar.ErrBilling))
+			var apiErr *smartcar.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.False(t, apiErr.Retryable())
+			assert.Equal(t, 1, e.fake.CountRequests("", ""), "exactly one request")
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Zero(t, e.clock.Slept())
+		})
+	}
+
+	// The application's own 429 without Retry-After is retried with backoff, as Smartcar
+	// recommends.
+	e := newEnv(t, nil)
+	e.fake.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API", Detail: "budget spent"})
+	_, err := e.client.Signals.List(context.Background(), model3, alice())
+	require.NoError(t, err)
+	assert.Equal(t, 2, e.fake.CountRequests("", ""))
+	assert.Positive(t, e.clock.Slept())
 }

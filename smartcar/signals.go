@@ -2,11 +2,11 @@ package smartcar
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -37,9 +37,12 @@ type Signal struct {
 	Value Value
 	// Body is the body as received.
 	Body json.RawMessage
-	// OEMUpdatedAt is when the vehicle maker last updated the value, RetrievedAt when
-	// Smartcar fetched it, IngestedAt when Smartcar stored it and FetchedAt when it was
-	// served (each zero when not sent or 0).
+	// OEMUpdatedAt is when the vehicle maker last updated the value and RetrievedAt when
+	// Smartcar retrieved it (both documented). IngestedAt and FetchedAt are kept as sent
+	// but Smartcar does not document them: ingestedAt appears in real v3 responses ([R]
+	// in the reference), fetchedAt is the name of the v2 SC-Fetched-At header; that they
+	// mean when Smartcar stored and served the value is our reading of the names ([I]).
+	// Each is zero when not sent or 0.
 	OEMUpdatedAt time.Time
 	RetrievedAt  time.Time
 	IngestedAt   time.Time
@@ -185,35 +188,54 @@ func (w *wireStatus) UnmarshalJSON(b []byte) error {
 // "attributes": {"code", "name", "group", "status", "body"}, "meta", "links"}) or in the
 // flat form of webhook payloads ({"code", "name", "group", "status", "body", "meta"}).
 //
-// A signal object whose fields have unexpected types is not an error: it keeps its code
-// when one can be read, no status, and the whole object as a RawValue in Value and Body.
+// A signal object whose members have unexpected types is not an error: each such member
+// is left empty and the others (status, body, times) are kept.
 func (s *Signal) UnmarshalJSON(b []byte) error {
 	var w wireSignal
 	if err := json.Unmarshal(b, &w); err != nil {
-		trimmed := bytes.TrimSpace(b)
-		if len(trimmed) == 0 || trimmed[0] != '{' {
+		var ok bool
+		if w, ok = lenientWireSignal(b); !ok {
 			return err
 		}
-		var id struct {
-			ID         json.RawMessage `json:"id"`
-			Code       json.RawMessage `json:"code"`
-			Attributes struct {
-				Code json.RawMessage `json:"code"`
-			} `json:"attributes"`
-		}
-		_ = json.Unmarshal(trimmed, &id)
-		var code string
-		for _, c := range []json.RawMessage{id.Attributes.Code, id.Code, id.ID} {
-			if code == "" && len(c) > 0 {
-				_ = json.Unmarshal(c, &code)
-			}
-		}
-		raw := keepRaw(trimmed)
-		*s = Signal{Code: SignalCode(code), Body: raw, Value: RawValue{JSON: raw}}
-		return nil
 	}
 	*s = w.signal()
 	return nil
+}
+
+// lenientWireSignal decodes a signal object member by member, so that a member of an
+// unexpected type loses only itself. ok is false when b is not a JSON object.
+func lenientWireSignal(b []byte) (w wireSignal, ok bool) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(b, &top) != nil || top == nil {
+		return w, false
+	}
+	decodeMembers(top, map[string]any{"id": &w.ID, "meta": &w.Meta, "links": &w.Links})
+	w.wireSignalFields = lenientFields(top)
+	var attrs map[string]json.RawMessage
+	if raw, ok := top["attributes"]; ok && json.Unmarshal(raw, &attrs) == nil && attrs != nil {
+		f := lenientFields(attrs)
+		w.Attributes = &f
+	}
+	return w, true
+}
+
+func lenientFields(m map[string]json.RawMessage) wireSignalFields {
+	var f wireSignalFields
+	decodeMembers(m, map[string]any{"code": &f.Code, "name": &f.Name, "group": &f.Group, "status": &f.Status})
+	if raw, ok := m["body"]; ok {
+		f.Body = keepRaw(raw)
+	}
+	return f
+}
+
+// decodeMembers decodes each member of m that dst names into its target, ignoring the
+// ones that do not fit.
+func decodeMembers(m map[string]json.RawMessage, dst map[string]any) {
+	for name, target := range dst {
+		if raw, ok := m[name]; ok {
+			_ = json.Unmarshal(raw, target)
+		}
+	}
 }
 
 // signal converts the decoded wire form.
@@ -223,7 +245,7 @@ func (w *wireSignal) signal() Signal {
 		f = w.Attributes
 	}
 	s := Signal{
-		Code:         SignalCode(firstNonEmpty(f.Code, w.ID)),
+		Code:         SignalCode(cmp.Or(f.Code, w.ID)),
 		Name:         f.Name,
 		Group:        SignalGroup(f.Group),
 		Status:       telematics.SignalStatus(f.Status.Value),
@@ -330,6 +352,7 @@ type wireSignalList struct {
 	Meta     wireMeta        `json:"meta"`
 	Links    wireLinks       `json:"links"`
 	Included json.RawMessage `json:"included"`
+	Errors   json.RawMessage `json:"errors"`
 }
 
 // lenientSignalList is wireSignalList with each signal decoded on its own, so that one
@@ -339,6 +362,7 @@ type lenientSignalList struct {
 	Meta     wireMeta        `json:"meta"`
 	Links    wireLinks       `json:"links"`
 	Included json.RawMessage `json:"included"`
+	Errors   json.RawMessage `json:"errors"`
 }
 
 // decodeSignalList decodes a page of signals: in one pass when every signal is well
@@ -346,6 +370,9 @@ type lenientSignalList struct {
 func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 	var fast wireSignalList
 	if err := json.Unmarshal(raw, &fast); err == nil {
+		if err := checkListErrors(len(fast.Data), fast.Errors); err != nil {
+			return nil, nil, err
+		}
 		sigs := make([]Signal, len(fast.Data))
 		for i := range fast.Data {
 			sigs[i] = fast.Data[i].signal()
@@ -356,37 +383,32 @@ func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 	if err := json.Unmarshal(raw, &slow); err != nil {
 		return nil, nil, malformed("signal list: %v", err)
 	}
+	if err := checkListErrors(len(slow.Data), slow.Errors); err != nil {
+		return nil, nil, err
+	}
 	return slow.Data, &slow, nil
 }
 
+// MaxSignalPages bounds how many pages Signals.List fetches. Smartcar has been seen to
+// answer with one page of every signal ([R] in the reference); a vehicle whose list goes on for more pages than
+// this fails with telematics.ErrMalformedResponse rather than costing requests without
+// end (each counts against the vehicle's monthly allowance).
+const MaxSignalPages = 20
+
 // List returns every signal the application can read from the vehicle, following page
-// links if Smartcar pages the answer. Signals the vehicle cannot provide come back with
-// an ERROR or UNAVAILABLE status, not as an error of the call.
+// links if Smartcar pages the answer (at most MaxSignalPages pages). Signals the vehicle
+// cannot provide come back with an ERROR or UNAVAILABLE status, not as an error of the
+// call.
 func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...RequestOption) (*SignalSet, error) {
 	path, err := httpcore.Path(pathSignals, vehicleID)
 	if err != nil {
 		return nil, invalid(err)
 	}
-	base, err := url.Parse(s.c.vehicleAPI.BaseURL())
-	if err != nil {
-		return nil, err
-	}
 	set := &SignalSet{VehicleID: vehicleID}
-	reqPath, reqQuery := path, url.Values{}
-	seen := map[string]bool{}
-	for {
-		key := reqPath + "?" + reqQuery.Encode()
-		if seen[key] {
-			return nil, malformed("the signal list's page links go round in a circle")
-		}
-		seen[key] = true
-		var raw []byte
-		if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: reqPath, query: reqQuery, needUser: true}, &raw, opts); err != nil {
-			return nil, err
-		}
+	err = s.c.walk(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, MaxSignalPages, opts, func(raw []byte) (pageInfo, bool, error) {
 		sigs, l, err := decodeSignalList(raw)
 		if err != nil {
-			return nil, err
+			return pageInfo{}, false, err
 		}
 		for i := range sigs {
 			sigs[i].VehicleID = vehicleID
@@ -395,17 +417,12 @@ func (s *SignalsService) List(ctx context.Context, vehicleID string, opts ...Req
 		if set.Vehicle == nil {
 			set.Vehicle = includedVehicle(l.Included)
 		}
-		total := -1
-		if l.Meta.TotalCount != nil {
-			total = int(*l.Meta.TotalCount)
-		}
-		if len(sigs) == 0 || l.Links.Next.state != linkSet || (total >= 0 && len(set.Signals) >= total) {
-			return set, nil
-		}
-		if reqPath, reqQuery, err = nextRequest(base, path, l.Links.Next.href); err != nil {
-			return nil, err
-		}
+		return listInfo(len(sigs), &l.Meta, &l.Links), true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return set, nil
 }
 
 // includedVehicle finds the vehicle in a JSON:API "included" member: an object keyed by
@@ -461,16 +478,35 @@ func (s *SignalsService) Get(ctx context.Context, vehicleID string, code SignalC
 	return sig, nil
 }
 
+// decodeOneSignal decodes the answer of Signals.Get: a {"data": signal} document or a
+// bare signal. A body that holds no signal (no data, an error document, an empty
+// object) is a malformed response, not an empty signal.
 func decodeOneSignal(raw []byte) (*Signal, error) {
 	var doc struct {
-		Data json.RawMessage `json:"data"`
+		Data   json.RawMessage `json:"data"`
+		Errors json.RawMessage `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, malformed("signal: %v", err)
 	}
 	body := raw
-	if present(doc.Data) {
+	switch {
+	case present(doc.Data):
 		body = doc.Data
+	case sent(doc.Data):
+		return nil, malformed("signal response has null data")
+	case sent(doc.Errors):
+		return nil, malformed("signal response with a success status holds errors: %s", clean(string(doc.Errors)))
+	}
+	var members struct {
+		ID         json.RawMessage `json:"id"`
+		Code       json.RawMessage `json:"code"`
+		Attributes json.RawMessage `json:"attributes"`
+		Status     json.RawMessage `json:"status"`
+		Body       json.RawMessage `json:"body"`
+	}
+	if json.Unmarshal(body, &members) != nil || !(present(members.ID) || present(members.Code) || present(members.Attributes) || present(members.Status) || present(members.Body)) {
+		return nil, malformed("signal response holds no signal: %s", clean(string(body)))
 	}
 	var sig Signal
 	if err := json.Unmarshal(body, &sig); err != nil {
@@ -479,8 +515,11 @@ func decodeOneSignal(raw []byte) (*Signal, error) {
 	return &sig, nil
 }
 
-// String formats the signal for logs: "closure-islocked SUCCESS true".
-func (s *Signal) String() string {
+// String formats the signal for logs: "closure-islocked SUCCESS true", with the error's
+// type and code when the reading failed: "charge-chargerate ERROR 30 km/h
+// (VEHICLE_STATE:NOT_CHARGING)". Like MarshalJSON it has a value receiver, so that
+// fmt.Println(set.Signals[i]) uses it.
+func (s Signal) String() string {
 	str := fmt.Sprintf("%s %s", s.Code, s.Status)
 	if s.Value != nil {
 		str += " " + s.Value.String()

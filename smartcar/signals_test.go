@@ -1,9 +1,12 @@
 package smartcar_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -115,16 +118,22 @@ func TestSignalsListICE(t *testing.T) {
 	}
 }
 
-func TestSignalsImperial(t *testing.T) {
+// WithUnitSystem sends SC-Unit-System with every request. Which units Smartcar answers
+// in for imperial is not documented for v3 ([U]): the fake assumes "miles", and this test
+// checks only that the header is sent and that a body in the unit it names is converted,
+// not that Smartcar answers in miles.
+func TestSignalsUnitSystemHeader(t *testing.T) {
 	e := newEnv(t, nil, smartcar.WithUnitSystem(smartcar.Imperial))
 	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob())
 	require.NoError(t, err)
+	assert.Equal(t, "imperial", e.fake.Requests()[0].UnitSystem)
 	odo, _ := set.Get(smartcar.SignalOdometerTraveledDistance)
-	d, ok := odo.Telematics().Value.Distance()
+	n, unit, ok := odo.Number()
 	require.True(t, ok)
-	assert.InDelta(t, 87210.6, d.Kilometres(), 0.2, "miles convert back to the same distance")
-	_, unit, _ := odo.Number()
-	assert.Equal(t, "miles", unit)
+	d, ok := odo.Telematics().Value.Distance()
+	require.True(t, ok, "the unit the body names (%q, the fake's spelling) is understood", unit)
+	assert.InDelta(t, n*1.609344, d.Kilometres(), 1e-9, "converted from the unit the body names")
+	assert.InDelta(t, 87210.6, d.Kilometres(), 0.2, "the fake converted the metric reading it holds")
 }
 
 func TestSignalsGet(t *testing.T) {
@@ -203,53 +212,188 @@ func TestSignalsUnknownSurvive(t *testing.T) {
 	assert.IsType(t, smartcar.RawValue{}, abs.Value)
 }
 
-// A signal whose fields have unexpected types does not fail the list.
+// A signal whose members have unexpected types does not fail the list, and keeps every
+// member that decodes: its status and body survive a name of the wrong type.
 func TestSignalsMalformedEntry(t *testing.T) {
 	f := newFixtureEnv(t)
 	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"data":[
-			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"status":{"value":"SUCCESS"},"body":{"value":true}}},
+			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"group":"Closure","status":{"value":"SUCCESS"},"body":{"value":true}},
+			 "meta":{"retrievedAt":"2026-06-30T00:03:53.743Z"}},
 			{"id":"charge-ischarging","type":"signal","attributes":{"code":"charge-ischarging","status":"SUCCESS","body":{"value":false}}},
-			{"id":"x-y","type":"signal","attributes":{"code":"x-y","status":5}}
+			{"id":"x-y","type":"signal","attributes":{"code":"x-y","status":5}},
+			{"id":"charge-chargerate","type":"signal","attributes":{"code":["not","a","string"],"status":{"value":"ERROR","error":{"type":"VEHICLE_STATE","code":"NOT_CHARGING"}},"body":{"value":30,"unit":"km/h"}},"links":{"self":42}},
+			{"id":"a-b","type":"signal","attributes":"broken","code":"a-b","body":{"value":1}}
 		]}`))
 	})
 	set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
 	require.NoError(t, err)
-	require.Len(t, set.Signals, 3)
-	assert.Equal(t, smartcar.SignalClosureIsLocked, set.Signals[0].Code)
-	assert.IsType(t, smartcar.RawValue{}, set.Signals[0].Value)
-	assert.Equal(t, telematics.SignalStatus(""), set.Signals[0].Status)
+	require.Len(t, set.Signals, 5)
+	locked := set.Signals[0]
+	assert.Equal(t, smartcar.SignalClosureIsLocked, locked.Code)
+	assert.Empty(t, locked.Name, "the member of the wrong type is dropped")
+	assert.Equal(t, smartcar.GroupClosure, locked.Group)
+	assert.Equal(t, telematics.SignalStatusSuccess, locked.Status)
+	assert.Equal(t, smartcar.BoolValue{Value: true}, locked.Value)
+	assert.JSONEq(t, `{"value":true}`, string(locked.Body))
+	assert.Equal(t, date(2026, 6, 30, 0, 3, 53, 743), locked.RetrievedAt)
+	assert.Equal(t, "v", locked.VehicleID)
+
 	assert.Equal(t, telematics.SignalStatusSuccess, set.Signals[1].Status, "a bare status string")
 	assert.Equal(t, smartcar.BoolValue{}, set.Signals[1].Value)
 	assert.Equal(t, smartcar.SignalCode("x-y"), set.Signals[2].Code)
 	assert.Equal(t, telematics.SignalStatus(""), set.Signals[2].Status)
 
-	f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`[1,2]`))
-	})
-	_, err = f.client.Signals.Get(context.Background(), "v", "a-b", smartcar.WithUserID("u"))
-	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+	rate := set.Signals[3]
+	assert.Equal(t, smartcar.SignalChargeChargeRate, rate.Code, "the id stands in for a code of the wrong type")
+	assert.Equal(t, telematics.SignalStatusError, rate.Status)
+	require.NotNil(t, rate.Error)
+	assert.Equal(t, smartcar.CodeNotCharging, rate.Error.Code)
+	assert.Equal(t, smartcar.UnitValue{Value: 30, Unit: "km/h"}, rate.Value)
+
+	flat := set.Signals[4]
+	assert.Equal(t, smartcar.SignalCode("a-b"), flat.Code)
+	assert.Equal(t, smartcar.UnitValue{Value: 1}, flat.Value)
+
+	var one smartcar.Signal
+	assert.Error(t, json.Unmarshal([]byte(`[1]`), &one), "not an object")
+	assert.Error(t, json.Unmarshal([]byte(`{"code":`), &one))
 }
 
-// Signals follow page links when Smartcar pages them, and stop on a circle.
+// A 200 whose body holds no signal is a malformed response, not an empty signal.
+func TestSignalsGetNotASignal(t *testing.T) {
+	for _, body := range []string{
+		`[1,2]`,
+		`{"data":null}`,
+		`{}`,
+		`{"data":{}}`,
+		`{"data":{"type":"signal"}}`,
+		`{"errors":[{"status":"404","type":"RESOURCE_NOT_FOUND","detail":"no such signal"}]}`,
+		`{"meta":{"requestId":"r"}}`,
+		`null`,
+		`"closure-islocked"`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			f := newFixtureEnv(t)
+			f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(body))
+			})
+			sig, err := f.client.Signals.Get(context.Background(), "v", smartcar.SignalClosureIsLocked, smartcar.WithUserID("u"))
+			assert.Nil(t, sig)
+			assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+			assert.ErrorContains(t, err, "smartcar: ")
+		})
+	}
+}
+
+// Signals follow page links when Smartcar pages them, keep the vehicle the first page
+// included, and stop on a circle.
 func TestSignalsPaged(t *testing.T) {
-	f := newFixtureEnv(t)
 	sig := func(code string) string {
 		return `{"id":"` + code + `","type":"signal","attributes":{"code":"` + code + `","status":{"value":"SUCCESS"},"body":{"value":1}}}`
 	}
-	var calls int
-	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		switch r.URL.Query().Get("page[number]") {
-		case "":
-			_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `],"meta":{"totalCount":2},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
-		case "2":
-			_, _ = w.Write([]byte(`{"data":[` + sig("a-two") + `],"meta":{"totalCount":3},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+	t.Run("two pages", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var queries []string
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			queries = append(queries, r.URL.RawQuery)
+			assert.Equal(t, "u", r.Header.Get("SC-User-Id"), "every page is read for the owner")
+			switch r.URL.Query().Get("page[number]") {
+			case "":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `,` + sig("a-two") + `],"meta":{"pageNumber":1,"pageSize":2,"totalCount":3},` +
+					`"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2&page%5Bsize%5D=2"},` +
+					`"included":{"vehicle":{"id":"v","type":"vehicle","attributes":{"make":"TESLA"}}}}`))
+			case "2":
+				_, _ = w.Write([]byte(`{"data":[` + sig("b-three") + `],"meta":{"pageNumber":2,"pageSize":2,"totalCount":3},"links":{"next":null}}`))
+			default:
+				t.Errorf("unexpected page %s", r.URL.RawQuery)
+			}
+		})
+		set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		require.NoError(t, err)
+		var codes []smartcar.SignalCode
+		for _, s := range set.Signals {
+			codes = append(codes, s.Code)
+			assert.Equal(t, "v", s.VehicleID)
+			assert.True(t, s.OK())
 		}
+		assert.Equal(t, []smartcar.SignalCode{"a-one", "a-two", "b-three"}, codes)
+		require.NotNil(t, set.Vehicle)
+		assert.Equal(t, "TESLA", set.Vehicle.Make)
+		assert.Equal(t, []string{"", "page%5Bnumber%5D=2&page%5Bsize%5D=2"}, queries)
 	})
-	_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
-	assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
-	assert.Equal(t, 2, calls)
+	t.Run("links in a circle", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var calls int
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			switch r.URL.Query().Get("page[number]") {
+			case "":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-one") + `],"meta":{"totalCount":2},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+			case "2":
+				_, _ = w.Write([]byte(`{"data":[` + sig("a-two") + `],"meta":{"totalCount":3},"links":{"next":"` + f.srv.URL + `/v3/vehicles/v/signals?page%5Bnumber%5D=2"}}`))
+			}
+		})
+		_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		assert.ErrorContains(t, err, "circle")
+		assert.Equal(t, 2, calls)
+	})
+	t.Run("more pages than MaxSignalPages", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		var calls int
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			n, _ := strconv.Atoi(cmp.Or(r.URL.Query().Get("page[number]"), "1"))
+			_, _ = w.Write([]byte(fmt.Sprintf(`{"data":[%s],"meta":{"pageNumber":%d,"pageSize":1,"totalCount":1000}}`, sig(fmt.Sprintf("s-%d", n)), n)))
+		})
+		set, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.Nil(t, set)
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		assert.ErrorContains(t, err, fmt.Sprintf("more than %d pages", smartcar.MaxSignalPages))
+		assert.Equal(t, smartcar.MaxSignalPages, calls)
+	})
+	t.Run("a success status with an error document", func(t *testing.T) {
+		f := newFixtureEnv(t)
+		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"errors":[{"status":"500","type":"SERVER","detail":"oops"}]}`))
+		})
+		_, err := f.client.Signals.List(context.Background(), "v", smartcar.WithUserID("u"))
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		f.handle("GET /v3/connections", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"errors":[{"status":"500"}]}`))
+		})
+		_, err = f.client.Connections.List(context.Background(), nil)
+		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
+		errs := allErrors(f.client.Connections.All(context.Background(), nil))
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], telematics.ErrMalformedResponse)
+
+		f.handle("GET /mgmt/v3/subscriptions", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"errors":[]}`))
+		})
+		p, err := f.client.Subscriptions.List(context.Background(), nil)
+		require.NoError(t, err, "an empty error list is no error")
+		assert.Empty(t, p.Items)
+	})
+}
+
+// String and MarshalJSON have value receivers, so that a Signal printed or encoded by
+// value formats like one by pointer; Vehicle.Telematics works on a value, as in
+// mycartracks.
+func TestValueReceivers(t *testing.T) {
+	s := smartcar.Signal{Code: smartcar.SignalChargeChargeRate, Status: telematics.SignalStatusError, Value: smartcar.UnitValue{Value: 30, Unit: "km/h"},
+		Error: &smartcar.ErrorDetail{Type: smartcar.ErrorTypeVehicleState, Code: smartcar.CodeNotCharging}}
+	assert.Equal(t, "charge-chargerate ERROR 30 km/h (VEHICLE_STATE:NOT_CHARGING)", fmt.Sprint(s))
+	assert.Equal(t, fmt.Sprint(&s), fmt.Sprint(s))
+	set := smartcar.SignalSet{Signals: []smartcar.Signal{s}}
+	assert.Equal(t, s.String(), fmt.Sprintf("%v", set.Signals[0]))
+	byValue, err := json.Marshal(s)
+	require.NoError(t, err)
+	byPointer, err := json.Marshal(&s)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(byPointer), string(byValue))
+	assert.Equal(t, telematics.Vehicle{ID: "v", Provider: "smartcar", Make: "TESLA"}, smartcar.Vehicle{ID: "v", Make: "TESLA"}.Telematics())
 }
 
 func TestSignalCatalogue(t *testing.T) {

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 )
 
 // SubscriptionsService subscribes vehicles to webhooks through the Management API. The
@@ -121,7 +119,8 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, r SubscribeRequest
 }
 
 // SubscriptionListOptions filters and pages a subscription list. The zero value lists
-// everything, Smartcar's default page size (25, at most 100) at a time.
+// everything, Smartcar's default page size (25) at a time; a third-party write-up gives
+// 100 as the largest page size ([T] in the reference), which the SDK does not enforce.
 type SubscriptionListOptions struct {
 	WebhookID   string
 	UserID      string
@@ -143,7 +142,8 @@ func (o *SubscriptionListOptions) query() (url.Values, error) {
 	return q, pageQuery(q, o.PageNumber, o.PageSize)
 }
 
-// List returns one page of subscriptions.
+// List returns one page of subscriptions. Fetch the next with opts.PageNumber =
+// page.NextPageNumber while page.HasNext(), or use All.
 func (s *SubscriptionsService) List(ctx context.Context, opts *SubscriptionListOptions, reqOpts ...RequestOption) (*Page[Subscription], error) {
 	q, err := opts.query()
 	if err != nil {
@@ -152,38 +152,19 @@ func (s *SubscriptionsService) List(ctx context.Context, opts *SubscriptionListO
 	return listPage(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, convertSubscription, reqOpts)
 }
 
-// All iterates over every subscription matching opts, fetching pages as it goes.
+// All iterates over every subscription matching opts, fetching pages as it goes (from
+// opts.PageNumber, if set). It stops at the first error, which it yields once.
 func (s *SubscriptionsService) All(ctx context.Context, opts *SubscriptionListOptions, reqOpts ...RequestOption) iter.Seq2[Subscription, error] {
 	q, err := opts.query()
-	if err != nil {
-		return func(yield func(Subscription, error) bool) { yield(Subscription{}, err) }
-	}
-	return iterate(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, convertSubscription, reqOpts)
+	return iterate(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, err, convertSubscription, reqOpts)
 }
 
 // Get returns one subscription.
 func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, opts ...RequestOption) (*Subscription, error) {
-	path, err := httpcore.Path(pathSubscription, subscriptionID)
-	if err != nil {
-		return nil, invalid(err)
-	}
-	var doc wireOne[wireSubscription]
-	if _, err := s.c.do(ctx, call{api: s.c.managementAPI, method: http.MethodGet, path: path}, &doc, opts); err != nil {
-		return nil, err
-	}
-	if doc.Data == nil {
-		return nil, malformed("subscription response has no data")
-	}
-	sub := convertSubscription(doc.Data)
-	return &sub, nil
+	return getOne(ctx, s.c, s.c.managementAPI, pathSubscription, subscriptionID, "subscription", convertSubscription, opts)
 }
 
 // Unsubscribe deletes a subscription: the vehicle stops sending to the webhook.
 func (s *SubscriptionsService) Unsubscribe(ctx context.Context, subscriptionID string, opts ...RequestOption) error {
-	path, err := httpcore.Path(pathSubscription, subscriptionID)
-	if err != nil {
-		return invalid(err)
-	}
-	_, err = s.c.do(ctx, call{api: s.c.managementAPI, method: http.MethodDelete, path: path}, nil, opts)
-	return err
+	return deleteOne(ctx, s.c, s.c.managementAPI, pathSubscription, subscriptionID, opts)
 }

@@ -64,7 +64,7 @@ func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
 	}
 	p, err := e.client.Subscriptions.List(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, 3, p.TotalCount)
+	assert.Equal(t, 3, p.Total)
 	assert.Equal(t, 25, p.Size)
 	first := p.Items[0]
 	assert.Equal(t, smartcartest.SubscriptionOne, first.ID)
@@ -89,16 +89,16 @@ func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
 		ids = append(ids, s.VehicleID)
 	}
 	assert.Equal(t, []string{smartcartest.VehicleModel3, smartcartest.VehicleID4, smartcartest.VehicleBolt}, ids)
-	n := 0
-	for range e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{VehicleID: smartcartest.VehicleBolt, VehicleMode: smartcar.ModeSimulated}) {
-		n++
+	ids = nil
+	for s, err := range e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{VehicleID: smartcartest.VehicleBolt, VehicleMode: smartcar.ModeSimulated}) {
+		require.NoError(t, err)
+		ids = append(ids, s.VehicleID)
 	}
-	assert.Equal(t, 1, n)
-	for _, err := range e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{PageSize: 101}) {
-		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	}
-	for _, err := range e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{PageSize: -1}) {
-		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Equal(t, []string{smartcartest.VehicleBolt}, ids)
+	for _, size := range []int{101, -1} {
+		errs := allErrors(e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{PageSize: size}))
+		require.Len(t, errs, 1, "page size %d", size)
+		assert.ErrorIs(t, errs[0], telematics.ErrInvalidInput)
 	}
 	_, err = e.client.Subscriptions.List(ctx, &smartcar.SubscriptionListOptions{PageNumber: -2})
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)

@@ -2,6 +2,7 @@ package smartcar
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -413,7 +414,7 @@ func decodeAdditional(p *bodyProbe) (Value, bool) {
 		if e.Value == nil {
 			continue
 		}
-		v.Additional = append(v.Additional, TypedValue{Type: e.Type, Value: *e.Value, Unit: firstNonEmpty(e.Unit, p.Unit)})
+		v.Additional = append(v.Additional, TypedValue{Type: e.Type, Value: *e.Value, Unit: cmp.Or(e.Unit, p.Unit)})
 	}
 	return v, true
 }

@@ -3,9 +3,7 @@ package smartcar
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 
-	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -46,7 +44,7 @@ type Vehicle struct {
 }
 
 // Telematics converts the vehicle to the provider-neutral type.
-func (v *Vehicle) Telematics() telematics.Vehicle {
+func (v Vehicle) Telematics() telematics.Vehicle {
 	return telematics.Vehicle{ID: v.ID, Provider: Provider, Make: v.Make, Model: v.Model, Year: v.Year, Powertrain: v.PowertrainType}
 }
 
@@ -89,17 +87,5 @@ func (w *wireVehicle) vehicle() Vehicle {
 // Get returns the attributes of a vehicle: make, model, year, powertrain and mode. The
 // user id is optional here.
 func (s *VehiclesService) Get(ctx context.Context, vehicleID string, opts ...RequestOption) (*Vehicle, error) {
-	path, err := httpcore.Path(pathVehicle, vehicleID)
-	if err != nil {
-		return nil, invalid(err)
-	}
-	var doc wireOne[wireVehicle]
-	if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path}, &doc, opts); err != nil {
-		return nil, err
-	}
-	if doc.Data == nil {
-		return nil, malformed("vehicle response has no data")
-	}
-	v := doc.Data.vehicle()
-	return &v, nil
+	return getOne(ctx, s.c, s.c.vehicleAPI, pathVehicle, vehicleID, "vehicle", (*wireVehicle).vehicle, opts)
 }

@@ -64,24 +64,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s %s %d (%s, %s) — vehicle %s, %d signals\n\n", v.Make, v.Model, v.Year, orDash(v.PowertrainType), v.Mode, conn.VehicleID, len(set.Signals))
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SIGNAL\tSTATUS\tVALUE\tUPDATED")
+	fmt.Fprintln(tw, "READING\tUPDATED")
 	for _, s := range set.Signals {
-		value := "-"
-		if s.Value != nil {
-			value = s.Value.String()
-		}
-		if s.Error != nil {
-			value += " (" + string(s.Error.Type)
-			if s.Error.Code != "" {
-				value += ":" + string(s.Error.Code)
-			}
-			value += ")"
-		}
 		updated := "-"
 		if t := s.Time(); !t.IsZero() {
 			updated = t.Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Code, s.Status, value, updated)
+		// A Signal prints as "code STATUS value (TYPE:CODE)".
+		fmt.Fprintf(tw, "%s\t%s\n", s, updated)
 	}
 	return tw.Flush()
 }

@@ -25,10 +25,10 @@ func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 	lines := strings.Split(out.String(), "\n")
 	assert.Contains(t, lines[0], "built-in fake Smartcar")
 	assert.Contains(t, lines[1], "CHEVROLET Bolt EV 2021 (-, simulated)", "the first connection")
-	assert.Regexp(t, `SIGNAL\s+STATUS\s+VALUE\s+UPDATED`, lines[3])
+	assert.Regexp(t, `READING\s+UPDATED`, lines[3])
 	assert.Regexp(t, `tractionbattery-stateofcharge\s+SUCCESS\s+90 percent\s+2026-06-29T23:55:00Z`, out.String())
 	assert.Regexp(t, `charge-chargerate\s+ERROR\s+30 km/h \(VEHICLE_STATE:NOT_CHARGING\)`, out.String())
-	assert.Regexp(t, `climate-externaltemperature\s+UNAVAILABLE\s+-\s+-`, out.String())
+	assert.Regexp(t, `climate-externaltemperature UNAVAILABLE\s+-\n`, out.String())
 }
 
 func TestRunFlags(t *testing.T) {
@@ -36,7 +36,7 @@ func TestRunFlags(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleCamry}, &out))
 	assert.Contains(t, out.String(), "TOYOTA Camry 2020 (ICE, live)")
-	assert.Regexp(t, `closure-fronttrunk\s+ERROR\s+- \(PERMISSION\)`, out.String())
+	assert.Regexp(t, `closure-fronttrunk ERROR \(PERMISSION\)\s+-\n`, out.String())
 
 	out.Reset()
 	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserAlice}, &out))
@@ -66,7 +66,7 @@ func TestRunWithCredentials(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), nil, &out))
 	assert.True(t, strings.HasPrefix(out.String(), "Using the Smartcar API with the credentials"))
-	assert.Equal(t, 1, fake.TokenGrants())
+	assert.Equal(t, 1, fake.Stats().Grants)
 	assert.True(t, strings.HasPrefix(fake.Requests()[0].UserAgent, "smartcar-signals-example "))
 
 	t.Setenv(smartcar.EnvClientSecret, "")

@@ -57,8 +57,15 @@
 //     OAuth error form.
 //   - Subscriptions are kept in memory; a second subscription of a vehicle to a webhook
 //     answers 409.
-//   - SC-Unit-System: imperial converts km, km/h and liters.
-//   - Requests returns every API request received (method, path, query, user id, unit
-//     system, user agent, body, time); WithClock makes the fake keep time by the test's
-//     clock.
+//   - SC-Unit-System: imperial converts km, km/h and liters to "miles", "mph" and
+//     "gallons" (rounded to 0.1). This is the fake's assumption, not Smartcar's
+//     contract: Smartcar documents the header but not, for v3, which unit spellings an
+//     imperial answer uses ([U] in the reference). A test that relies on these
+//     spellings tests the fake.
+//   - Requests returns every API request received as a LoggedRequest (id, time, method,
+//     API, path, query, headers without Authorization, user id, unit system, user agent,
+//     body and the status answered); CountRequests counts them by method and path and
+//     Stats counts requests, 401s, 429s, injected faults, token requests and grants, as
+//     mycartrackstest does. WithClock makes the fake keep time by the test's clock; the
+//     application bucket takes its tokens at the time each request is logged.
 package smartcartest

@@ -52,6 +52,12 @@ func (f Fault) On(method, pathPrefix string) Fault {
 	return f
 }
 
+// WithStatus returns the fault answering with another HTTP status.
+func (f Fault) WithStatus(status int) Fault {
+	f.Status = status
+	return f
+}
+
 // InForm returns the fault answering in another error form.
 func (f Fault) InForm(form ErrorForm) Fault {
 	f.Form = form
@@ -126,6 +132,9 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 	for i, f := range s.faults {
 		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.Path) {
 			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			s.logMu.Lock()
+			s.stats.Faults++
+			s.logMu.Unlock()
 			return f, true
 		}
 	}

@@ -75,13 +75,18 @@ type subscription struct {
 	createdAt                        time.Time
 }
 
-func (v *vehicle) signal(code string) *SignalState {
-	for _, s := range v.signals {
-		if s.Code == code {
-			return s
-		}
+// find returns the first item match accepts and its index, or nil and -1.
+func find[T any](items []*T, match func(*T) bool) (*T, int) {
+	i := slices.IndexFunc(items, match)
+	if i < 0 {
+		return nil, -1
 	}
-	return nil
+	return items[i], i
+}
+
+func (v *vehicle) signal(code string) *SignalState {
+	s, _ := find(v.signals, func(s *SignalState) bool { return s.Code == code })
+	return s
 }
 
 func (v *vehicle) put(s SignalState) {
@@ -260,12 +265,8 @@ func (s *Server) seed() {
 }
 
 func (s *Server) vehicleByID(id string) *vehicle {
-	for _, v := range s.vehicles {
-		if v.id == id {
-			return v
-		}
-	}
-	return nil
+	v, _ := find(s.vehicles, func(v *vehicle) bool { return v.id == id })
+	return v
 }
 
 // PutSignal adds a signal to a vehicle or replaces the one with the same code (to give
@@ -340,10 +341,6 @@ func (s *Server) Destination(vehicleID string) (latitude, longitude float64, ok 
 func (s *Server) Subscribed(webhookID, vehicleID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, sub := range s.subscriptions {
-		if sub.webhookID == webhookID && sub.vehicleID == vehicleID {
-			return true
-		}
-	}
-	return false
+	sub, _ := find(s.subscriptions, func(sub *subscription) bool { return sub.webhookID == webhookID && sub.vehicleID == vehicleID })
+	return sub != nil
 }

@@ -41,19 +41,13 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		s.writeError(w, http.StatusNotFound, notFound("Webhook"))
 		return
 	}
-	owned := false
-	for _, c := range s.connections {
-		owned = owned || (c.vehicleID == vehicleID && c.userID == userID)
-	}
-	if !owned {
+	if c, _ := find(s.connections, func(c *connection) bool { return c.vehicleID == vehicleID && c.userID == userID }); c == nil {
 		s.writeError(w, http.StatusNotFound, notFound("Vehicle connection"))
 		return
 	}
-	for _, sub := range s.subscriptions {
-		if sub.webhookID == webhookID && sub.vehicleID == vehicleID {
-			s.writeError(w, http.StatusConflict, apiErr{Code: "CONFLICT", Title: "Conflict", Detail: "The vehicle is already subscribed to this webhook."})
-			return
-		}
+	if sub, _ := find(s.subscriptions, func(sub *subscription) bool { return sub.webhookID == webhookID && sub.vehicleID == vehicleID }); sub != nil {
+		s.writeError(w, http.StatusConflict, apiErr{Code: "CONFLICT", Title: "Conflict", Detail: "The vehicle is already subscribed to this webhook."})
+		return
 	}
 	s.seq++
 	s.subscriptions = append(s.subscriptions, &subscription{
@@ -91,18 +85,13 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, rc *r
 	s.writePage(w, r, rc, items, number, size, nil)
 }
 
-func (s *Server) findSubscription(id string) (int, *subscription) {
-	for i, sub := range s.subscriptions {
-		if sub.id == id {
-			return i, sub
-		}
-	}
-	return -1, nil
+func (s *Server) findSubscription(id string) (*subscription, int) {
+	return find(s.subscriptions, func(sub *subscription) bool { return sub.id == id })
 }
 
 func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
-	_, sub := s.findSubscription(r.PathValue("subscriptionID"))
+	sub, _ := s.findSubscription(r.PathValue("subscriptionID"))
 	var res map[string]any
 	if sub != nil {
 		res = s.subscriptionResource(sub)
@@ -117,7 +106,7 @@ func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request, rc *req
 
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
-	i, sub := s.findSubscription(r.PathValue("subscriptionID"))
+	sub, i := s.findSubscription(r.PathValue("subscriptionID"))
 	if sub != nil {
 		s.subscriptions = slices.Delete(s.subscriptions, i, i+1)
 	}

@@ -2,6 +2,7 @@ package smartcartest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,8 +65,13 @@ type Server struct {
 	faults         []Fault
 	vehicleLimited map[string]time.Time
 	appLimiter     *rate.Limiter
-	requests       []Request
 	seq            int
+
+	// logMu guards the request log and the counters. It may be taken while mu is held
+	// (a handler writing its answer), never the other way round.
+	logMu    sync.Mutex
+	requests []LoggedRequest
+	stats    Stats
 }
 
 type config struct {
@@ -169,24 +176,24 @@ func (s *Server) RevokeTokens() { s.oauth.RevokeAll() }
 // FailTokenRequests makes the next token requests fail with these statuses, in order.
 func (s *Server) FailTokenRequests(statuses ...int) { s.oauth.FailNext(statuses...) }
 
-// TokenGrants returns how many tokens were issued.
-func (s *Server) TokenGrants() int { return s.oauth.Grants() }
-
-// TokenRequests returns how many token requests arrived.
-func (s *Server) TokenRequests() int { return s.oauth.Requests() }
-
 // TokenSentInBody reports whether the last token grant had the credentials in the form
 // body, as Smartcar requires.
 func (s *Server) TokenSentInBody() bool { return s.oauth.LastClientAuth() == fakeoauth.AuthBody }
 
-// Request is one API request as the server received it.
-type Request struct {
+// LoggedRequest is one API request the server received, for assertions.
+type LoggedRequest struct {
+	// ID is the SC-Request-Id the server answered with ("req-000001").
+	ID string
+	// Time is when the request arrived, on the server's clock.
+	Time   time.Time
 	Method string
 	// API is "vehicle" or "management".
 	API string
 	// Path is relative to the API root ("/vehicles/{id}/signals").
 	Path  string
 	Query url.Values
+	// Header holds the request headers, Authorization removed.
+	Header http.Header
 	// UserID is the sc-user-id header.
 	UserID string
 	// UnitSystem is the SC-Unit-System header.
@@ -194,15 +201,41 @@ type Request struct {
 	UserAgent  string
 	// Authorized reports whether the request carried a valid token.
 	Authorized bool
-	Body       []byte
-	Time       time.Time
+	// Body is the request body (at most 1 MiB of it).
+	Body []byte
+	// Status is the status the server answered; 0 for a dropped connection.
+	Status int
 }
 
-// Requests returns the API requests received so far (token requests excluded).
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+// Stats counts what the server did.
+type Stats struct {
+	// Requests counts API requests, whatever their outcome.
+	Requests int
+	// Unauthorized counts API requests refused with 401.
+	Unauthorized int
+	// RateLimited counts API requests refused with 429 (the application bucket, a
+	// vehicle's limit or an injected fault).
+	RateLimited int
+	// Faults counts injected faults (FailNext).
+	Faults int
+	// TokenRequests counts requests to the token endpoint, successful or not; Grants
+	// counts the tokens it issued.
+	TokenRequests, Grants int
+}
+
+// Requests returns the API requests received since the start or the last ResetRequests,
+// oldest first, as copies. Token requests are not included (see Stats).
+func (s *Server) Requests() []LoggedRequest {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make([]LoggedRequest, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = r
+		out[i].Query = cloneValues(r.Query)
+		out[i].Header = r.Header.Clone()
+		out[i].Body = slices.Clone(r.Body)
+	}
+	return out
 }
 
 // CountRequests returns how many API requests had this method and path ("" matches
@@ -217,11 +250,20 @@ func (s *Server) CountRequests(method, path string) int {
 	return n
 }
 
-// ResetRequests forgets the recorded requests.
+// ResetRequests empties the request log. Stats keep counting.
 func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	s.requests = nil
+}
+
+// Stats returns the server's counters.
+func (s *Server) Stats() Stats {
+	s.logMu.Lock()
+	st := s.stats
+	s.logMu.Unlock()
+	st.TokenRequests, st.Grants = s.oauth.Requests(), s.oauth.Grants()
+	return st
 }
 
 // LimitVehicle rate-limits one vehicle for d: until then every request about it is
@@ -252,34 +294,46 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 	if strings.HasPrefix(full, ManagementPrefix) {
 		api, prefix = "management", ManagementPrefix
 	}
-	mux.HandleFunc(method+" "+full, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(method+" "+full, func(hw http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		now := s.clock.Now()
-		rc := &reqCtx{api: api, path: strings.TrimPrefix(r.URL.Path, prefix), body: body, userID: r.Header.Get("SC-User-Id"), now: now}
+		rc := &reqCtx{api: api, path: strings.TrimPrefix(r.URL.Path, prefix), body: body, userID: r.Header.Get("SC-User-Id")}
 		_, authorized := s.oauth.Authenticate(r)
+		header := r.Header.Clone()
+		header.Del("Authorization")
 
+		// The clock is read and the application bucket consulted under the lock, so
+		// that the bucket sees times in the order the requests are logged (a manual
+		// clock may jump between two reads).
 		s.mu.Lock()
+		rc.now = s.clock.Now()
 		s.seq++
-		w.Header().Set("SC-Request-Id", fmt.Sprintf("req-%06d", s.seq))
-		s.requests = append(s.requests, Request{
-			Method: r.Method, API: api, Path: rc.path, Query: r.URL.Query(), UserID: rc.userID,
-			UnitSystem: r.Header.Get("SC-Unit-System"), UserAgent: r.UserAgent(), Authorized: authorized,
-			Body: body, Time: now,
+		id := fmt.Sprintf("req-%06d", s.seq)
+		s.logMu.Lock()
+		s.requests = append(s.requests, LoggedRequest{
+			ID: id, Time: rc.now, Method: r.Method, API: api, Path: rc.path, Query: r.URL.Query(), Header: header,
+			UserID: rc.userID, UnitSystem: r.Header.Get("SC-Unit-System"), UserAgent: r.UserAgent(), Authorized: authorized, Body: body,
 		})
+		s.stats.Requests++
+		s.logMu.Unlock()
+		var appWait time.Duration
+		if authorized && s.appLimiter != nil {
+			res := s.appLimiter.ReserveN(rc.now, 1)
+			if appWait = res.DelayFrom(rc.now); appWait > 0 {
+				res.CancelAt(rc.now)
+			}
+		}
 		s.mu.Unlock()
 
+		w := &loggingWriter{ResponseWriter: hw, s: s, id: id}
+		w.Header().Set("SC-Request-Id", id)
 		if !authorized {
 			s.writeError(w, http.StatusUnauthorized, apiErr{Type: "AUTHENTICATION", Title: "Unauthorized", Detail: "The access token is missing, invalid or expired."})
 			return
 		}
-		if s.appLimiter != nil {
-			res := s.appLimiter.ReserveN(now, 1)
-			if d := res.DelayFrom(now); d > 0 {
-				res.CancelAt(now)
-				w.Header().Set("Retry-After", seconds(d))
-				s.writeError(w, http.StatusTooManyRequests, apiErr{Type: "RATE_LIMIT", Code: "SMARTCAR_API", Title: "Rate Limit", Detail: "The application exceeded its request budget."})
-				return
-			}
+		if appWait > 0 {
+			w.Header().Set("Retry-After", seconds(appWait))
+			s.writeError(w, http.StatusTooManyRequests, apiErr{Type: "RATE_LIMIT", Code: "SMARTCAR_API", Title: "Rate Limit", Detail: "The application exceeded its request budget."})
+			return
 		}
 		if f, ok := s.takeFault(r.Method, rc.path); ok {
 			s.applyFault(w, r, rc, f)
@@ -289,8 +343,8 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 			s.mu.Lock()
 			until, limited := s.vehicleLimited[id]
 			s.mu.Unlock()
-			if limited && now.Before(until) {
-				w.Header().Set("Retry-After", seconds(until.Sub(now)))
+			if limited && rc.now.Before(until) {
+				w.Header().Set("Retry-After", seconds(until.Sub(rc.now)))
 				s.writeError(w, http.StatusTooManyRequests, apiErr{Type: "RATE_LIMIT", Code: "VEHICLE", Title: "Rate Limit",
 					Detail: "The vehicle received too many requests. Retry after the time in the retry-after header."})
 				return
@@ -298,6 +352,59 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 		}
 		h(w, r, rc)
 	})
+}
+
+// loggingWriter records the status of a response in the request log before the client
+// can see it.
+type loggingWriter struct {
+	http.ResponseWriter
+	s      *Server
+	id     string
+	status int
+}
+
+func (w *loggingWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+		w.s.answered(w.id, status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *loggingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (DropConnection).
+func (w *loggingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// answered notes the status of a logged request and counts it.
+func (s *Server) answered(id string, status int) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	switch status {
+	case http.StatusUnauthorized:
+		s.stats.Unauthorized++
+	case http.StatusTooManyRequests:
+		s.stats.RateLimited++
+	}
+	for i := len(s.requests) - 1; i >= 0; i-- {
+		if s.requests[i].ID == id {
+			s.requests[i].Status = status
+			return
+		}
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
 }
 
 func seconds(d time.Duration) string {
@@ -326,7 +433,7 @@ func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 		}
 		body = flat
 	case FormOAuth:
-		body = map[string]string{"error": strings.ToLower(firstNonEmpty(e.Code, e.Type)), "error_description": e.Detail}
+		body = map[string]string{"error": strings.ToLower(cmp.Or(e.Code, e.Type)), "error_description": e.Detail}
 	default:
 		entry := map[string]any{"status": strconv.Itoa(status), "code": nullable(e.Code), "title": e.Title, "detail": e.Detail,
 			"links": map[string]string{"about": "https://smartcar.com/docs/errors/api-errors"}}
@@ -370,15 +477,6 @@ func (s *Server) absolute(api, path string, q url.Values) string {
 		u += "?" + q.Encode()
 	}
 	return u
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

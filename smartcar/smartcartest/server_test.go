@@ -98,13 +98,13 @@ func TestTokenEndpoint(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-	assert.Equal(t, 1, r.s.TokenGrants())
+	assert.Equal(t, 1, r.s.Stats().Grants)
 	assert.True(t, r.s.TokenSentInBody())
 	status, _, body := r.post(r.s.TokenURL, "application/x-www-form-urlencoded",
 		url.Values{"grant_type": {"client_credentials"}, "client_id": {r.s.ClientID}, "client_secret": {r.s.ClientSecret}}.Encode())
 	require.Equal(t, 200, status)
 	assert.Contains(t, string(body), `"expires_in":3600`)
-	assert.Equal(t, 3, r.s.TokenRequests())
+	assert.Equal(t, 3, r.s.Stats().TokenRequests)
 }
 
 func TestAuthentication(t *testing.T) {
@@ -215,6 +215,7 @@ func TestSignalShapes(t *testing.T) {
 	require.NoError(t, err)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
+	// "miles" is the fake's documented assumption, not a spelling Smartcar documents.
 	assert.Contains(t, string(b), `"body":{"unit":"miles","value":62.1}`)
 	assert.Equal(t, "imperial", r.s.Requests()[len(r.s.Requests())-1].UnitSystem)
 	got, found := r.s.Signal(smartcartest.VehicleCamry, "odometer-traveleddistance")
@@ -384,4 +385,42 @@ func TestRevokeAndResetRequests(t *testing.T) {
 	r.s.FailTokenRequests(503)
 	status, _, _ = r.post(r.s.TokenURL, "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id="+r.s.ClientID+"&client_secret="+r.s.ClientSecret)
 	assert.Equal(t, 503, status)
+}
+
+// The request log holds each request's id, headers without the token and the status it
+// was answered with; Stats counts across ResetRequests.
+func TestRequestLogAndStats(t *testing.T) {
+	r := newRaw(t)
+	status, h, _ := r.call(http.MethodGet, r.v("/vehicles/"+smartcartest.VehicleModel3), smartcartest.UserAlice, "")
+	require.Equal(t, 200, status)
+	r.s.FailNext(smartcartest.RateLimited(time.Second))
+	status, _, _ = r.call(http.MethodGet, r.v("/connections"), "", "")
+	require.Equal(t, 429, status)
+	reqs := r.s.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, h.Get("SC-Request-Id"), reqs[0].ID)
+	assert.Equal(t, 200, reqs[0].Status)
+	assert.Equal(t, 429, reqs[1].Status)
+	assert.Empty(t, reqs[0].Header.Get("Authorization"), "the token is not kept")
+	assert.Equal(t, smartcartest.UserAlice, reqs[0].Header.Get("SC-User-Id"))
+	reqs[0].Header.Set("X-Changed", "1")
+	assert.Empty(t, r.s.Requests()[0].Header.Get("X-Changed"), "copies")
+
+	r.s.ResetRequests()
+	token := r.token
+	r.token = "wrong"
+	status, _, _ = r.call(http.MethodGet, r.v("/connections"), "", "")
+	require.Equal(t, 401, status)
+	r.s.FailNext(smartcartest.DropConnection())
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, r.v("/connections"), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	_, err := (&http.Client{Transport: tr}).Do(req)
+	require.Error(t, err)
+	reqs = r.s.Requests()
+	require.Len(t, reqs, 2, "ResetRequests emptied the log")
+	assert.Equal(t, 401, reqs[0].Status)
+	assert.Zero(t, reqs[1].Status, "dropped without an answer")
+	assert.Equal(t, smartcartest.Stats{Requests: 4, Unauthorized: 1, RateLimited: 1, Faults: 2, TokenRequests: 1, Grants: 1}, r.s.Stats())
 }

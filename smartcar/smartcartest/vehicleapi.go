@@ -1,6 +1,7 @@
 package smartcartest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -138,18 +139,13 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, rc *req
 	s.writePage(w, r, rc, items, number, size, map[string]any{"orderBy": "createdAt", "orderDirection": "DESC"})
 }
 
-func (s *Server) findConnection(id string) (int, *connection) {
-	for i, c := range s.connections {
-		if c.id == id {
-			return i, c
-		}
-	}
-	return -1, nil
+func (s *Server) findConnection(id string) (*connection, int) {
+	return find(s.connections, func(c *connection) bool { return c.id == id })
 }
 
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
-	_, c := s.findConnection(r.PathValue("connectionID"))
+	c, _ := s.findConnection(r.PathValue("connectionID"))
 	var res map[string]any
 	if c != nil {
 		res = s.connectionResource(c)
@@ -164,7 +160,7 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, rc *reqCt
 
 func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
-	i, c := s.findConnection(r.PathValue("connectionID"))
+	c, i := s.findConnection(r.PathValue("connectionID"))
 	if c != nil {
 		s.connections = slices.Delete(s.connections, i, i+1)
 		s.dropSubscriptions(func(sub *subscription) bool { return sub.vehicleID == c.vehicleID })
@@ -207,10 +203,8 @@ func (s *Server) connected(w http.ResponseWriter, rc *reqCtx, vehicleID string, 
 		return nil
 	}
 	var v *vehicle
-	for _, c := range s.connections {
-		if c.vehicleID == vehicleID {
-			v = s.vehicleByID(vehicleID)
-		}
+	if c, _ := find(s.connections, func(c *connection) bool { return c.vehicleID == vehicleID }); c != nil {
+		v = s.vehicleByID(vehicleID)
 	}
 	if v == nil {
 		s.writeError(w, http.StatusNotFound, notFound("Vehicle"))
@@ -241,7 +235,7 @@ func (s *Server) signalResource(v *vehicle, sig *SignalState, imperial bool) map
 	status := map[string]any{"value": sig.Status}
 	if sig.Status == "ERROR" {
 		status["error"] = map[string]any{
-			"type": sig.ErrorType, "code": nullable(sig.ErrorCode), "title": strings.ReplaceAll(firstNonEmpty(sig.ErrorCode, sig.ErrorType), "_", " "),
+			"type": sig.ErrorType, "code": nullable(sig.ErrorCode), "title": strings.ReplaceAll(cmp.Or(sig.ErrorCode, sig.ErrorType), "_", " "),
 			"detail": sig.ErrorDetail, "description": "Deprecated. Use detail", "resolution": map[string]any{"type": nullable(sig.Resolution)},
 		}
 	}
@@ -306,7 +300,8 @@ func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": res})
 }
 
-// imperialUnits converts the metric units the fleet uses.
+// imperialUnits converts the metric units the fleet uses. The imperial spellings are our
+// assumption: Smartcar does not document them for v3 ([U] in the reference).
 var imperialUnits = map[string]struct {
 	unit   string
 	factor float64
