@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -524,7 +524,7 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 	trimmed := bytes.TrimSpace(body)
 	var w wireErrorBody
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &w) != nil {
-		e.Message = truncate(string(trimmed), 300)
+		e.Message = textutil.Clip(string(trimmed), 300)
 		return ""
 	}
 	switch {
@@ -550,7 +550,7 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 	case w.Message != "":
 		e.Message = w.Message
 	default:
-		e.Message = truncate(string(trimmed), 300)
+		e.Message = textutil.Clip(string(trimmed), 300)
 	}
 	if len(e.Errors) > 0 {
 		first := &e.Errors[0]
@@ -665,22 +665,11 @@ func statusText(status int) string {
 // bounded in length.
 func clean(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return truncate(httpcore.RedactString(s), 300)
+	return textutil.Clip(httpcore.RedactString(s), 300)
 }
 
 // truncate shortens s to at most n bytes and an ellipsis, never inside a UTF-8
 // character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := max(n, 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
 func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }
 

@@ -1,9 +1,7 @@
 package smartcar
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -33,23 +31,4 @@ func FuzzDecodeError(f *testing.F) {
 		}
 		_ = e.MayHaveSucceeded()
 	})
-}
-
-// truncate never cuts a character in half, whatever its width and the limit.
-func TestTruncateKeepsCharactersWhole(t *testing.T) {
-	for _, s := range []string{strings.Repeat("é", 200), strings.Repeat("日本", 100), strings.Repeat("a🚗", 100), "ascii " + strings.Repeat("x", 400)} {
-		for n := 0; n <= len(s)+1; n++ {
-			got := truncate(s, n)
-			if !utf8.ValidString(got) {
-				t.Fatalf("truncate(%q…, %d) = %q: not valid UTF-8", s[:10], n, got)
-			}
-			body := strings.TrimSuffix(got, "…")
-			if !strings.HasPrefix(s, body) || len(body) > n {
-				t.Fatalf("truncate(%q…, %d) = %q: not a prefix of at most %d bytes", s[:10], n, got, n)
-			}
-			if len(s) <= n && got != s {
-				t.Fatalf("truncate shortened a string that fits: %q", got)
-			}
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -267,7 +268,7 @@ func (v NominalCapacity) String() string {
 func (v ValueList) String() string { return strconv.Itoa(len(v.Values)) + " values" }
 
 // String returns the body, cut at 80 bytes.
-func (v RawValue) String() string { return truncate(string(v.JSON), 80) }
+func (v RawValue) String() string { return textutil.Clip(string(v.JSON), 80) }
 
 func withUnit(f float64, unit string) string {
 	s := strconv.FormatFloat(f, 'f', -1, 64)
