@@ -132,7 +132,11 @@ func (e *RequestError) Error() string {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if e.MayHaveSucceeded() {
-		b.WriteString(" (the request may have reached the provider and succeeded; it was not repeated)")
+		b.WriteString(" (the request may have reached the provider and succeeded")
+		if e.Attempts <= 1 {
+			b.WriteString("; it was not repeated")
+		}
+		b.WriteString(")")
 	}
 	return b.String()
 }

@@ -40,6 +40,10 @@ func TestRequestError(t *testing.T) {
 	assert.Contains(t, post.Error(), "may have reached the provider")
 	assert.ErrorIs(t, post, telematics.ErrUnavailable)
 
+	del := &telematics.RequestError{Provider: "p", Method: http.MethodDelete, URL: "https://x/y", Attempts: 3, Sent: true, Err: errors.New("EOF")}
+	assert.True(t, telematics.MayHaveSucceeded(del))
+	assert.Contains(t, del.Error(), "may have reached the provider and succeeded)", "a retried call does not claim it was not repeated")
+
 	get := &telematics.RequestError{Provider: "p", Method: http.MethodGet, Attempts: 3, Sent: true, Err: errors.New("EOF")}
 	assert.False(t, telematics.MayHaveSucceeded(get))
 	assert.Contains(t, get.Error(), "after 3 attempts")
