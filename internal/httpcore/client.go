@@ -226,6 +226,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 	return l.run(ctx, out)
 }
 
+// errBadRequest marks a request that could not be built (an invalid method): retrying
+// cannot help.
+var errBadRequest = errors.New("request cannot be built")
+
 // replayHeaders make net/http treat a request as safe to send again on a new connection.
 var replayHeaders = []string{"Idempotency-Key", "X-Idempotency-Key"}
 
@@ -290,6 +294,9 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		var failure error
 		hint, rateLimited := time.Duration(0), false
 		retryable := false
+		if errors.Is(o.err, errBadRequest) {
+			return l.resp, fmt.Errorf("%s: %w: %v", c.cfg.Provider, telematics.ErrInvalidInput, o.err)
+		}
 		if o.err != nil {
 			failure = l.requestError(o.err, o.sent)
 			retryable = (canRepeat || !o.sent) && !errors.Is(o.err, telematics.ErrResponseTooLarge)
@@ -416,7 +423,7 @@ func (l *loop) attempt(ctx context.Context, tok *oauth2.Token) (o outcome) {
 	}
 	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), l.req.Method, l.url.String(), rd)
 	if err != nil {
-		return outcome{err: err}
+		return outcome{err: fmt.Errorf("%w: %v", errBadRequest, err)}
 	}
 	for k, vs := range c.cfg.Header {
 		hreq.Header[k] = append([]string(nil), vs...)

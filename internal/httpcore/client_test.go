@@ -929,3 +929,10 @@ func TestErrorCanRefuseRetry(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts)
 	assert.Empty(t, h.clock.Sleeps())
 }
+
+func TestInvalidMethodIsNotRetried(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.client.Do(context.Background(), &httpcore.Request{Method: "BAD METHOD", Path: "/vehicles"}, nil)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Empty(t, h.clock.Sleeps(), "no backoff for a request that cannot be built")
+}
