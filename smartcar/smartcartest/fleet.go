@@ -3,6 +3,7 @@ package smartcartest
 import (
 	"encoding/json"
 	"math"
+	"net/http"
 	"slices"
 	"time"
 )
@@ -82,6 +83,23 @@ func find[T any](items []*T, match func(*T) bool) (*T, int) {
 		return nil, -1
 	}
 	return items[i], i
+}
+
+// serveOne answers a GET of one resource: look it up and render it under s.mu, then
+// write it in a data envelope, or 404 naming what was not found.
+func serveOne[T any](s *Server, w http.ResponseWriter, what string, lookup func() (*T, int), resource func(*T) map[string]any) {
+	s.mu.Lock()
+	item, _ := lookup()
+	var res map[string]any
+	if item != nil {
+		res = resource(item)
+	}
+	s.mu.Unlock()
+	if item == nil {
+		s.writeError(w, http.StatusNotFound, notFound(what))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": res})
 }
 
 func (v *vehicle) signal(code string) *SignalState {

@@ -90,18 +90,7 @@ func (s *Server) findSubscription(id string) (*subscription, int) {
 }
 
 func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.mu.Lock()
-	sub, _ := s.findSubscription(r.PathValue("subscriptionID"))
-	var res map[string]any
-	if sub != nil {
-		res = s.subscriptionResource(sub)
-	}
-	s.mu.Unlock()
-	if sub == nil {
-		s.writeError(w, http.StatusNotFound, notFound("Subscription"))
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": res})
+	serveOne(s, w, "Subscription", func() (*subscription, int) { return s.findSubscription(r.PathValue("subscriptionID")) }, s.subscriptionResource)
 }
 
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, rc *reqCtx) {

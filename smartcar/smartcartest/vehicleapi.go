@@ -144,18 +144,7 @@ func (s *Server) findConnection(id string) (*connection, int) {
 }
 
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.mu.Lock()
-	c, _ := s.findConnection(r.PathValue("connectionID"))
-	var res map[string]any
-	if c != nil {
-		res = s.connectionResource(c)
-	}
-	s.mu.Unlock()
-	if c == nil {
-		s.writeError(w, http.StatusNotFound, notFound("Connection"))
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": res})
+	serveOne(s, w, "Connection", func() (*connection, int) { return s.findConnection(r.PathValue("connectionID")) }, s.connectionResource)
 }
 
 func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
