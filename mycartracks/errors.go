@@ -162,6 +162,7 @@ type ScopeError struct {
 	Granted string
 }
 
+// Error describes the failure for logs and messages; it never holds a secret.
 func (e *ScopeError) Error() string {
 	return fmt.Sprintf("%s: %s (%s) needs the %q scope but the client requests %q; create it with WithScopes(ScopeRead, ScopeWrite) (request not sent)",
 		providerName, e.Operation, e.Method, e.Scope, e.Granted)

@@ -83,6 +83,7 @@ type RateLimitError struct {
 	Err error
 }
 
+// Error describes the failure for logs and messages; it never holds a secret.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Provider)
@@ -125,6 +126,7 @@ type RequestError struct {
 	Err  error
 }
 
+// Error describes the failure for logs and messages; it never holds a secret.
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s %s: %v", e.Provider, e.Method, e.URL, e.Err)
@@ -190,6 +192,7 @@ type AuthError struct {
 	Err       error
 }
 
+// Error describes the failure for logs and messages; it never holds a secret.
 func (e *AuthError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: access token request failed", e.Provider)

@@ -22,6 +22,7 @@ var UnknownRate = Rate{Limit: -1, Remaining: -1}
 // Known reports whether the provider reported a budget.
 func (r Rate) Known() bool { return r.Limit >= 0 || r.Remaining >= 0 || !r.Reset.IsZero() }
 
+// String formats the Rate for logs and tables.
 func (r Rate) String() string {
 	if !r.Known() {
 		return "unknown"

@@ -58,6 +58,7 @@ type SignalError struct {
 	Resolution string
 }
 
+// Error describes the failure for logs and messages; it never holds a secret.
 func (e *SignalError) Error() string {
 	var b strings.Builder
 	b.WriteString("signal error")

@@ -30,6 +30,7 @@ const (
 	FaultMalformed
 )
 
+// String formats the FaultKind for logs and tables.
 func (k FaultKind) String() string {
 	switch k {
 	case NoFault:
