@@ -134,7 +134,7 @@ func (o LastPositionOptions) filters(q url.Values) {
 // (GET /vehicles/lastPositions), the snapshot a live map starts from.
 type PositionsService service
 
-var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire}
+var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire, func(x *LastPosition) ID { return x.VehicleID }}
 
 // Last returns one page of last positions. opts may be nil.
 func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {
