@@ -48,6 +48,9 @@ type config struct {
 	scopes                 []string
 
 	faults Faults
+
+	lists    map[string]listQuirks // by list (Lists, AllLists)
+	listErrs []error
 }
 
 func defaultConfig() config {
@@ -86,6 +89,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("WithTokenLifetime(%v): must be positive", c.tokenLifetime)
 	case c.clientID == "" || c.clientSecret == "":
 		return fmt.Errorf("WithCredentials: the client id and secret must not be empty")
+	case len(c.listErrs) > 0:
+		return c.listErrs[0]
 	}
 	return c.faults.validate()
 }
