@@ -162,3 +162,23 @@ func faultsOf(reqs []mycartrackstest.LoggedRequest) []mycartrackstest.FaultKind 
 	}
 	return out
 }
+
+func TestPointsPerTrackBetween(t *testing.T) {
+	srv := newServer(t, mycartrackstest.WithVehicles(4), mycartrackstest.WithTracksPerVehicle(25), mycartrackstest.WithPointsPerTrackBetween(1, 50))
+	lengths := map[int]bool{}
+	for _, tr := range srv.Fleet().Tracks() {
+		require.GreaterOrEqual(t, tr.Points, 1)
+		require.LessOrEqual(t, tr.Points, 50)
+		lengths[tr.Points] = true
+	}
+	assert.Greater(t, len(lengths), 25, "many lengths")
+	again := newServer(t, mycartrackstest.WithVehicles(4), mycartrackstest.WithTracksPerVehicle(25), mycartrackstest.WithPointsPerTrackBetween(1, 50))
+	assert.Equal(t, srv.Fleet(), again.Fleet(), "drawn from the seed")
+	for _, o := range []mycartrackstest.Option{mycartrackstest.WithPointsPerTrackBetween(5, 4), mycartrackstest.WithPointsPerTrackBetween(-1, 4)} {
+		assert.Panics(t, func() { mycartrackstest.NewServer(o).Close() })
+	}
+	srv = newServer(t, mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(3), mycartrackstest.WithPointsPerTrackBetween(7, 7))
+	for _, tr := range srv.Fleet().Tracks() {
+		assert.Equal(t, 7, tr.Points)
+	}
+}
