@@ -101,8 +101,8 @@ type LastPositionOptions struct {
 	// these groups (both empty: every vehicle).
 	VehicleIDs []ID
 	GroupIDs   []ID
-	// Offset and Limit page the result (Limit at most MaxPageSize; 0: the API's
-	// default for Last, MaxPageSize for AllLast).
+	// Offset and Limit page the result (0: the API's default for Last, MaxPageSize for
+	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize).
 	Offset, Limit int
 }
 
