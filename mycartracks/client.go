@@ -56,6 +56,7 @@ type Client struct {
 
 	core     *httpcore.Client
 	tokens   *auth.Source
+	pageCaps pageCaps
 	closed   atomic.Bool
 	canWrite bool
 	scopes   string

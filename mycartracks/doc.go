@@ -50,11 +50,62 @@
 //		}
 //	}
 //
-// Breaking out of the loop stops fetching. All ends on a short or empty page and never
-// trusts the reported total alone, so a total that is wrong neither loses nor repeats
-// items. An iterator keeps no state between loops: ranging over it again starts from
-// the beginning, and several goroutines may range over it at once. Trackpoints page with [MaxTrackpointPageSize] through a dedicated decoder;
-// AllTrackpoints holds one page at a time however long the track is.
+// Breaking out of the loop stops fetching. An iterator keeps no state between loops:
+// ranging over it again starts from the beginning, and several goroutines may range over
+// it at once. Trackpoints page with [MaxTrackpointPageSize] through a dedicated decoder;
+// AllTrackpoints holds one page at a time however long the track is. A Limit above
+// MaxPageSize (MaxTrackpointPageSize for trackpoints) is sent as that maximum, never
+// refused.
+//
+// # How a list ends
+//
+// MyCarTracks does not publish its largest page size, and a server may return fewer items
+// than the limit asked for without saying so. A short page is therefore not proof that a
+// list ended, and All never takes it for one unless the client knows it. It ends a list
+// on:
+//
+//   - an empty page;
+//   - a page that reaches the total the API reports (All asks for includeTotal on every
+//     list that has it: all but Positions.AllLast);
+//   - a page shorter than a page size the API is known to honour: the client remembers,
+//     per endpoint and for its whole life, the largest page each endpoint returned (the
+//     API's cap is at least that). When two consecutive pages of a list come back with
+//     the same number of items below the limit, that number is the cap, and later
+//     pages ask for it.
+//
+// Otherwise, one more request at the offset after the page decides: an empty answer ends
+// the list. List reports such a page with NextOffset after its items, and -1 only when the
+// page is known to be the last.
+//
+// What it costs: nothing with a total, nothing for a page of the full limit, and
+// nothing once a page at least as long as a list has been seen. Without a total (an
+// endpoint or server that sends none), the first list of an endpoint that ends in a short
+// page costs one extra request, and so does every later list that is at least as long
+// as the longest page seen so far while shorter than the limit. For lists of random
+// lengths that is about the logarithm of their number (2,000 tracks of random lengths
+// below a 137-point cap: 21 extra requests in all, measured), but in the worst case —
+// lists each longer than all before, or a list of the same length listed again and again,
+// below the limit — it is one extra request per list. The rule relies on a cap that does
+// not shrink during the client's life: a server that lowers it is noticed only through the
+// total.
+//
+// A page that contradicts the list is an error matching telematics.ErrMalformedResponse,
+// yielded after the items before it, never a loop: a page repeating the items of the page
+// before (an API that ignores offset, detected within two pages), items at or past the
+// reported total, or an empty page before it.
+//
+// # What offset paging cannot guarantee
+//
+// Pages are read at different moments. All pages in an order that does not change between
+// pages (by id, or in /tracks2's documented order: start time, then id), and drops an item
+// whose id the previous page held: rows inserted before the current offset while paging
+// push the previous page's last items into the next one. But a row deleted before the
+// current offset pulls the next items back, and as many of them are missed; a row
+// inserted where the loop has already passed is not seen. For a list that must be complete and
+// consistent, page through data that no longer changes: tracks of a time range that has
+// closed (TrackListOptions.From and To in the past), the trackpoints of a finished track.
+// A Sort of your own should end with a unique field ("id"), or items that tie may change
+// places between pages.
 //
 // # Errors
 //

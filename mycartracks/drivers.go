@@ -30,7 +30,7 @@ func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
 // DriversService lists and reads drivers (GET /drivers).
 type DriversService service
 
-var driversList = listEndpoint[driverWire, Driver]{epDriversList, driverFromWire}
+var driversList = listEndpoint[driverWire, Driver]{epDriversList, driverFromWire, func(x *Driver) ID { return x.ID }}
 
 // List returns one page of drivers. opts may be nil.
 func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -108,7 +109,11 @@ type endpoint struct {
 	// items is given for list endpoints: {"data":[item...]}.
 	list  bool
 	total bool // the list accepts includeTotal and answers with total
-	write bool // needs the write scope
+	// stableSort is the sort All sends when the caller gives none, so that the order
+	// does not change between pages ("": the API's default order is stable, or the
+	// endpoint takes no sort).
+	stableSort string
+	write      bool // needs the write scope
 	// evidence is EvidenceDoc, EvidenceV2 or EvidenceAssumed for the path; notes says
 	// what the mark does not cover.
 	evidence string
@@ -173,10 +178,16 @@ var endpoints = [numEndpoints]endpoint{
 func withTotal(e endpoint, notes string) endpoint {
 	e.total = true
 	e.notes = notes
+	if slices.ContainsFunc(e.query, func(p param) bool { return p.name == qSort }) {
+		e.stableSort = "id"
+	}
 	return e
 }
 
 func init() {
+	// The provider documents deterministic pagination for /tracks2 in its default order
+	// (start time, then id).
+	endpoints[epTracksList].stableSort = ""
 	for i := range endpoints {
 		e := &endpoints[i]
 		var b strings.Builder

@@ -103,7 +103,7 @@ func (p GeofenceParams) MarshalJSON() ([]byte, error) {
 // the write scope.
 type GeofencesService service
 
-var geofencesList = listEndpoint[geofenceWire, Geofence]{epGeofencesList, geofenceFromWire}
+var geofencesList = listEndpoint[geofenceWire, Geofence]{epGeofencesList, geofenceFromWire, func(x *Geofence) ID { return x.ID }}
 
 // List returns one page of geofences. opts may be nil.
 func (s *GeofencesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Geofence], error) {

@@ -174,7 +174,7 @@ func (o JobListOptions) filters(q url.Values) {
 // scope.
 type JobsService service
 
-var jobsList = listEndpoint[jobWire, Job]{epJobsList, jobFromWire}
+var jobsList = listEndpoint[jobWire, Job]{epJobsList, jobFromWire, func(x *Job) ID { return x.ID }}
 
 // List returns one page of jobs. opts may be nil.
 func (s *JobsService) List(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) (*Page[Job], error) {

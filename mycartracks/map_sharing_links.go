@@ -68,7 +68,7 @@ func (p MapSharingLinkParams) MarshalJSON() ([]byte, error) {
 // write scope.
 type MapSharingLinksService service
 
-var mapSharingLinksList = listEndpoint[mapSharingLinkWire, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire}
+var mapSharingLinksList = listEndpoint[mapSharingLinkWire, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire, func(x *MapSharingLink) ID { return x.ID }}
 
 // List returns one page of links. opts may be nil.
 func (s *MapSharingLinksService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[MapSharingLink], error) {

@@ -3,25 +3,35 @@ package mycartracks
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 // ListOptions pages and shapes a list call. The zero value asks for the first page of
 // the API's default size (DefaultPageSize).
 type ListOptions struct {
-	// Offset is the zero-based index of the first item.
+	// Offset is the zero-based index of the first item; a negative offset is 0.
 	Offset int
-	// Limit is the page size, at most MaxPageSize. Zero lets the API choose for List;
-	// All then pages with MaxPageSize.
+	// Limit is the page size. Zero lets the API choose for List; All then pages with
+	// MaxPageSize. A limit above MaxPageSize is sent as MaxPageSize (the API refuses
+	// larger ones); a negative limit is 0.
 	Limit int
 	// IncludeTotal asks the API for the number of items of the whole list (Page.Total).
+	// All asks for it on every list that has it, whatever this says, to tell the end of
+	// the list without an extra request.
 	IncludeTotal bool
 	// Sort orders the items by these fields, a "-" prefix for descending
-	// ("-startTime", "id").
+	// ("-startTime", "id"). All without a Sort pages in an order that does not change
+	// between pages (by id; Tracks.All in the API's documented order, by start time and
+	// id); a Sort of your own should end with a unique field such as "id", or items that
+	// tie may change places between pages.
 	Sort []string
 	// Fields restricts the fields returned; the others stay empty in the result.
 	Fields []string
@@ -66,54 +76,236 @@ type Page[T any] struct {
 	// Total is the number of items of the whole list as the API reported it when
 	// IncludeTotal was set; -1 otherwise.
 	Total int
-	// NextOffset is the Offset of the next page, or -1 when this page was the last.
+	// NextOffset is the Offset of the next page, or -1 when this page is known to be the
+	// last: it is empty, the total says the list is complete, or it is shorter than a
+	// page size the API is known to honour. A short page whose end is not known (the
+	// API may cap pages below the limit asked for without saying so) has the offset
+	// after its items, where the next page is empty if the list has ended.
 	NextOffset int
 }
 
-// nextOffset says where the next page starts. A full page may be followed by more; a
-// short or empty page ends the list, unless the reported total says more items exist
-// (the API may cap the page size below the limit asked for). The total alone never ends
-// a list: a total that is too low must not lose items.
-func nextOffset(offset, limit, n, total int) int {
-	if limit <= 0 {
-		limit = DefaultPageSize
-	}
-	switch {
-	case n == 0:
-		return -1
-	case n >= limit, total >= 0 && offset+n < total:
-		return offset + n
-	}
-	return -1
+// pageCap is what a client learned of the page-size cap of one list endpoint: the API
+// may return fewer items than the limit asked for without saying so, and never
+// publishes its maximum. Every page the API returned is at most its cap, so the largest
+// page seen is a size the API is known to honour.
+type pageCap struct {
+	// largest is the most items the endpoint returned in one page.
+	largest atomic.Int64
+	// exact is the cap once two consecutive pages of one list came back with the same
+	// number of items, below the limit asked for; 0 while unknown.
+	exact atomic.Int64
 }
 
-// pages iterates over a list page by page from start: fetch returns the page at an
-// offset, appending its items to dst (which it may ignore). It stops at the last page,
-// when the consumer breaks, or after yielding an error once. Every range over the
-// iterator starts again from start with its own state, so it may be ranged over again,
-// also concurrently.
-func pages[T any](start int, fetch func(offset int, dst []T) (*Page[T], error)) iter.Seq2[T, error] {
+// observe records a page of n items.
+func (p *pageCap) observe(n int) {
+	for {
+		cur := p.largest.Load()
+		if int64(n) <= cur || p.largest.CompareAndSwap(cur, int64(n)) {
+			break
+		}
+	}
+	// A page larger than the cap believed: the API raised it.
+	if e := p.exact.Load(); e > 0 && int64(n) > e {
+		p.exact.CompareAndSwap(e, 0)
+	}
+}
+
+// honoured returns the largest page size at most limit the API is known to return in
+// full when the list has that many items left.
+func (p *pageCap) honoured(limit int) int {
+	if e := p.exact.Load(); e > 0 {
+		return min(limit, int(e))
+	}
+	return min(limit, int(p.largest.Load()))
+}
+
+// limit returns the page size to ask for: limit, or the cap when it is known and lower.
+func (p *pageCap) limit(limit int) int {
+	if e := p.exact.Load(); e > 0 && int(e) < limit {
+		return int(e)
+	}
+	return limit
+}
+
+// pageCaps holds a client's knowledge of every endpoint's cap.
+type pageCaps [numEndpoints]pageCap
+
+// clampLimit returns the limit to send: 0 (the API's default) for none, at most max.
+func clampLimit(limit, most int) int {
+	return min(max(limit, 0), most)
+}
+
+// fetchFunc fetches the page at offset of at most limit items (0: the API's default),
+// asking for the total when withTotal is set; it may append the items to dst. total is
+// -1 when the answer has none; resp describes the request for errors.
+type fetchFunc[T any] func(offset, limit int, withTotal bool, dst []T) (items []T, total int, resp *telematics.Response, err error)
+
+// lister pages one list endpoint: the rule that ends a list, the checks that a page is
+// consistent with the pages before it, and what the client learns of the endpoint's cap.
+type lister[T any] struct {
+	c     *Client
+	ep    endpointID
+	max   int            // the largest limit the client sends
+	key   func(*T) int64 // an item's id; 0 for an item without one
+	fetch fetchFunc[T]
+}
+
+// page fetches one page for List: it sends what the caller asked for, the limit clamped,
+// and reports the next offset by the rule of nextOffset.
+func (l lister[T]) page(offset, limit int, withTotal bool) (*Page[T], error) {
+	offset, limit = max(offset, 0), clampLimit(limit, l.max)
+	items, total, resp, err := l.fetch(offset, limit, withTotal, nil)
+	if err != nil {
+		return nil, err
+	}
+	caps := &l.c.pageCaps[l.ep]
+	caps.observe(len(items))
+	if err := checkTotal(offset, len(items), total); err != nil {
+		return nil, malformed(resp, err)
+	}
+	next := offset + len(items)
+	// With limit 0 the API chose the page size: only an empty page or the total tell.
+	if limit > 0 && ends(caps, limit, len(items), offset, total) == endKnown ||
+		limit == 0 && (len(items) == 0 || total >= 0 && next >= total) {
+		next = -1
+	}
+	return &Page[T]{Items: items, Total: total, NextOffset: next}, nil
+}
+
+// verdict is what a page says of the rest of the list.
+type verdict int
+
+const (
+	// endMore: a full page, or the total says more items exist; the next page follows.
+	endMore verdict = iota
+	// endKnown: the list ended.
+	endKnown
+	// endUnknown: a short page of a size the API may have capped; one more request at
+	// the offset after it decides.
+	endUnknown
+)
+
+// ends applies the end-of-list rule to a page of n items asked with limit (> 0) at
+// offset, total being what the page reported (-1: nothing). A short page ends the list
+// only when n is below a page size the API is known to honour, or when the total says
+// the list is complete; a total that says more items exist always goes on, so that a
+// cap lowered by the API is noticed.
+func ends(caps *pageCap, limit, n, offset, total int) verdict {
+	switch {
+	case n == 0:
+		return endKnown
+	case n >= limit:
+		return endMore
+	case total >= 0 && offset+n >= total:
+		return endKnown
+	case total >= 0:
+		return endMore
+	case n < caps.honoured(limit):
+		return endKnown
+	}
+	return endUnknown
+}
+
+// checkTotal reports a page that contradicts the total reported with it: items past the
+// total, or no items although the total says more exist.
+func checkTotal(offset, n, total int) error {
+	switch {
+	case total < 0:
+		return nil
+	case n == 0 && offset < total:
+		return fmt.Errorf("empty page at offset %d although the API reports a total of %d items", offset, total)
+	case n > 0 && offset >= total:
+		return fmt.Errorf("%d items at offset %d, past the total of %d items the API reports", n, offset, total)
+	}
+	return nil
+}
+
+// all iterates over the list from offset, paging with limit (0: the largest allowed) or
+// the endpoint's cap once it is known. It asks for the total where the endpoint has one.
+// It drops the items of a page whose id the previous page held (items inserted while
+// paging shift the offsets) and fails with telematics.ErrMalformedResponse on a page
+// that only repeats the previous one (an API that ignores offset) or contradicts its
+// total. Every range starts again from offset with its own state, so the iterator may
+// be ranged over again, also concurrently; it stops when the consumer breaks and yields
+// an error at most once.
+func (l lister[T]) all(offset, limit int) iter.Seq2[T, error] {
+	withTotal := endpoints[l.ep].total
+	if limit <= 0 || limit > l.max {
+		limit = l.max
+	}
 	return func(yield func(T, error) bool) {
-		offset := start
-		var buf []T
+		caps := &l.c.pageCaps[l.ep]
+		offset := max(offset, 0)
+		var (
+			buf      []T
+			prevKeys []int64 // the ids of the previous page, sorted
+			keys     []int64
+			short    int // the size of the previous page when it was short but not the end
+		)
+		fail := func(resp *telematics.Response, err error) {
+			var zero T
+			yield(zero, malformed(resp, err))
+		}
 		for {
-			page, err := fetch(offset, buf[:0])
+			asked := caps.limit(limit)
+			items, total, resp, err := l.fetch(offset, asked, withTotal, buf[:0])
 			if err != nil {
 				var zero T
 				yield(zero, err)
 				return
 			}
-			for _, it := range page.Items {
-				if !yield(it, nil) {
+			n := len(items)
+			caps.observe(n)
+			if err := checkTotal(offset, n, total); err != nil {
+				fail(resp, err)
+				return
+			}
+			keys = keys[:0]
+			dropped := 0
+			for i := range items {
+				k := l.key(&items[i])
+				if k == 0 {
+					continue
+				}
+				keys = append(keys, k)
+				if _, ok := slices.BinarySearch(prevKeys, k); ok {
+					dropped++
+				}
+			}
+			if n > 0 && dropped == n {
+				fail(resp, fmt.Errorf("the page at offset %d repeats the %d items of the page before it: the API ignores offset", offset, n))
+				return
+			}
+			// A short page followed by one of the same size: the API caps pages there.
+			if short > 0 && n == short {
+				caps.exact.Store(int64(short))
+			}
+			for i := range items {
+				if dropped > 0 {
+					if k := l.key(&items[i]); k != 0 {
+						if _, ok := slices.BinarySearch(prevKeys, k); ok {
+							continue
+						}
+					}
+				}
+				if !yield(items[i], nil) {
 					return
 				}
 			}
-			if page.NextOffset <= offset {
+			short = 0
+			switch ends(caps, asked, n, offset, total) {
+			case endKnown:
 				return
+			case endUnknown, endMore:
+				if n < asked {
+					short = n
+				}
 			}
-			offset = page.NextOffset
+			offset += n
+			slices.Sort(keys)
+			prevKeys, keys = keys, prevKeys
 			// The items were yielded by value: the next page may reuse the slice.
-			buf = page.Items
+			buf = items
 		}
 	}
 }
@@ -123,39 +315,51 @@ func pages[T any](start int, fetch func(offset int, dst []T) (*Page[T], error)) 
 type listEndpoint[W, T any] struct {
 	id   endpointID
 	conv func(*W, json.RawMessage) T
+	// key is an item's id, by which All recognises an item it already yielded.
+	key func(*T) ID
 }
 
-// page fetches the page o selects; filters, when not nil, adds the endpoint's own query
-// parameters (a vehicle, a state...).
+// lister returns the endpoint's lister for options o (their Offset and Limit aside);
+// filters, when not nil, adds the endpoint's own query parameters (a vehicle, a state...).
+func (e listEndpoint[W, T]) lister(ctx context.Context, c *Client, o ListOptions, filters func(url.Values), opts []RequestOption) lister[T] {
+	return lister[T]{
+		c: c, ep: e.id, max: MaxPageSize,
+		key: func(t *T) int64 { return int64(e.key(t)) },
+		fetch: func(offset, limit int, withTotal bool, _ []T) ([]T, int, *telematics.Response, error) {
+			page := o
+			page.Offset, page.Limit, page.IncludeTotal = offset, limit, withTotal
+			q := url.Values{}
+			page.encode(q)
+			if filters != nil {
+				filters(q)
+			}
+			var body []byte
+			resp, err := c.call(ctx, e.id, nil, q, nil, &body, opts)
+			if err != nil {
+				return nil, -1, resp, err
+			}
+			items, total, err := decodePage(body, e.conv)
+			if err != nil {
+				return nil, -1, resp, malformed(resp, err)
+			}
+			return items, total, resp, nil
+		},
+	}
+}
+
+// page fetches the page o selects.
 func (e listEndpoint[W, T]) page(ctx context.Context, c *Client, o ListOptions, filters func(url.Values), opts []RequestOption) (*Page[T], error) {
-	q := url.Values{}
-	o.encode(q)
-	if filters != nil {
-		filters(q)
-	}
-	var body []byte
-	resp, err := c.call(ctx, e.id, nil, q, nil, &body, opts)
-	if err != nil {
-		return nil, err
-	}
-	items, total, err := decodePage(body, e.conv)
-	if err != nil {
-		return nil, malformed(resp, err)
-	}
-	return &Page[T]{Items: items, Total: total, NextOffset: nextOffset(o.Offset, o.Limit, len(items), total)}, nil
+	return e.lister(ctx, c, o, filters, opts).page(o.Offset, o.Limit, o.IncludeTotal)
 }
 
 // all iterates over the list from o.Offset, paging with the largest page size unless o
-// sets one. o must be the caller's options copied.
+// sets one, in the endpoint's stable order unless o sorts. o must be the caller's
+// options copied.
 func (e listEndpoint[W, T]) all(ctx context.Context, c *Client, o ListOptions, filters func(url.Values), opts []RequestOption) iter.Seq2[T, error] {
-	if o.Limit <= 0 {
-		o.Limit = MaxPageSize
+	if len(o.Sort) == 0 && endpoints[e.id].stableSort != "" {
+		o.Sort = []string{endpoints[e.id].stableSort}
 	}
-	return pages(o.Offset, func(offset int, _ []T) (*Page[T], error) {
-		page := o
-		page.Offset = offset
-		return e.page(ctx, c, page, filters, opts)
-	})
+	return e.lister(ctx, c, o, filters, opts).all(o.Offset, o.Limit)
 }
 
 func idList(ids []ID) string {

@@ -93,23 +93,38 @@ func uniqueVehicleIDs(t *testing.T, vs []mycartracks.Vehicle, n int) {
 
 // pagingCases are the edge cases of paging. Sizes are in tenths of the page size, so
 // that one table serves every page size; pageCap is the most items the server returns
-// per page whatever the limit (0: the limit).
+// per page whatever the limit (0: the limit). The expectations are for a list whose
+// endpoint takes includeTotal (All asks for it) and for one that does not (Positions):
+// the requests of two ranges over All on one client, then of List followed page by page;
+// broken, a total contradicted by the pages, ends every one with ErrMalformedResponse.
 var pagingCases = []struct {
 	name              string
 	n, total, pageCap int
 	includeTotal      bool
-	requests          int
+	withTotal         pagingCost
+	noTotal           pagingCost
 }{
-	{"empty", 0, 0, 0, false, 1},
-	{"one short page", 5, 5, 0, false, 1},
-	{"exact multiple of the page size", 20, 20, 0, false, 3},
-	{"exact multiple with total", 20, 20, 0, true, 3},
-	{"not a multiple", 25, 25, 0, false, 3},
-	{"total too low", 20, 15, 0, true, 3},
-	{"total too high", 20, 26, 0, true, 3},
-	{"total zero", 12, 0, 0, true, 2},
-	{"server caps the page, total tells", 20, 20, 5, true, 4},
-	{"server caps the page, total too high", 12, 50, 5, true, 4},
+	{"empty", 0, 0, 0, false, pagingCost{all: [2]int{1, 1}, list: 1}, pagingCost{all: [2]int{1, 1}, list: 1}},
+	// Without a total, a short first page may be one the API capped: one more request
+	// tells, and again for a list as long as the largest page seen.
+	{"one short page", 5, 5, 0, false, pagingCost{all: [2]int{1, 1}, list: 2}, pagingCost{all: [2]int{2, 2}, list: 2}},
+	{"exact multiple of the page size", 20, 20, 0, false, pagingCost{all: [2]int{3, 3}, list: 3}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"exact multiple with total", 20, 20, 0, true, pagingCost{all: [2]int{3, 3}, list: 3}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"not a multiple", 25, 25, 0, false, pagingCost{all: [2]int{3, 3}, list: 3}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"total too low", 20, 15, 0, true, pagingCost{all: [2]int{3, 3}, list: 3}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"total too high", 20, 26, 0, true, pagingCost{all: [2]int{3, 3}, list: 3, broken: true}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"total zero", 12, 0, 0, true, pagingCost{all: [2]int{1, 1}, list: 1, broken: true}, pagingCost{all: [2]int{2, 2}, list: 2}},
+	// The cap is learned from two pages of its size: the pages after it ask for it.
+	{"server caps the page, total tells", 20, 20, 5, true, pagingCost{all: [2]int{5, 5}, list: 4}, pagingCost{all: [2]int{5, 5}, list: 5}},
+	{"server caps the page, total too high", 12, 50, 5, true, pagingCost{all: [2]int{4, 4}, list: 4, broken: true}, pagingCost{all: [2]int{3, 3}, list: 3}},
+	{"server caps the page, no total", 23, -1, 5, false, pagingCost{all: [2]int{5, 5}, list: 5}, pagingCost{all: [2]int{5, 5}, list: 5}},
+}
+
+// pagingCost is what a paging case costs in requests, and whether it ends in an error.
+type pagingCost struct {
+	all    [2]int
+	list   int
+	broken bool
 }
 
 // spec is the scripted list of a case for page size p.
@@ -117,7 +132,8 @@ func pagingSpec(n, total, pageCap, p int) listSpec {
 	return listSpec{n: n * p / 10, total: total * p / 10, pageCap: pageCap * p / 10}
 }
 
-// All pages with the largest page size and keeps the caller's options.
+// All pages with the largest page size, then with the cap it learned, keeps the
+// caller's options and asks for the total.
 func TestAllPagingEdgeCases(t *testing.T) {
 	for _, tc := range pagingCases {
 		spec := pagingSpec(tc.n, tc.total, tc.pageCap, mycartracks.MaxPageSize)
@@ -126,17 +142,25 @@ func TestAllPagingEdgeCases(t *testing.T) {
 			s.serveList("GET /vehicles", spec)
 			opts := &mycartracks.ListOptions{IncludeTotal: tc.includeTotal, Sort: []string{"id"}}
 			vs, err := collect(t, s.client.Vehicles.All(context.Background(), opts))
-			require.NoError(t, err)
-			uniqueVehicleIDs(t, vs, spec.n)
-			assert.EqualValues(t, tc.requests, s.requests.Load())
+			if tc.withTotal.broken {
+				require.ErrorIs(t, err, telematics.ErrMalformedResponse)
+				uniqueVehicleIDs(t, vs, len(vs))
+			} else {
+				require.NoError(t, err)
+				uniqueVehicleIDs(t, vs, spec.n)
+			}
+			assert.EqualValues(t, tc.withTotal.all[0], s.requests.Load())
 			assert.Equal(t, mycartracks.ListOptions{IncludeTotal: tc.includeTotal, Sort: []string{"id"}}, *opts, "the caller's options are untouched")
 			for i, q := range s.seen("GET /vehicles") {
 				v, _ := url.ParseQuery(q)
 				assert.Equal(t, "id", v.Get("sort"))
+				assert.Equal(t, "true", v.Get("includeTotal"), "All asks for the total")
 				if spec.pageCap == 0 {
 					assert.Equal(t, strconv.Itoa(i*1000), orZero(v.Get("offset")))
+					assert.Equal(t, "1000", v.Get("limit"), "All pages with the largest page size")
+				} else if i >= 2 {
+					assert.Equal(t, strconv.Itoa(spec.pageCap), v.Get("limit"), "then with the cap")
 				}
-				assert.Equal(t, "1000", v.Get("limit"), "All pages with the largest page size")
 			}
 		})
 	}
@@ -248,17 +272,13 @@ var everyList = []pagedList{
 }
 
 // Every list, through All and through List following NextOffset, meets the paging edge
-// cases with a page size of 10: each item once, in order, in as many requests as needed.
-// A list without includeTotal cannot tell a page the server capped from the last one,
-// so the capped cases are not its.
+// cases with a page size of 10: each item once, in order, in the requests the rule of
+// the end of a list costs, or an error for a total the pages contradict.
 func TestEveryListPagingEdgeCases(t *testing.T) {
 	const pageSize = 10
 	ctx := context.Background()
 	for _, l := range everyList {
 		for _, tc := range pagingCases {
-			if l.noTotal && tc.pageCap > 0 {
-				continue
-			}
 			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
 				s := newScripted(t)
 				spec := pagingSpec(tc.n, tc.total, tc.pageCap, pageSize)
@@ -269,14 +289,23 @@ func TestEveryListPagingEdgeCases(t *testing.T) {
 				for i := range want {
 					want[i] = int64(i + 1)
 				}
+				cost := tc.withTotal
+				if l.noTotal {
+					cost = tc.noTotal
+				}
 				opts := mycartracks.ListOptions{Limit: pageSize, IncludeTotal: tc.includeTotal}
 
 				for i := range 2 {
 					before := s.requests.Load()
 					got, err := collect(t, fns.all(ctx, opts))
-					require.NoError(t, err)
-					assert.Equal(t, want, orEmpty(got), "All, range %d", i+1)
-					assert.EqualValues(t, tc.requests, s.requests.Load()-before, "All's requests")
+					if cost.broken {
+						require.ErrorIs(t, err, telematics.ErrMalformedResponse)
+						assert.Equal(t, want[:len(got)], orEmpty(got), "All, range %d: the items before the error", i+1)
+					} else {
+						require.NoError(t, err)
+						assert.Equal(t, want, orEmpty(got), "All, range %d", i+1)
+					}
+					assert.EqualValues(t, cost.all[i], s.requests.Load()-before, "All's requests, range %d", i+1)
 				}
 
 				before := s.requests.Load()
@@ -288,17 +317,23 @@ func TestEveryListPagingEdgeCases(t *testing.T) {
 				o := opts
 				for {
 					page, err := fns.list(ctx, o)
+					if err != nil && cost.broken {
+						require.ErrorIs(t, err, telematics.ErrMalformedResponse)
+						break
+					}
 					require.NoError(t, err)
 					assert.Equal(t, wantTotal, page.Total)
 					got = append(got, page.Items...)
 					if page.NextOffset < 0 {
 						break
 					}
-					require.Greater(t, page.NextOffset, o.Offset)
+					require.Equal(t, o.Offset+len(page.Items), page.NextOffset)
 					o.Offset = page.NextOffset
 				}
-				assert.Equal(t, want, orEmpty(got), "List")
-				assert.EqualValues(t, tc.requests, s.requests.Load()-before, "List's requests")
+				if !cost.broken {
+					assert.Equal(t, want, orEmpty(got), "List")
+				}
+				assert.EqualValues(t, cost.list, s.requests.Load()-before, "List's requests")
 			})
 		}
 	}
@@ -386,8 +421,24 @@ func TestListSinglePage(t *testing.T) {
 	assert.Equal(t, 250, page.Total)
 	assert.Equal(t, -1, page.NextOffset)
 
-	_, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000})
-	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	// A limit above the largest allowed is clamped, not sent to be refused.
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: -3})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 250)
+	seen := s.seen("GET /vehicleGroups")
+	assert.Equal(t, "limit=1000", seen[len(seen)-1])
+	// 250 items, more than the largest page seen (100), fewer than asked: the API may
+	// have capped the page. The next page tells.
+	assert.Equal(t, 250, page.NextOffset)
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: page.NextOffset})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items)
+	assert.Equal(t, -1, page.NextOffset)
+	// Now 250 is known to be honoured: a shorter page ends the list.
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 1000, Offset: 10})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 240)
+	assert.Equal(t, -1, page.NextOffset)
 }
 
 func TestEveryListPages(t *testing.T) {
@@ -506,7 +557,7 @@ func TestAllTrackpointsPaging(t *testing.T) {
 		{"empty track", 0, 0, 1},
 		{"one page", 1234, 1234, 1},
 		{"exact multiple", 20000, 20000, 3},
-		{"total too low", 25000, 100, 3},
+		{"total too low", 25000, 100, 2},
 		{"total too high", 15000, 99999, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -518,6 +569,15 @@ func TestAllTrackpointsPaging(t *testing.T) {
 			seen := map[mycartracks.ID]bool{}
 			prev := time.Time{}
 			for p, err := range s.client.Tracks.AllTrackpoints(context.Background(), 42, &mycartracks.TrackpointListOptions{IncludeTotal: true}) {
+				if tc.total != tc.n {
+					// Items past the total, or an empty page before it: the API
+					// contradicts itself, and the iterator says so.
+					if err != nil {
+						require.ErrorIs(t, err, telematics.ErrMalformedResponse)
+						assert.Contains(t, err.Error(), "total")
+						break
+					}
+				}
 				require.NoError(t, err)
 				require.False(t, seen[p.ID], "duplicate point %d", p.ID)
 				seen[p.ID] = true
@@ -525,7 +585,9 @@ func TestAllTrackpointsPaging(t *testing.T) {
 				prev = p.Position.Time
 				require.InDelta(t, 10.0, p.Position.Speed.MPS(), 1e-9)
 			}
-			assert.Len(t, seen, tc.n)
+			if tc.total == tc.n {
+				assert.Len(t, seen, tc.n)
+			}
 			assert.EqualValues(t, tc.requests, s.requests.Load())
 			for _, q := range s.seen("GET /trackpoints/42") {
 				v, _ := url.ParseQuery(q)

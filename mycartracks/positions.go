@@ -101,8 +101,8 @@ type LastPositionOptions struct {
 	// these groups (both empty: every vehicle).
 	VehicleIDs []ID
 	GroupIDs   []ID
-	// Offset and Limit page the result (Limit at most MaxPageSize; 0: the API's
-	// default for Last, MaxPageSize for AllLast).
+	// Offset and Limit page the result (0: the API's default for Last, MaxPageSize for
+	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize).
 	Offset, Limit int
 }
 
@@ -134,7 +134,7 @@ func (o LastPositionOptions) filters(q url.Values) {
 // (GET /vehicles/lastPositions), the snapshot a live map starts from.
 type PositionsService service
 
-var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire}
+var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire, func(x *LastPosition) ID { return x.VehicleID }}
 
 // Last returns one page of last positions. opts may be nil.
 func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {

@@ -30,7 +30,7 @@ func teamFromWire(w *teamWire, raw json.RawMessage) Team {
 // TeamsService lists and reads teams (GET /teams).
 type TeamsService service
 
-var teamsList = listEndpoint[teamWire, Team]{epTeamsList, teamFromWire}
+var teamsList = listEndpoint[teamWire, Team]{epTeamsList, teamFromWire, func(x *Team) ID { return x.ID }}
 
 // List returns one page of teams. opts may be nil.
 func (s *TeamsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Team], error) {

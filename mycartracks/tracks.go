@@ -146,7 +146,7 @@ func encodeRange(q url.Values, from, to time.Time) {
 // trackpoints (GET /trackpoints/{trackId}).
 type TracksService service
 
-var tracksList = listEndpoint[trackWire, Track]{epTracksList, trackFromWire}
+var tracksList = listEndpoint[trackWire, Track]{epTracksList, trackFromWire, func(x *Track) ID { return x.ID }}
 
 // List returns one page of tracks, ordered by start time then id unless opts.Sort says
 // otherwise. opts may be nil.
@@ -171,10 +171,12 @@ func (s *TracksService) Get(ctx context.Context, id ID, reqOpts ...RequestOption
 type TrackpointListOptions struct {
 	// Offset is the index of the first point.
 	Offset int
-	// Limit is the page size, at most MaxTrackpointPageSize. Zero lets the API choose
-	// for ListTrackpoints; AllTrackpoints then pages with MaxTrackpointPageSize.
+	// Limit is the page size. Zero lets the API choose for ListTrackpoints;
+	// AllTrackpoints then pages with MaxTrackpointPageSize. A limit above
+	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize; a negative one is 0.
 	Limit int
-	// IncludeTotal asks for the number of points of the whole track.
+	// IncludeTotal asks for the number of points of the whole track (Page.Total).
+	// AllTrackpoints asks for it whatever this says.
 	IncludeTotal bool
 	// KeepRaw keeps each point's JSON in Trackpoint.Raw. Off by default: a point's Raw
 	// holds the page's memory, and exports read millions of points.
@@ -190,32 +192,26 @@ func (o *TrackpointListOptions) query() url.Values {
 	return q
 }
 
-// ListTrackpoints returns one page of the points of a track, in time order. opts may be
-// nil.
+// ListTrackpoints returns one page of the points of a track, in time order. A Limit
+// above MaxTrackpointPageSize is sent as MaxTrackpointPageSize. opts may be nil.
 func (s *TracksService) ListTrackpoints(ctx context.Context, trackID ID, opts *TrackpointListOptions, reqOpts ...RequestOption) (*Page[Trackpoint], error) {
 	var o TrackpointListOptions
 	if opts != nil {
 		o = *opts
 	}
-	return s.trackpointPage(ctx, trackID, o, nil, reqOpts)
+	return s.trackpoints(ctx, trackID, o, reqOpts).page(o.Offset, o.Limit, o.IncludeTotal)
 }
 
 // AllTrackpoints iterates over every point of a track in time order. It holds one page
 // (at most MaxTrackpointPageSize points) at a time, so memory stays bounded however long
-// the track is. opts may be nil.
+// the track is. It pages as Tracks.All does (see the package documentation): a point
+// whose id the previous page held is not yielded again. opts may be nil.
 func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *TrackpointListOptions, reqOpts ...RequestOption) iter.Seq2[Trackpoint, error] {
 	var o TrackpointListOptions
 	if opts != nil {
 		o = *opts
 	}
-	if o.Limit <= 0 {
-		o.Limit = MaxTrackpointPageSize
-	}
-	return pages(o.Offset, func(offset int, dst []Trackpoint) (*Page[Trackpoint], error) {
-		page := o
-		page.Offset = offset
-		return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
-	})
+	return s.trackpoints(ctx, trackID, o, reqOpts).all(o.Offset, o.Limit)
 }
 
 // Positions iterates over the points of track as provider-neutral positions, each
@@ -238,15 +234,34 @@ func (s *TracksService) Positions(ctx context.Context, track Track, opts *Trackp
 	}
 }
 
-func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) (*Page[Trackpoint], error) {
+// trackpoints returns the lister of a track's points for options o (their Offset, Limit
+// and IncludeTotal aside). A point is known by its id, or by its time when it has none.
+func (s *TracksService) trackpoints(ctx context.Context, trackID ID, o TrackpointListOptions, reqOpts []RequestOption) lister[Trackpoint] {
+	return lister[Trackpoint]{
+		c: s.client, ep: epTrackpointsList, max: MaxTrackpointPageSize,
+		key: func(p *Trackpoint) int64 {
+			if p.ID != 0 {
+				return int64(p.ID)
+			}
+			return p.Position.Time.UnixNano()
+		},
+		fetch: func(offset, limit int, withTotal bool, dst []Trackpoint) ([]Trackpoint, int, *telematics.Response, error) {
+			page := o
+			page.Offset, page.Limit, page.IncludeTotal = offset, limit, withTotal
+			return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
+		},
+	}
+}
+
+func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) ([]Trackpoint, int, *telematics.Response, error) {
 	var body []byte
 	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, &body, reqOpts)
 	if err != nil {
-		return nil, err
+		return nil, -1, resp, err
 	}
 	items, total, err := decodeTrackpointPage(body, dst, o.KeepRaw)
 	if err != nil {
-		return nil, malformed(resp, err)
+		return nil, -1, resp, malformed(resp, err)
 	}
-	return &Page[Trackpoint]{Items: items, Total: total, NextOffset: nextOffset(o.Offset, o.Limit, len(items), total)}, nil
+	return items, total, resp, nil
 }

@@ -30,7 +30,7 @@ func userFromWire(w *userWire, raw json.RawMessage) User {
 // UsersService lists and reads users (GET /users).
 type UsersService service
 
-var usersList = listEndpoint[userWire, User]{epUsersList, userFromWire}
+var usersList = listEndpoint[userWire, User]{epUsersList, userFromWire, func(x *User) ID { return x.ID }}
 
 // List returns one page of users. opts may be nil.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {

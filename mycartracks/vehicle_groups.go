@@ -32,7 +32,7 @@ func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup
 // VehicleGroupsService lists and reads vehicle groups (GET /vehicleGroups).
 type VehicleGroupsService service
 
-var vehicleGroupsList = listEndpoint[vehicleGroupWire, VehicleGroup]{epVehicleGroupsList, vehicleGroupFromWire}
+var vehicleGroupsList = listEndpoint[vehicleGroupWire, VehicleGroup]{epVehicleGroupsList, vehicleGroupFromWire, func(x *VehicleGroup) ID { return x.ID }}
 
 // List returns one page of vehicle groups. opts may be nil.
 func (s *VehicleGroupsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[VehicleGroup], error) {

@@ -49,7 +49,7 @@ func (v Vehicle) Telematics() telematics.Vehicle {
 // VehiclesService lists and reads vehicles (GET /vehicles, /vehicles/{id}).
 type VehiclesService service
 
-var vehiclesList = listEndpoint[vehicleWire, Vehicle]{epVehiclesList, vehicleFromWire}
+var vehiclesList = listEndpoint[vehicleWire, Vehicle]{epVehiclesList, vehicleFromWire, func(x *Vehicle) ID { return x.ID }}
 
 // List returns one page of vehicles. opts may be nil.
 func (s *VehiclesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Vehicle], error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,4 +151,29 @@ func TestParseDay(t *testing.T) {
 	d, err = parseDay("2026-03-01T10:00:00+02:00", false)
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC), d)
+}
+
+// Against a server that caps trackpoint pages at 1000 rows without saying so (the
+// export asks for 10000), every point is exported and the count printed is the true one.
+func TestExportWithSilentPageCap(t *testing.T) {
+	for _, total := range []bool{true, false} {
+		opts := []mycartrackstest.Option{mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(6),
+			mycartrackstest.WithPointsPerTrackBetween(900, 2500), mycartrackstest.WithoutRateLimit(),
+			mycartrackstest.WithPageCap("/trackpoints", 1000), mycartrackstest.WithPageCap("/tracks2", 4)}
+		if !total {
+			opts = append(opts, mycartrackstest.WithoutTotal(mycartrackstest.AllLists))
+		}
+		srv := useFake(t, opts...)
+		want := 0
+		for _, tr := range srv.Fleet().Tracks() {
+			want += tr.Points
+		}
+		require.Greater(t, want, 6000)
+		var out, stderr bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"-format", "csv"}, &out, &stderr))
+		rows, err := csv.NewReader(&out).ReadAll()
+		require.NoError(t, err)
+		assert.Len(t, rows, 1+want, "every point, total %v", total)
+		assert.Contains(t, stderr.String(), fmt.Sprintf("exported 6 tracks, %d points", want))
+	}
 }

@@ -80,6 +80,29 @@
 // of requests meets the same faults on every run; FailNext scripts them one by one. They
 // never touch the token endpoint. Faults.Latency delays every API request in real time.
 //
+// # Servers that misbehave
+//
+// Real servers differ from the contract in ways that lose data in a client that trusts
+// them; these options reproduce them so that a client, the SDK's or your own code
+// around it, can be tested against them. Each names a list by its path (Lists), or
+// every list with AllLists:
+//
+//   - WithPageCap: at most n rows per page whatever the limit, silently (a 200 with a
+//     shorter page). A client that takes a short page for the end of a list loses the
+//     rest; fleetkit's client learns the cap and loses nothing.
+//   - WithIgnoredOffset: every page starts at the first item.
+//   - WithoutTotal: includeTotal is ignored; no answer carries a total.
+//
+// InsertRows and DeleteRows change a list while a client pages through it: rows inserted
+// at its head make the next page repeat the last items of the page before, rows deleted
+// from its head make a client paging by offset skip items it has not read.
+//
+// FailNext scripts answers that no contract allows but servers and gateways send:
+// FaultNoData and FaultEmptyObject (a 200 whose JSON has no list envelope),
+// FaultEchoToken (a 400 echoing the bearer token JSON-escaped and URL-encoded, and the
+// client's credentials as Basic authorization) and FaultEndless (a 200 whose body
+// streams until the client stops reading).
+//
 // # Assertions
 //
 // Requests returns the API requests received (method, path, query, headers without

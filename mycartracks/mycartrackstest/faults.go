@@ -2,8 +2,10 @@ package mycartrackstest
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,6 +30,23 @@ const (
 	// FaultMalformed: the request was processed, then answered 200 with the body
 	// truncated to invalid JSON.
 	FaultMalformed
+	// FaultNoData: 200 with {"message":"upstream timeout"}, valid JSON without the
+	// list envelope, as a gateway answering for a timed-out backend may send it; the
+	// request was not processed. A client that takes it for an empty list loses the
+	// rest of the list.
+	FaultNoData
+	// FaultEmptyObject: 200 with {}; the request was not processed.
+	FaultEmptyObject
+	// FaultEchoToken: 400 invalid_request whose body echoes the request's bearer token
+	// JSON-escaped (every character as \u00XX) and URL-encoded (every byte as %XX),
+	// and the client's credentials as a Basic Authorization value (base64 of
+	// id:secret); the request was not processed. An error string or log line built
+	// from the body must not show them in any encoding.
+	FaultEchoToken
+	// FaultEndless: 200 whose JSON body, a list envelope opened and never closed,
+	// streams until the client stops reading or the server closes; the request was not
+	// processed. A client must bound what it reads.
+	FaultEndless
 )
 
 // String formats the FaultKind for logs and tables.
@@ -45,11 +64,19 @@ func (k FaultKind) String() string {
 		return "dropped"
 	case FaultMalformed:
 		return "malformed"
+	case FaultNoData:
+		return "no data"
+	case FaultEmptyObject:
+		return "empty object"
+	case FaultEchoToken:
+		return "echo token"
+	case FaultEndless:
+		return "endless"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
 
-// status returns the HTTP status of a server-error fault, or 0.
+// status returns the HTTP status of a fault answered instead of the request, or 0.
 func (k FaultKind) status() int {
 	switch k {
 	case FaultInternalError:
@@ -58,6 +85,10 @@ func (k FaultKind) status() int {
 		return http.StatusBadGateway
 	case FaultUnavailable:
 		return http.StatusServiceUnavailable
+	case FaultNoData, FaultEmptyObject, FaultEndless:
+		return http.StatusOK
+	case FaultEchoToken:
+		return http.StatusBadRequest
 	}
 	return 0
 }
@@ -174,9 +205,59 @@ func (s *Server) SetFaults(f Faults) {
 // FailNext scripts the faults of the next len(kinds) API requests that pass
 // authentication and the rate limit, ahead of the random ones; NoFault in the list
 // serves that request normally. For example FailNext(FaultUnavailable, FaultDropped)
-// makes a retrying client see a 503, then a dropped connection, then success.
+// makes a retrying client see a 503, then a dropped connection, then success. The
+// faults a server never draws at random (FaultNoData, FaultEmptyObject,
+// FaultEchoToken, FaultEndless) are scripted this way.
 func (s *Server) FailNext(kinds ...FaultKind) { s.faults.push(kinds) }
 
 // FailTokenRequests makes the next len(statuses) token requests fail with these HTTP
 // statuses, in order.
 func (s *Server) FailTokenRequests(statuses ...int) { s.oauth.FailNext(statuses...) }
+
+// echoToken answers 400 with the request's bearer token and the client's credentials in
+// the encodings a careless server may echo them in.
+func (s *Server) echoToken(r *http.Request) reply {
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	var escaped, encoded strings.Builder
+	for i := 0; i < len(token); i++ {
+		fmt.Fprintf(&escaped, `\u%04x`, token[i])
+		fmt.Fprintf(&encoded, "%%%02X", token[i])
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(s.cfg.clientID + ":" + s.cfg.clientSecret))
+	body := `{"error":"invalid_request","message":"the token ` + escaped.String() +
+		` was refused","detail":"GET ` + r.URL.Path + `?access_token=` + encoded.String() +
+		`","authorization":"Basic ` + basic + `"}`
+	return reply{status: http.StatusBadRequest, body: []byte(body)}
+}
+
+// endlessChunk is what an endless body repeats: list items, 64 KiB at a time.
+var endlessChunk = func() []byte {
+	item := []byte(`{"id":1,"name":"endless","time":1767261600000,"latitude":48.1,"longitude":17.1},`)
+	b := make([]byte, 0, 64<<10)
+	for len(b)+len(item) <= cap(b) {
+		b = append(b, item...)
+	}
+	return b
+}()
+
+// endless answers 200 with a list envelope that never closes, until the client goes
+// away or the server closes.
+func (s *Server) endless(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if _, err := w.Write([]byte(`{"data":[`)); err != nil {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.closing:
+			return
+		default:
+		}
+		if _, err := w.Write(endlessChunk); err != nil {
+			return
+		}
+	}
+}

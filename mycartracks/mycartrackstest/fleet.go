@@ -262,6 +262,9 @@ func (f *fleet) newTrack(v *vehicle, vi, k int, cfg *config) *track {
 		category:  "business",
 		pointSeed: mix(f.seed, 4, uint64(vi), uint64(k)),
 	}
+	if cfg.pointsBetween && cfg.maxPointsPerTrack > cfg.pointsPerTrack {
+		t.n += newRNG(f.seed, 9, uint64(vi), uint64(k)).intn(cfg.maxPointsPerTrack - cfg.pointsPerTrack + 1)
+	}
 	if r.float() < 0.3 {
 		t.category = "private"
 	}

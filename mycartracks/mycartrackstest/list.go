@@ -137,6 +137,16 @@ func (s *Server) list(c *call, sc *schema, items []object) reply {
 	if len(p.sort) > 0 {
 		sortObjects(items, p.sort)
 	}
+	key := listKey(c)
+	items = s.churned(key, sc, items)
+	q := s.quirks(key)
+	if q.ignoreOffset {
+		p.offset = 0
+	}
+	if q.cap > 0 {
+		p.limit = min(p.limit, q.cap)
+	}
+	p.includeTotal = p.includeTotal && !q.noTotal
 	page := items[min(p.offset, len(items)):min(p.offset+p.limit, len(items))]
 	buf := getBuffer()
 	b := append(*buf, `{"data":[`...)

@@ -34,9 +34,12 @@ type Option func(*config)
 
 type config struct {
 	vehicles, tracksPerVehicle, pointsPerTrack int
-	seed                                       int64
-	fleetStart                                 time.Time
-	clock                                      telematics.Clock
+	// pointsBetween: each track's length is drawn in [pointsPerTrack, maxPointsPerTrack].
+	pointsBetween     bool
+	maxPointsPerTrack int
+	seed              int64
+	fleetStart        time.Time
+	clock             telematics.Clock
 
 	budget       int
 	window       time.Duration
@@ -48,6 +51,9 @@ type config struct {
 	scopes                 []string
 
 	faults Faults
+
+	lists    map[string]listQuirks // by list (Lists, AllLists)
+	listErrs []error
 }
 
 func defaultConfig() config {
@@ -76,6 +82,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("WithTracksPerVehicle(%d): must not be negative", c.tracksPerVehicle)
 	case c.pointsPerTrack < 0 || c.pointsPerTrack > MaxPointsPerTrack:
 		return fmt.Errorf("WithPointsPerTrack(%d): must be between 0 and %d", c.pointsPerTrack, MaxPointsPerTrack)
+	case c.pointsBetween && (c.maxPointsPerTrack < c.pointsPerTrack || c.maxPointsPerTrack > MaxPointsPerTrack):
+		return fmt.Errorf("WithPointsPerTrackBetween(%d, %d): need 0 <= min <= max <= %d", c.pointsPerTrack, c.maxPointsPerTrack, MaxPointsPerTrack)
 	case c.clock == nil:
 		return fmt.Errorf("WithClock: the clock must not be nil")
 	case !c.unlimited && (c.budget < 1 || c.window <= 0):
@@ -86,6 +94,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("WithTokenLifetime(%v): must be positive", c.tokenLifetime)
 	case c.clientID == "" || c.clientSecret == "":
 		return fmt.Errorf("WithCredentials: the client id and secret must not be empty")
+	case len(c.listErrs) > 0:
+		return c.listErrs[0]
 	}
 	return c.faults.validate()
 }
@@ -99,7 +109,16 @@ func WithTracksPerVehicle(n int) Option { return func(c *config) { c.tracksPerVe
 // WithPointsPerTrack sets how many trackpoints every track has (default 200, at most
 // MaxPointsPerTrack). Points are computed when served, never stored, so a track of a
 // million points costs nothing until it is read.
-func WithPointsPerTrack(n int) Option { return func(c *config) { c.pointsPerTrack = n } }
+func WithPointsPerTrack(n int) Option {
+	return func(c *config) { c.pointsPerTrack, c.pointsBetween = n, false }
+}
+
+// WithPointsPerTrackBetween gives each track a number of trackpoints drawn from the seed,
+// uniformly in [min, max], instead of one number for every track (WithPointsPerTrack):
+// tracks of many lengths in no particular order, as a real account has.
+func WithPointsPerTrackBetween(min, max int) Option {
+	return func(c *config) { c.pointsPerTrack, c.maxPointsPerTrack, c.pointsBetween = min, max, true }
+}
 
 // WithSeed chooses the simulated fleet and the sequence of random faults (default 1).
 // Servers built with the same options serve the same bytes.

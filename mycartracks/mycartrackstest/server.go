@@ -45,6 +45,7 @@ type Server struct {
 	faults *faultPlan
 	store  *store
 	log    requestLog
+	churn  churn
 
 	requestSeq atomic.Int64
 	closing    chan struct{}
@@ -169,6 +170,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		fault, latency = s.faults.draw()
 		sleep(r.Context(), s.closing, latency)
 		switch {
+		case fault == FaultEchoToken:
+			rep = s.echoToken(r)
 		case fault.status() != 0:
 			rep = faultReply(fault)
 		case readErr != nil:
@@ -187,6 +190,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// request in the log.
 	s.log.add(entry)
 	switch fault {
+	case FaultEndless:
+		s.endless(w, r)
 	case FaultDropped:
 		dropReply(w, rep)
 	case FaultMalformed:
@@ -376,6 +381,10 @@ func faultReply(k FaultKind) reply {
 		}
 	case FaultUnavailable:
 		return errorReply(http.StatusServiceUnavailable, "service_unavailable", "the service is temporarily unavailable (injected fault)")
+	case FaultNoData:
+		return reply{status: http.StatusOK, body: []byte(`{"message":"upstream timeout"}`)}
+	case FaultEmptyObject, FaultEndless:
+		return reply{status: http.StatusOK, body: []byte(`{}`)}
 	}
 	return errorReply(http.StatusInternalServerError, "internal_error", "internal server error (injected fault)")
 }

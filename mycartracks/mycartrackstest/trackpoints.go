@@ -53,6 +53,14 @@ func (s *Server) trackpoints(c *call) reply {
 		}
 	}
 
+	q := s.quirks("/trackpoints")
+	if q.ignoreOffset {
+		p.offset = 0
+	}
+	if q.cap > 0 {
+		p.limit = min(p.limit, q.cap)
+	}
+	p.includeTotal = p.includeTotal && !q.noTotal
 	from, to := min(p.offset, t.n), min(p.offset+p.limit, t.n)
 	buf := getBuffer()
 	b := *buf
