@@ -156,3 +156,16 @@ func TestListEnvelopeShapes(t *testing.T) {
 func lastDataWinsOverBadType(pattern string) bool {
 	return pattern == "/trackpoints/{id}" || strings.HasPrefix(pattern, "/reports/")
 }
+
+// An item's Raw is the JSON of the item decoded, also when the page repeats "data" in
+// another case (the last one wins for both).
+func TestListRawOfTheLastData(t *testing.T) {
+	s := newScripted(t)
+	s.serveBody("GET /vehicles", `{"data":[{"id":1,"name":"a"}],"Data":[{"id":2,"name":"b"}]}`)
+	page, err := s.client.Vehicles.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.EqualValues(t, 2, page.Items[0].ID)
+	assert.Equal(t, "b", page.Items[0].Name)
+	assert.JSONEq(t, `{"id":2,"name":"b"}`, string(page.Items[0].Raw))
+}
