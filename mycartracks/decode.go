@@ -252,13 +252,14 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 		if err := json.Unmarshal(body, &raws); err != nil {
 			return nil, -1, fmt.Errorf("inconsistent list page")
 		}
-		found, spans = raws.Data != nil, nil
+		var elems []json.RawMessage
+		found = raws.Data != nil
 		if found && string(raws.Data) != "null" {
-			if err := json.Unmarshal(raws.Data, &spans); err != nil {
+			if err := json.Unmarshal(raws.Data, &elems); err != nil {
 				return nil, -1, fmt.Errorf("inconsistent list page")
 			}
 		}
-		if len(spans) != len(env.Data) {
+		if spans = elems; len(spans) != len(env.Data) {
 			return nil, -1, fmt.Errorf("inconsistent list page")
 		}
 	}
