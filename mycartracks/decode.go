@@ -3,6 +3,7 @@ package mycartracks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -213,14 +214,28 @@ func clipBytes(b []byte) []byte {
 	return b
 }
 
+// errNoEnvelope is a page without a "data" member: a success status whose body is not
+// a list ({}, {"message":"upstream timeout"}, null, an object without data) must not
+// read as an empty list.
+var errNoEnvelope = errors.New(`the list page has no "data" member`)
+
+// isDataKey reports whether a top-level key names the items, as encoding/json matches
+// the "data" field of a struct: case-insensitively. Only ASCII folds to "data".
+func isDataKey(key []byte) bool {
+	return len(key) == 4 && (string(key) == "data" || bytes.EqualFold(key, []byte("data")))
+}
+
 // decodePage decodes a list page {"data":[...],"total":n}: one encoding/json pass into
 // the wire type, and a fast scan for each item's JSON, copied as its Raw so that an item
 // kept does not keep its whole page (up to MaxPageSize items) in memory. Trackpoints,
 // millions of them in an export, have their own decoder and keep Raw only on request.
+//
+// Repeated keys follow encoding/json: the last "data" (in any case) wins. A page whose
+// "data" is [] or null is empty; a body without "data" is errNoEnvelope.
 func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, int, error) {
 	// The scan comes first so that encoding/json fills a slice of the right size instead
 	// of growing one; its spans only count once encoding/json has accepted the page.
-	spans, ok := dataSpans(body)
+	spans, found, ok := dataSpans(body)
 	var env listEnvelope[W]
 	if ok {
 		env.Data = make([]W, 0, len(spans))
@@ -229,13 +244,27 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 		return nil, -1, err
 	}
 	if !ok || len(spans) != len(env.Data) {
-		// Keys in another case ("Data") or a body the scanner does not follow: take the
+		// A body the scanner does not follow: take the presence of "data" and the
 		// items' JSON from encoding/json instead.
-		var raws listEnvelope[json.RawMessage]
-		if err := json.Unmarshal(body, &raws); err != nil || len(raws.Data) != len(env.Data) {
+		var raws struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(body, &raws); err != nil {
 			return nil, -1, fmt.Errorf("inconsistent list page")
 		}
-		spans = raws.Data
+		var elems []json.RawMessage
+		found = raws.Data != nil
+		if found && string(raws.Data) != "null" {
+			if err := json.Unmarshal(raws.Data, &elems); err != nil {
+				return nil, -1, fmt.Errorf("inconsistent list page")
+			}
+		}
+		if spans = elems; len(spans) != len(env.Data) {
+			return nil, -1, fmt.Errorf("inconsistent list page")
+		}
+	}
+	if !found {
+		return nil, -1, errNoEnvelope
 	}
 	items := make([]T, len(env.Data))
 	for i := range env.Data {
@@ -244,21 +273,25 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	return items, env.total(), nil
 }
 
-// dataSpans returns the JSON of each item of the last "data" array of a page: it only
-// tracks strings and nesting, which is several times faster than a validating scan. Its
-// result is right for a page that encoding/json accepts; on any other input it ends
-// without failing, with spans that mean nothing.
-func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
+// dataSpans returns the JSON of each item of the last "data" member of a page, and
+// whether the page has one: it only tracks strings and nesting, which is several times
+// faster than a validating scan. Its result is right for a page that encoding/json
+// accepts; on any other input it ends without failing, with spans that mean nothing. A
+// last "data" that is not an array (null) has no spans.
+func dataSpans(body []byte) (spans []json.RawMessage, found, ok bool) {
 	s := tpScanner{b: body}
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
-		return nil, false
+		return nil, false, false
 	}
 	err := s.object(func(key []byte) error {
-		if string(key) != "data" || s.i >= len(s.b) || s.b[s.i] != '[' {
+		if !isDataKey(key) {
 			return s.skip()
 		}
-		spans = spans[:0]
+		found, spans = true, spans[:0]
+		if s.i >= len(s.b) || s.b[s.i] != '[' {
+			return s.skip()
+		}
 		return s.array(func() error {
 			start := s.i
 			end, ok := skipValidated(s.b, s.i)
@@ -270,7 +303,7 @@ func dataSpans(body []byte) (spans []json.RawMessage, ok bool) {
 			return nil
 		})
 	})
-	return spans, err == nil
+	return spans, found, err == nil
 }
 
 // skipValidated returns the end of the valid JSON value starting at i.

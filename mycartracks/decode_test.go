@@ -3,6 +3,7 @@ package mycartracks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -32,46 +33,87 @@ func TestDecodePageRawJSON(t *testing.T) {
 			assert.Equal(t, "b", items[1].Name)
 		})
 	}
-	for _, bad := range []string{`{"data":{}}`, `{"data":[1]}`, `[`, `{"data":[{"id":"x"}]}`} {
+	for _, bad := range []string{`{"data":{}}`, `{"data":[1]}`, `[`, `{"data":[{"id":"x"}]}`, `{"data":5,"data":[]}`} {
 		_, _, err := decodePage([]byte(bad), vehicleFromWire)
 		assert.Error(t, err, bad)
 	}
-	items, total, err := decodePage([]byte(`null`), vehicleFromWire)
+	// A body without "data" is not a list; an empty or null "data" is an empty one.
+	for _, body := range []string{`null`, `{}`, `{"total":0}`, `{"message":"upstream timeout"}`, `{"dat":[]}`} {
+		_, _, err := decodePage([]byte(body), vehicleFromWire)
+		assert.ErrorIs(t, err, errNoEnvelope, body)
+	}
+	for _, body := range []string{`{"data":[]}`, `{"data":null}`, `{"data":[{"id":1}],"data":null}`, `{"data":[{"id":1}],"DATA":[]}`, " {\"d\\u0061ta\" : [ ] } "} {
+		items, total, err := decodePage([]byte(body), vehicleFromWire)
+		require.NoError(t, err, body)
+		assert.Empty(t, items, body)
+		assert.Equal(t, -1, total)
+	}
+	// The last "data" in any case wins, for the items and for their Raw alike.
+	items, _, err := decodePage([]byte(`{"data":[{"id":1,"name":"a"}],"Data":[{"id":2,"name":"b"}]}`), vehicleFromWire)
 	require.NoError(t, err)
-	assert.Empty(t, items)
-	assert.Equal(t, -1, total)
+	require.Len(t, items, 1)
+	assert.EqualValues(t, 2, items[0].ID)
+	assert.JSONEq(t, `{"id":2,"name":"b"}`, string(items[0].Raw))
 }
 
 // FuzzDataSpans: on any input the fast item scan ends without panicking (decodePage runs
 // it before encoding/json validates the page), and on every page encoding/json accepts it
-// finds the same items' JSON as encoding/json does.
+// finds whether the page has "data" and the same items' JSON as encoding/json does; and
+// decodePage agrees with encoding/json on the page.
 func FuzzDataSpans(f *testing.F) {
 	for _, s := range []string{`{"data":[{"id":1,"name":"a\"]}"},[1,[2]],"x\\",null,true,-1.5e3, {} ]}`,
-		`{"x":{"data":[1]},"data":[]}`, `{"data":[{"s":"\\\\"}],"data":[2,3]}`} {
+		`{"x":{"data":[1]},"data":[]}`, `{"data":[{"s":"\\\\"}],"data":[2,3]}`,
+		`{"data":[{"id":1}],"Data":[{"id":2}]}`, `{"data":[{"id":1}],"data":null}`, `{"DATA":[{}]}`, `{}`, `null`,
+		`{"data":5,"data":[{"id":1}]}`, `{"total":1,"total":null,"totalCount":2,"data":[]}`} {
 		f.Add([]byte(s))
 	}
 	for _, s := range []string{`{"data":[{"a":"\`, `{"data":[}]}`, `{"data":[,,]`, `{"data":[{]]]}`, `{"data":["\"`, `{"data":[1 2]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		spans, ok := dataSpans(body)
-		var ref listEnvelope[json.RawMessage]
-		if json.Unmarshal(body, &ref) != nil {
+		spans, found, ok := dataSpans(body)
+		items, total, err := decodePage(body, func(w *json.RawMessage, raw json.RawMessage) json.RawMessage {
+			if !bytes.Equal(*w, raw) {
+				t.Fatalf("%q: an item's Raw %q is not its JSON %q", body, raw, *w)
+			}
+			return raw
+		})
+		var env listEnvelope[json.RawMessage]
+		if json.Unmarshal(body, &env) != nil {
+			if err == nil {
+				t.Fatalf("%q: encoding/json rejects the page, decodePage gave %d items", body, len(items))
+			}
 			return
+		}
+		var ref struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(body, &ref); err != nil {
+			t.Fatal(err)
+		}
+		refItems := env.Data
+		if err == nil && total != env.total() {
+			t.Fatalf("%q: total %d, encoding/json %d", body, total, env.total())
+		}
+		if ref.Data == nil {
+			if !errors.Is(err, errNoEnvelope) {
+				t.Fatalf("%q: no \"data\", decodePage gave %v", body, err)
+			}
+		} else if err != nil || len(items) != len(refItems) {
+			t.Fatalf("%q: decodePage gave %d items and %v, encoding/json %d items", body, len(items), err, len(refItems))
 		}
 		if !ok {
 			return // decodePage then takes the items from encoding/json
 		}
-		if len(spans) != len(ref.Data) {
-			// Only a "data" key in another case may make them differ.
-			if bytes.Contains(bytes.ToLower(body), []byte(`"data"`)) && !bytes.Contains(body, []byte(`"data"`)) {
-				return
-			}
-			t.Fatalf("%q: %d spans, encoding/json found %d items", body, len(spans), len(ref.Data))
+		if found != (ref.Data != nil) {
+			t.Fatalf("%q: the scan found \"data\" %v, encoding/json %v", body, found, ref.Data != nil)
+		}
+		if len(spans) != len(refItems) {
+			t.Fatalf("%q: %d spans, encoding/json found %d items", body, len(spans), len(refItems))
 		}
 		for i := range spans {
-			if !bytes.Equal(spans[i], ref.Data[i]) {
-				t.Fatalf("%q: item %d: %q vs %q", body, i, spans[i], ref.Data[i])
+			if !bytes.Equal(spans[i], refItems[i]) {
+				t.Fatalf("%q: item %d: %q vs %q", body, i, spans[i], refItems[i])
 			}
 		}
 	})

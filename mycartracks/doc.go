@@ -122,6 +122,11 @@
 // the first attempt may have deleted the object. Calls made after [Client.Close] fail
 // with [ErrClientClosed].
 //
+// A success status whose body is not a list page (no "data" member: {}, null,
+// {"message":"upstream timeout"}) is a *telematics.RequestError matching
+// telematics.ErrMalformedResponse, never an empty list; {"data":[]} and {"data":null}
+// are empty. Keys repeated in a page follow encoding/json: the last one wins.
+//
 // # Rate limits
 //
 // MyCarTracks allows 150 requests per 15-minute window by default and reports the budget

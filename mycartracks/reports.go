@@ -134,28 +134,40 @@ type ReportsService service
 
 // Summary returns the summary report: one row per vehicle. opts may be nil.
 func (s *ReportsService) Summary(ctx context.Context, opts *ReportOptions, reqOpts ...RequestOption) ([]SummaryRow, error) {
-	var env listEnvelope[SummaryRow]
-	if _, err := s.client.call(ctx, epReportSummary, nil, opts.query(), nil, &env, reqOpts); err != nil {
-		return nil, err
-	}
-	return env.Data, nil
+	return reportRows[SummaryRow](ctx, s.client, epReportSummary, nil, opts, reqOpts)
 }
 
 // Daily returns the daily report: one row per vehicle and day. opts may be nil.
 func (s *ReportsService) Daily(ctx context.Context, opts *ReportOptions, reqOpts ...RequestOption) ([]DailyRow, error) {
-	var env listEnvelope[DailyRow]
-	if _, err := s.client.call(ctx, epReportDaily, nil, opts.query(), nil, &env, reqOpts); err != nil {
-		return nil, err
-	}
-	return env.Data, nil
+	return reportRows[DailyRow](ctx, s.client, epReportDaily, nil, opts, reqOpts)
 }
 
 // Rows returns the rows of any report type as raw JSON, for types the SDK does not
 // model. An unknown type is an error matching telematics.ErrNotFound.
 func (s *ReportsService) Rows(ctx context.Context, reportType string, opts *ReportOptions, reqOpts ...RequestOption) ([]json.RawMessage, error) {
-	var env listEnvelope[json.RawMessage]
-	if _, err := s.client.call(ctx, epReport, []string{reportType}, opts.query(), nil, &env, reqOpts); err != nil {
+	return reportRows[json.RawMessage](ctx, s.client, epReport, []string{reportType}, opts, reqOpts)
+}
+
+// reportRows reads the rows of a report: {"data":[...]}. A body without "data" is a
+// malformed response, not an empty report; the last "data" wins.
+func reportRows[T any](ctx context.Context, c *Client, ep endpointID, args []string, opts *ReportOptions, reqOpts []RequestOption) ([]T, error) {
+	var body []byte
+	resp, err := c.call(ctx, ep, args, opts.query(), nil, &body, reqOpts)
+	if err != nil {
 		return nil, err
 	}
-	return env.Data, nil
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, malformed(resp, err)
+	}
+	if env.Data == nil {
+		return nil, malformed(resp, errNoEnvelope)
+	}
+	var rows []T
+	if err := json.Unmarshal(env.Data, &rows); err != nil {
+		return nil, malformed(resp, err)
+	}
+	return rows, nil
 }

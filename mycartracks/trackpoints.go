@@ -29,8 +29,12 @@ type Trackpoint struct {
 // which costs twice the time and an allocation per field. The scanner validates the
 // whole page as JSON, records where each known key's value lies, and converts only the
 // winning value of each field with fast paths for plain numbers. Its rules are those of
-// decoding into map[string]json.RawMessage: the last occurrence of a key wins, null and
-// "" mean absent, and among aliases the canonical name wins.
+// encoding/json decoding into a struct with a json.RawMessage field per key (the page's
+// data, total and totalCount; a point's keys and aliases): keys match case-insensitively
+// as encoding/json matches field names, the last occurrence of a key wins (also of
+// "data": only the last one's points count, and an earlier one may hold anything), null
+// and "" mean absent, and among aliases the canonical name wins. A page without "data" is
+// malformed, not empty; a point must be an object (null is not a point).
 
 // tpField is a field of a trackpoint.
 type tpField uint8
@@ -115,7 +119,44 @@ func tpKey(k []byte) int {
 	case "accuracy":
 		return 11
 	}
+	if len(k) < 2 || len(k) > 9 {
+		return -1 // no key in another case fits: only ASCII letters and ſ (for s) fold to them
+	}
+	for i, key := range trackpointKeys {
+		if bytes.EqualFold(k, []byte(key.name)) {
+			return i
+		}
+	}
 	return -1
+}
+
+// page keys of decodeTrackpointPage.
+const (
+	pageOther = iota
+	pageData
+	pageTotal
+	pageTotalCount
+)
+
+// pageKey classifies a top-level key of a trackpoint page, case-insensitively.
+func pageKey(k []byte) int {
+	switch string(k) {
+	case "data":
+		return pageData
+	case "total":
+		return pageTotal
+	case "totalCount":
+		return pageTotalCount
+	}
+	switch {
+	case isDataKey(k):
+		return pageData
+	case bytes.EqualFold(k, []byte("total")):
+		return pageTotal
+	case bytes.EqualFold(k, []byte("totalCount")):
+		return pageTotalCount
+	}
+	return pageOther
 }
 
 // maxDepth is the nesting limit of encoding/json, kept so both decoders agree.
@@ -146,32 +187,38 @@ func (s *tpScanner) ws() {
 }
 
 // decodeTrackpointPage decodes {"data":[point...],"total":n} (total, or totalCount,
-// optional), appending the points to dst. total is -1 when the page has none.
+// optional), appending the points to dst. total is -1 when the page has none. A page
+// whose last "data" is null or [] has no points; a page without "data" is errNoEnvelope.
 func decodeTrackpointPage(body []byte, dst []Trackpoint, keepRaw bool) (items []Trackpoint, total int, err error) {
 	s := tpScanner{b: body}
 	base := len(dst)
 	items = slices.Grow(dst, len(body)/minPointSize)
 	var totalVal, countVal valueSpan
+	// found says whether the page has "data"; dataErr is why the last "data" is not a
+	// list of points. An earlier "data" is overridden: it only has to be valid JSON.
+	var found bool
+	var dataErr error
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return dst, -1, s.fail("a trackpoint page must be a JSON object")
 	}
 	err = s.object(func(key []byte) error {
-		switch string(key) {
-		case "data":
-			items = items[:base]
-			if s.literal("null") {
+		switch pageKey(key) {
+		case pageData:
+			found, dataErr, items = true, nil, items[:base]
+			switch {
+			case s.literal("null"):
 				return nil
+			case s.i < len(s.b) && s.b[s.i] == '[':
+				var err error
+				items, dataErr, err = s.points(items, keepRaw)
+				return err
 			}
-			if s.i >= len(s.b) || s.b[s.i] != '[' {
-				return s.fail(`"data" must be an array`)
-			}
-			var err error
-			items, err = s.points(items, keepRaw)
-			return err
-		case "total":
+			dataErr = s.fail(`"data" must be an array`)
+			return s.skip()
+		case pageTotal:
 			return s.span(&totalVal)
-		case "totalCount":
+		case pageTotalCount:
 			return s.span(&countVal)
 		}
 		return s.skip()
@@ -182,6 +229,12 @@ func decodeTrackpointPage(body []byte, dst []Trackpoint, keepRaw bool) (items []
 	s.ws()
 	if s.i != len(s.b) {
 		return dst, -1, s.fail("data after the page")
+	}
+	switch {
+	case !found:
+		return dst, -1, errNoEnvelope
+	case dataErr != nil:
+		return dst, -1, dataErr
 	}
 	total = -1
 	for _, v := range []valueSpan{totalVal, countVal} {
@@ -435,22 +488,47 @@ func (s *tpScanner) array(elem func() error) error {
 	}
 }
 
-// points scans the data array, appending one Trackpoint per element.
-func (s *tpScanner) points(items []Trackpoint, keepRaw bool) ([]Trackpoint, error) {
+// points scans the data array, appending one Trackpoint per element. A syntax error
+// ends the scan (err); the first element that is not a valid point (convErr) only stops
+// the conversion, since a later "data" may override the array.
+func (s *tpScanner) points(items []Trackpoint, keepRaw bool) (_ []Trackpoint, convErr, err error) {
 	var slots [numTPKeys]valueSpan
-	err := s.array(func() error {
+	err = s.array(func() error {
+		if convErr != nil {
+			return s.skip()
+		}
 		start := s.i
+		if s.i >= len(s.b) || s.b[s.i] != '{' {
+			convErr = s.fail("a trackpoint must be a JSON object")
+			return s.skip()
+		}
 		items = append(items, Trackpoint{})
 		tp := &items[len(items)-1]
-		if err := s.point(&slots, tp); err != nil {
+		if err := s.fields(&slots); err != nil {
 			return err
+		}
+		if convErr = s.b2tp(&slots, tp); convErr != nil {
+			return nil
 		}
 		if keepRaw {
 			tp.Raw = s.b[start:s.i:s.i]
 		}
 		return nil
 	})
-	return items, err
+	return items, convErr, err
+}
+
+// fields scans one trackpoint object at s.i, recording in slots where each known key's
+// last value lies.
+func (s *tpScanner) fields(slots *[numTPKeys]valueSpan) error {
+	*slots = [numTPKeys]valueSpan{}
+	return s.object(func(key []byte) error {
+		k := tpKey(key)
+		if k < 0 {
+			return s.skip()
+		}
+		return s.span(&slots[k])
+	})
 }
 
 // point scans one trackpoint object at s.i into tp; slots is scratch space.
@@ -458,14 +536,7 @@ func (s *tpScanner) point(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return s.fail("a trackpoint must be a JSON object")
 	}
-	*slots = [numTPKeys]valueSpan{}
-	if err := s.object(func(key []byte) error {
-		k := tpKey(key)
-		if k < 0 {
-			return s.skip()
-		}
-		return s.span(&slots[k])
-	}); err != nil {
+	if err := s.fields(slots); err != nil {
 		return err
 	}
 	return s.b2tp(slots, tp)

@@ -22,8 +22,12 @@ func TestTrackpointKeyTableInStep(t *testing.T) {
 	for i, k := range trackpointKeys {
 		assert.Equal(t, i, tpKey([]byte(k.name)), k.name)
 	}
-	for _, k := range []string{"", "ID", "Latitude", "lats", "data", "total"} {
+	for _, k := range []string{"", "lats", "data", "total", "ıd", "latitudes"} {
 		assert.Equal(t, -1, tpKey([]byte(k)), k)
+	}
+	// Keys in another case match as encoding/json matches struct fields.
+	for k, want := range map[string]int{"ID": 0, "Latitude": 2, "LNG": 5, "ſpeed": 8, "BeArInG": 9} {
+		assert.Equal(t, want, tpKey([]byte(k)), k)
 	}
 }
 
@@ -83,12 +87,22 @@ func TestDecodeTrackpointPageCases(t *testing.T) {
 		total int
 		err   bool
 	}{
-		{"empty object", `{}`, 0, -1, false},
+		{"empty object", `{}`, 0, -1, true},
+		{"no data", `{"message":"upstream timeout","total":3}`, 0, -1, true},
 		{"empty data", ` {"data":[]} `, 0, -1, false},
 		{"null data", `{"data":null,"total":0}`, 0, 0, false},
 		{"total null falls back to totalCount", `{"total":null,"totalCount":4,"data":[{}]}`, 1, 4, false},
-		{"total wins", `{"totalCount":4,"total":5}`, 0, 5, false},
+		{"total wins", `{"totalCount":4,"total":5,"data":[]}`, 0, 5, false},
+		{"last total wins", `{"total":"many","total":5,"data":[]}`, 0, 5, false},
+		{"last null total falls back", `{"total":5,"total":null,"totalCount":3,"data":[]}`, 0, 3, false},
 		{"last data wins", `{"data":[{},{}],"data":[{}]}`, 1, -1, false},
+		{"last data wins over a number", `{"data":5,"data":[{"id":1}]}`, 1, -1, false},
+		{"last data wins over an object", `{"data":{"id":1},"data":[{"id":1},{"id":2}]}`, 2, -1, false},
+		{"last data wins over bad points", `{"data":[{"latitude":true},null,1],"data":[{}]}`, 1, -1, false},
+		{"null data last", `{"data":[{"id":1}],"data":null}`, 0, -1, false},
+		{"a last data that is no array", `{"data":[{"id":1}],"data":"x"}`, 0, -1, true},
+		{"data in another case", `{"DATA":[{"LAT":1}],"Total":2}`, 1, 2, false},
+		{"data in another case wins", `{"data":[{"id":1}],"Data":[]}`, 0, -1, false},
 		{"escaped key", `{"d\u0061ta":[{"l\u0061t":1.5}]}`, 1, -1, false},
 		{"unknown keys skipped", `{"meta":{"a":[true,false,null,"x\"y",-1.5e3]},"data":[{"z":[[]]}]}`, 1, -1, false},
 		{"not an object", `[]`, 0, -1, true},
@@ -101,7 +115,7 @@ func TestDecodeTrackpointPageCases(t *testing.T) {
 		{"overflowing number", `{"data":[{"speed":1e400}]}`, 0, -1, true},
 		{"fractional id", `{"data":[{"id":1.5}]}`, 0, -1, true},
 		{"bad time", `{"data":[{"time":"yesterday"}]}`, 0, -1, true},
-		{"bad total", `{"total":"many"}`, 0, -1, true},
+		{"bad total", `{"total":"many","data":[]}`, 0, -1, true},
 		{"trailing data", `{"data":[]} x`, 0, -1, true},
 		{"truncated", `{"data":[{"id":1,`, 0, -1, true},
 		{"leading zero", `{"data":[{"id":01}]}`, 0, -1, true},
@@ -152,36 +166,74 @@ func TestFastFloatAgreesWithStrconv(t *testing.T) {
 	}
 }
 
-// refDecodeTrackpointPage is the slow reference the scanner must agree with: encoding/json
-// into map[string]json.RawMessage (last key wins), then the documented precedence of
-// canonical names over aliases, null and "" meaning absent.
-func refDecodeTrackpointPage(body []byte, keepRaw bool) ([]Trackpoint, int, error) {
-	trim := bytes.TrimLeft(body, " \t\r\n")
-	if len(trim) == 0 || trim[0] != '{' {
-		return nil, -1, errors.New("not an object")
+// refPage and refWirePoint are the reference the scanner must agree with: encoding/json
+// decoding into structs with a json.RawMessage per key. encoding/json then decides what
+// the scanner's rules say: which input is valid JSON, that a page is an object, that keys
+// match in any case (as struct fields do), and that the last occurrence of a key wins,
+// whatever an earlier one held (a RawMessage takes any value).
+type refPage struct {
+	Data       json.RawMessage `json:"data"`
+	Total      json.RawMessage `json:"total"`
+	TotalCount json.RawMessage `json:"totalCount"`
+}
+
+type refWirePoint struct {
+	ID        json.RawMessage `json:"id"`
+	Time      json.RawMessage `json:"time"`
+	Latitude  json.RawMessage `json:"latitude"`
+	Lat       json.RawMessage `json:"lat"`
+	Longitude json.RawMessage `json:"longitude"`
+	Lng       json.RawMessage `json:"lng"`
+	Lon       json.RawMessage `json:"lon"`
+	Altitude  json.RawMessage `json:"altitude"`
+	Speed     json.RawMessage `json:"speed"`
+	Bearing   json.RawMessage `json:"bearing"`
+	Heading   json.RawMessage `json:"heading"`
+	Accuracy  json.RawMessage `json:"accuracy"`
+}
+
+// present returns the keys the point holds, by canonical or alias name.
+func (w *refWirePoint) present() map[string]json.RawMessage {
+	m := map[string]json.RawMessage{}
+	v := reflect.ValueOf(w).Elem()
+	for i := range v.NumField() {
+		if raw := v.Field(i).Interface().(json.RawMessage); raw != nil {
+			m[v.Type().Field(i).Tag.Get("json")] = raw
+		}
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return nil, -1, err
+	return m
+}
+
+// refDecodeTrackpointPage is the slow reference decoder: refPage and refWirePoint, then
+// the documented rules for values: a page needs "data" (null or an array), a point is an
+// object, null and "" mean absent, canonical names win over aliases, numbers may come as
+// strings and times as ParseTime takes them.
+func refDecodeTrackpointPage(body []byte, keepRaw bool) ([]Trackpoint, int, error) {
+	var page refPage
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, -1, err // invalid JSON, or not an object
+	}
+	if page.Data == nil {
+		return nil, -1, errors.New("no data") // also a body of null
 	}
 	var items []Trackpoint
-	if data, ok := top["data"]; ok && string(data) != "null" {
-		if data[0] != '[' {
+	if string(page.Data) != "null" {
+		if page.Data[0] != '[' {
 			return nil, -1, errors.New("data is not an array")
 		}
 		var elems []json.RawMessage
-		if err := json.Unmarshal(data, &elems); err != nil {
+		if err := json.Unmarshal(page.Data, &elems); err != nil {
 			return nil, -1, err
 		}
 		for _, e := range elems {
 			if e[0] != '{' {
 				return nil, -1, errors.New("item is not an object")
 			}
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(e, &m); err != nil {
+			var w refWirePoint
+			if err := json.Unmarshal(e, &w); err != nil {
 				return nil, -1, err
 			}
-			tp, err := refPoint(m)
+			tp, err := refPoint(w.present())
 			if err != nil {
 				return nil, -1, err
 			}
@@ -191,8 +243,8 @@ func refDecodeTrackpointPage(body []byte, keepRaw bool) ([]Trackpoint, int, erro
 			items = append(items, tp)
 		}
 	}
-	for _, k := range []string{"total", "totalCount"} {
-		if v, ok := top[k]; ok && string(v) != "null" && string(v) != `""` {
+	for _, v := range []json.RawMessage{page.Total, page.TotalCount} {
+		if v != nil && string(v) != "null" && string(v) != `""` {
 			n, err := refInt(v)
 			if err != nil {
 				return nil, -1, err
@@ -297,18 +349,47 @@ func assertSamePoints(t testing.TB, want, got []Trackpoint) {
 	}
 }
 
-func FuzzTrackpoints(f *testing.F) {
+// FuzzTrackpointPageDifferential compares the scanner with encoding/json on arbitrary
+// input (refDecodeTrackpointPage):
+//   - input encoding/json rejects as JSON, the scanner rejects;
+//   - a page encoding/json accepts as the envelope (an object whose last "data" is null or
+//     an array of objects whose values convert), the scanner accepts, with the same total
+//     and equal points field by field, Raw included;
+//   - anything else (no "data", a point of the wrong type, a value that does not convert,
+//     a bare array or null as the page) both reject.
+//
+// The reference reflects the scanner's documented rules, which are more tolerant than
+// decoding into typed fields: null and "" mean absent, aliases (lat, lng, lon, heading)
+// stand in for the canonical names, numbers may be strings, times take every ParseTime
+// form, and an earlier "data" (or any key) may hold a value of another type, since the
+// last occurrence wins. Where it is stricter than encoding/json into a []struct it says
+// so in the reference too: a point must be an object (null is not a point).
+func FuzzTrackpointPageDifferential(f *testing.F) {
 	for _, name := range []string{"trackpoints.json", "trackpoints_aliases.json"} {
 		f.Add(readFixture(f, name), true)
 	}
 	for _, s := range []string{`{}`, `{"data":[{"id":1,"time":0,"lat":-0,"lng":1e2,"speed":"3.5"}],"total":"7"}`,
 		`{"data":[{"latitude":1,"latitude":null,"lat":2}]}`, `{"data":[{"time":"2026-01-01 10:00:00"}]}`,
 		`{"data":[{"id":9223372036854775807,"accuracy":1e-400}]}`, `{"d\u0061ta":[{"\u0069d":"5"}]}`,
-		"{\"data\":[{\"x\":\"\xff\"}]}", `{"data":[{"heading":"-0x1p3"}]}`} {
+		"{\"data\":[{\"x\":\"\xff\"}]}", `{"data":[{"heading":"-0x1p3"}]}`,
+		// Repeated keys: the last one wins, also for "data" and the totals.
+		`{"data":5,"data":[{"id":1}]}`, `{"data":[{"id":1}],"data":null}`, `{"data":[{"id":1}],"data":[{"id":2},{"id":3}]}`,
+		`{"data":[{"latitude":true}],"data":[]}`, `{"data":[null],"data":[{}]}`, `{"data":{"id":1},"data":[]}`,
+		`{"data":[],"data":"x"}`, `{"total":5,"total":null,"totalCount":3,"data":[]}`, `{"total":"x","total":2,"data":[]}`,
+		// Keys in another case, as encoding/json matches struct fields.
+		`{"DATA":[{"LATITUDE":1,"Lng":2,"ſpeed":3}],"Total":4}`, `{"data":[{"lat":1,"LAT":2}],"Data":null}`,
+		// Not the envelope.
+		`null`, `[]`, `{"message":"upstream timeout"}`, `{"total":3}`} {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, keepRaw bool) {
 		items, total, err := decodeTrackpointPage(body, nil, keepRaw)
+		if !json.Valid(body) {
+			if err == nil {
+				t.Fatalf("the scanner accepts %q, which is not JSON", body)
+			}
+			return
+		}
 		ritems, rtotal, rerr := refDecodeTrackpointPage(body, keepRaw)
 		if (err == nil) != (rerr == nil) {
 			t.Fatalf("decoders disagree on %q:\nscanner error   %v\nreference error %v", body, err, rerr)

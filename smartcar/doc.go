@@ -109,7 +109,8 @@
 // Code, Message and Resolution, every error entry in Errors (title, detail, suggested
 // user message, documentation link), the request id (quote it to Smartcar support),
 // Retry-After and the raw Body, as mycartracks.APIError does. It decodes the JSON:API
-// form of v3, the flat form of v2 and webhooks, and the OAuth form. A command or other
+// form of v3, the flat form of v2 and webhooks (also nested under "error"), and the
+// OAuth form, each keeping its classification. A command or other
 // write that may have taken effect says so in its message and in
 // telematics.MayHaveSucceeded. It matches the telematics sentinels with errors.Is — see
 // APIError.Is for the table — plus ErrBilling for Smartcar's non-standard 430 status. Billing errors deliberately do not match

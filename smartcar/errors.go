@@ -207,8 +207,9 @@ func (d *ErrorDetail) class() (ErrorType, ErrorCode, ResolutionType) {
 
 // APIError is an error response of the Vehicle or Management API. It decodes the
 // JSON:API form ({"errors":[...]}), the flat form of Smartcar's v2 and webhooks
-// ({"type","code","description",...}) and the OAuth form ({"error","error_description"});
-// anything else is kept as text in Message. It matches the telematics sentinels (see Is),
+// ({"type","code","description",...}), the flat form nested under "error"
+// ({"error":{"type","code","description",...}}) and the OAuth form
+// ({"error","error_description"}); anything else is kept as text in Message. It matches the telematics sentinels (see Is),
 // and errors.As reaches it through a *telematics.RateLimitError.
 //
 // Type, Code, Message and Resolution describe the first (usually only) error entry;
@@ -539,9 +540,18 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 	case len(w.OAuthError) > 0 && string(w.OAuthError) != "null":
 		d := ErrorDetail{Description: w.ErrorDescription}
 		var code string
-		if json.Unmarshal(w.OAuthError, &code) == nil {
+		var nested wireNestedError
+		switch {
+		case json.Unmarshal(w.OAuthError, &code) == nil:
 			d.Code = ErrorCode(code)
-		} else {
+		case json.Unmarshal(w.OAuthError, &nested) == nil && !nested.empty():
+			// The flat form nested under "error": {"error":{"type","code",...}}.
+			d = nested.detail()
+			if d.Detail == "" && d.Description == "" {
+				d.Detail = cmp.Or(string(nested.Message), w.ErrorDescription)
+			}
+			requestID = cmp.Or(string(nested.Meta.RequestID), string(nested.RequestID))
+		default:
 			var f flexText
 			_ = json.Unmarshal(w.OAuthError, &f)
 			d.Detail = string(f)
@@ -560,6 +570,12 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 		e.Type, e.Code, e.Resolution, e.Message = first.Type, first.Code, first.Resolution, first.Message()
 	}
 	return cmp.Or(requestID, string(w.RequestID), string(w.Meta.RequestID))
+}
+
+// wireNestedError is the object of {"error": {...}}: the flat form, or a message.
+type wireNestedError struct {
+	wireError
+	Message flexText `json:"message"`
 }
 
 // wireResolution is {"type": ..., "url": ...}, or a bare string.

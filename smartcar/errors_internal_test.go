@@ -14,6 +14,8 @@ func FuzzDecodeError(f *testing.F) {
 		`{"type":"VEHICLE_STATE","code":"ASLEEP","description":"d","docURL":"u","statusCode":409,"requestId":"r","resolution":{"type":"RETRY_LATER"},"detail":[{"field":"f","message":"m"}]}`,
 		`{"error":"invalid_client","error_description":"bad"}`, `<html>`, ``, `{"errors":[]}`, `{"errors":[null,1,"x"]}`,
 		`{"error":{"message":"m"}}`, `{"detail":[[["x"]]]}`,
+		`{"error":{"type":"RATE_LIMIT","code":"SMARTCAR_API","description":"d","resolution":{"type":"RETRY_LATER"},"meta":{"requestId":"r"}}}`,
+		`{"error":{"code":"VEHICLE_NOT_FOUND","message":"m"},"error_description":"d"}`, `{"error":[{"type":"X"}]}`,
 	} {
 		f.Add([]byte(seed), 400)
 	}

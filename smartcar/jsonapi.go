@@ -110,8 +110,9 @@ type wireList[W any] struct {
 	Errors json.RawMessage `json:"errors"`
 }
 
-// decodeList decodes a page of a collection. A body with errors and no items is a
-// malformed response, not an empty page.
+// decodeList decodes a page of a collection. A body with errors and no items, or
+// without "data" ({}, {"message":...}, null), is a malformed response, not an empty page;
+// "data" that is [] or null is an empty page.
 func decodeList[W any](raw []byte) (*wireList[W], error) {
 	var l wireList[W]
 	if err := json.Unmarshal(raw, &l); err != nil {
@@ -120,7 +121,24 @@ func decodeList[W any](raw []byte) (*wireList[W], error) {
 	if err := checkListErrors(len(l.Data), l.Errors); err != nil {
 		return nil, err
 	}
+	if l.Data == nil {
+		if err := checkListData(raw); err != nil {
+			return nil, err
+		}
+	}
 	return &l, nil
+}
+
+// checkListData fails a collection whose items decoded as nil unless its body holds a
+// "data" member (null), matched as encoding/json matched it: the last one, in any case.
+func checkListData(raw []byte) error {
+	var d struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(raw, &d) != nil || d.Data == nil {
+		return malformed(`list response has no "data" member`)
+	}
+	return nil
 }
 
 func checkListErrors(items int, errs json.RawMessage) error {

@@ -373,6 +373,11 @@ func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 		if err := checkListErrors(len(fast.Data), fast.Errors); err != nil {
 			return nil, nil, err
 		}
+		if fast.Data == nil {
+			if err := checkListData(raw); err != nil {
+				return nil, nil, err
+			}
+		}
 		sigs := make([]Signal, len(fast.Data))
 		for i := range fast.Data {
 			sigs[i] = fast.Data[i].signal()
@@ -385,6 +390,11 @@ func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
 	}
 	if err := checkListErrors(len(slow.Data), slow.Errors); err != nil {
 		return nil, nil, err
+	}
+	if slow.Data == nil {
+		if err := checkListData(raw); err != nil {
+			return nil, nil, err
+		}
 	}
 	return slow.Data, &slow, nil
 }

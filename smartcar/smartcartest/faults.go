@@ -19,6 +19,10 @@ const (
 	FormFlat
 	// FormOAuth is the OAuth form: {"error", "error_description"}.
 	FormOAuth
+	// FormNested is the flat form nested under "error": {"error": {"type", "code",
+	// "description", "resolution": {"type"}, "requestId"}}, as gateways and older
+	// services answer.
+	FormNested
 )
 
 // Fault is a failure the server injects instead of handling a request. Queue faults

@@ -434,6 +434,15 @@ func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 		body = flat
 	case FormOAuth:
 		body = map[string]string{"error": strings.ToLower(cmp.Or(e.Code, e.Type)), "error_description": e.Detail}
+	case FormNested:
+		nested := map[string]any{"type": nullable(e.Type), "code": nullable(e.Code), "description": e.Detail}
+		if e.Resolution != "" {
+			nested["resolution"] = map[string]string{"type": e.Resolution}
+		}
+		if id := w.Header().Get("SC-Request-Id"); id != "" {
+			nested["requestId"] = id
+		}
+		body = map[string]any{"error": nested}
 	default:
 		entry := map[string]any{"status": strconv.Itoa(status), "code": nullable(e.Code), "title": e.Title, "detail": e.Detail,
 			"links": map[string]string{"about": "https://smartcar.com/docs/errors/api-errors"}}
