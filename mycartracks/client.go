@@ -115,6 +115,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		MaxWait:      cfg.coreMaxWait(),
 		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
+		MaxBody:      cfg.maxBody,
 		DecodeError:  errorDecoder(clientSecret),
 		MaxErrorBody: maxErrorBody,
 	})
@@ -186,6 +187,16 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	ep := &endpoint{name: "Client.Do", method: method, path: path}
 	ep.write = method != http.MethodGet && method != http.MethodHead
+	if raw, ok := out.(*[]byte); ok && raw != nil && cap(*raw) > 0 {
+		// The request loop reads a body into the capacity of the slice it is given; Do
+		// hands back new memory each call, since the caller may still hold the old slice.
+		var fresh []byte
+		resp, err := c.send(ctx, ep, path, query, body, &fresh, opts)
+		if err == nil {
+			*raw = fresh
+		}
+		return resp, err
+	}
 	return c.send(ctx, ep, path, query, body, out, opts)
 }
 

@@ -197,7 +197,7 @@ func (s *TracksService) ListTrackpoints(ctx context.Context, trackID ID, opts *T
 	if opts != nil {
 		o = *opts
 	}
-	return s.trackpointPage(ctx, trackID, o, nil, reqOpts)
+	return s.trackpointPage(ctx, trackID, o, nil, nil, reqOpts)
 }
 
 // AllTrackpoints iterates over every point of a track in time order. It holds one page
@@ -211,11 +211,19 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 	if o.Limit <= 0 {
 		o.Limit = MaxTrackpointPageSize
 	}
-	return pages(o.Offset, func(offset int, dst []Trackpoint) (*Page[Trackpoint], error) {
-		page := o
-		page.Offset = offset
-		return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
-	})
+	return func(yield func(Trackpoint, error) bool) {
+		// Each range reads its pages into one body buffer, unless the points keep their
+		// raw JSON, which points into the body.
+		var body *[]byte
+		if !o.KeepRaw {
+			body = new([]byte)
+		}
+		pages(o.Offset, func(offset int, dst []Trackpoint) (*Page[Trackpoint], error) {
+			page := o
+			page.Offset = offset
+			return s.trackpointPage(ctx, trackID, page, dst, body, reqOpts)
+		})(yield)
+	}
 }
 
 // Positions iterates over the points of track as provider-neutral positions, each
@@ -238,13 +246,17 @@ func (s *TracksService) Positions(ctx context.Context, track Track, opts *Trackp
 	}
 }
 
-func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) (*Page[Trackpoint], error) {
-	var body []byte
-	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, &body, reqOpts)
+// trackpointPage fetches one page of points, appending them to dst. buf, when not nil,
+// holds the body buffer of the previous page, which the page is read into.
+func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, buf *[]byte, reqOpts []RequestOption) (*Page[Trackpoint], error) {
+	if buf == nil {
+		buf = new([]byte)
+	}
+	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, buf, reqOpts)
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := decodeTrackpointPage(body, dst, o.KeepRaw)
+	items, total, err := decodeTrackpointPage(*buf, dst, o.KeepRaw)
 	if err != nil {
 		return nil, malformed(resp, err)
 	}

@@ -38,6 +38,9 @@ const (
 	DefaultCommandTimeout = 310 * time.Second
 )
 
+// DefaultMaxResponseBody bounds the body of a successful answer (see WithMaxResponseBody).
+const DefaultMaxResponseBody = 32 << 20
+
 // The application rate limit Smartcar documents by default: a bucket of 120 requests
 // refilled at 2 per minute (negotiable per contract).
 const (
@@ -101,6 +104,7 @@ type config struct {
 	retriesSet                          bool
 	maxWait                             time.Duration
 	readTimeout, commandTimeout         time.Duration
+	maxBody                             int64
 	clock                               telematics.Clock
 	limiter                             *rate.Limiter
 	errs                                []error
@@ -118,6 +122,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		tokenURL:       DefaultTokenURL,
 		readTimeout:    DefaultReadTimeout,
 		commandTimeout: DefaultCommandTimeout,
+		maxBody:        DefaultMaxResponseBody,
 		clock:          telematics.SystemClock,
 	}
 	for _, o := range opts {
@@ -194,6 +199,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			MaxWait:     cfg.maxWait,
 			Limiter:     httpcore.NewLimiter(cfg.limiter),
 			Timeout:     cfg.readTimeout,
+			MaxBody:     cfg.maxBody,
 			DecodeError: decodeError,
 		})
 	}
@@ -312,6 +318,16 @@ func (c *Client) Do(ctx context.Context, api API, method, path string, query url
 		k.api = c.managementAPI
 	default:
 		return nil, invalidf("unknown API %d", api)
+	}
+	if raw, ok := out.(*[]byte); ok && raw != nil && cap(*raw) > 0 {
+		// The request loop reads a body into the capacity of the slice it is given; Do
+		// hands back new memory each call, since the caller may still hold the old slice.
+		var fresh []byte
+		resp, err := c.do(ctx, k, &fresh, opts)
+		if err == nil {
+			*raw = fresh
+		}
+		return resp, err
 	}
 	return c.do(ctx, k, out, opts)
 }

@@ -51,8 +51,11 @@ const Version = "0.1.0"
 const (
 	DefaultMaxWait      = 60 * time.Second
 	DefaultMaxErrorBody = 64 << 10
-	DefaultMaxBody      = 256 << 20
-	DefaultTimeout      = 60 * time.Second
+	// DefaultMaxBody bounds a success body: far above the largest page a provider sends
+	// (a MyCarTracks trackpoint page of the largest size is about 1.5 MB), far below what
+	// would hurt a process that reads several lists at once.
+	DefaultMaxBody = 32 << 20
+	DefaultTimeout = 60 * time.Second
 )
 
 // TokenSource supplies bearer tokens and drops one the provider refused.
@@ -104,8 +107,10 @@ type Config struct {
 	// Timeout bounds one attempt, body included (default DefaultTimeout); a Request may
 	// set its own.
 	Timeout time.Duration
-	// MaxBody bounds a success body (default DefaultMaxBody); MaxErrorBody an error body
-	// (default DefaultMaxErrorBody).
+	// MaxBody bounds a success body (default DefaultMaxBody; a Request may set its own);
+	// a longer one fails the call with telematics.ErrResponseTooLarge, and reading it
+	// never allocates more than about 1.125 times MaxBody, however long or endless it is.
+	// MaxErrorBody bounds an error body (default DefaultMaxErrorBody).
 	MaxBody      int64
 	MaxErrorBody int64
 	// DecodeError builds the provider's error from a non-2xx response.
@@ -196,10 +201,16 @@ type Request struct {
 	Idempotent bool
 	// Timeout bounds each attempt of this call instead of Config.Timeout.
 	Timeout time.Duration
+	// MaxBody bounds the success body of this call instead of Config.MaxBody, for an
+	// endpoint that knows how large its answers can be.
+	MaxBody int64
 }
 
-// Do sends req and decodes a 2xx JSON body into out (nil discards it; a *[]byte receives
-// the raw body). It returns what it learned of the last response even when it fails.
+// Do sends req and decodes a 2xx JSON body into out (nil discards it). A *[]byte
+// receives the raw body, read into the slice's capacity when it has some, so that a
+// caller reading many pages can hand the same buffer back each time; pass a nil slice
+// when the previous contents are still referenced. It returns what it learned of the
+// last response even when it fails.
 func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Response, error) {
 	u, err := c.resolve(req)
 	if err != nil {
@@ -223,6 +234,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 		}
 	}
 	l := &loop{c: c, req: req, url: u, redacted: RedactURL(u), body: body}
+	if raw, ok := out.(*[]byte); ok && raw != nil {
+		l.buf = (*raw)[:0]
+	}
 	return l.run(ctx, out)
 }
 
@@ -240,6 +254,7 @@ type loop struct {
 	url      *url.URL
 	redacted string
 	body     []byte
+	buf      []byte // where a success body is read: the capacity of a *[]byte out
 
 	attempts int
 	replayed bool // the request was replayed after a 401
@@ -447,7 +462,11 @@ func (l *loop) attempt(ctx context.Context, tok *oauth2.Token) (o outcome) {
 	defer res.Body.Close()
 	o = outcome{status: res.StatusCode, header: res.Header, sent: true}
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
-		o.body, o.err = readBody(res, c.cfg.MaxBody)
+		limit := c.cfg.MaxBody
+		if l.req.MaxBody > 0 {
+			limit = l.req.MaxBody
+		}
+		o.body, o.err = readBody(res.Body, res.ContentLength, limit, l.buf)
 	} else {
 		// Read at most MaxErrorBody bytes and leave the rest unread: closing the body then
 		// drops the connection instead of draining a huge or endless error page.
@@ -616,22 +635,86 @@ func Path(format string, args ...string) (string, error) {
 	return fmt.Sprintf(format, esc...), nil
 }
 
-func readBody(res *http.Response, max int64) ([]byte, error) {
-	if res.ContentLength > max {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", telematics.ErrResponseTooLarge, res.ContentLength, max)
+// bodyChunk is the first size a body of unknown length is read into.
+const bodyChunk = 32 << 10
+
+// readBody reads a success body of at most limit bytes into buf's capacity, growing it
+// as needed; size is the announced length (-1: unknown). A body announced longer than
+// limit fails at once. One of unknown length grows by doubling while that stays below
+// limit/16, and then into one buffer of limit bytes, so that reading costs at most about
+// 1.125 times limit whatever arrives (io.ReadAll or a bytes.Buffer behind a LimitReader
+// double past the limit and keep the old buffers: over three times the limit for an
+// endless body). Past limit it stops reading and fails with
+// telematics.ErrResponseTooLarge; closing the unread body then drops the connection.
+func readBody(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", telematics.ErrResponseTooLarge, size, limit)
 	}
-	var buf bytes.Buffer
-	if res.ContentLength > 0 {
-		buf.Grow(int(res.ContentLength))
+	switch {
+	case size <= int64(cap(buf)):
+	case cap(buf) > 0:
+		// A buffer handed back page after page: leave room for the next page to be a
+		// little longer.
+		buf = make([]byte, 0, min(size+size/4, limit))
+	default:
+		buf = make([]byte, 0, size)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(res.Body, max+1))
-	if err != nil {
-		return nil, err
+	buf = buf[:0]
+	for {
+		end := cap(buf)
+		if int64(end) > limit {
+			end = int(limit)
+		}
+		if len(buf) == end {
+			// Full: look for one more byte before making room for it, so that a body of
+			// the announced or the reused size costs nothing more.
+			b, err := readByte(r)
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			if int64(len(buf)) >= limit {
+				return nil, fmt.Errorf("%w: more than %d bytes", telematics.ErrResponseTooLarge, limit)
+			}
+			buf = append(grow(buf, limit), b)
+			continue
+		}
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if n > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", telematics.ErrResponseTooLarge, max)
+}
+
+// readByte reads one byte, or fails with io.EOF at the end.
+func readByte(r io.Reader) (byte, error) {
+	var one [1]byte
+	for {
+		n, err := r.Read(one[:])
+		if n == 1 {
+			return one[0], nil
+		}
+		if err != nil {
+			return 0, err
+		}
 	}
-	return buf.Bytes(), nil
+}
+
+// grow returns buf with room for more, within limit (see readBody).
+func grow(buf []byte, limit int64) []byte {
+	next := int64(max(cap(buf)*2, bodyChunk))
+	if next > limit/16 {
+		next = limit
+	}
+	out := make([]byte, len(buf), next)
+	copy(out, buf)
+	return out
 }
 
 func safeMethod(m string) bool {
