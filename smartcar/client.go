@@ -248,11 +248,16 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(id, secret, append(envOpts, opts...)...)
 }
 
-// Close releases the token source and the idle connections the client opened. Calls
-// after Close fail.
+// Close releases the token source, the client's share of a rate limiter and the idle
+// connections the client opened. Calls after Close fail.
 func (c *Client) Close() {
 	if c.tokens != nil {
 		c.tokens.Close()
+	}
+	for _, api := range []*httpcore.Client{c.vehicleAPI, c.managementAPI} {
+		if api != nil {
+			api.Close()
+		}
 	}
 	if c.transport != nil {
 		c.transport.CloseIdleConnections()

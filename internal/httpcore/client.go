@@ -35,6 +35,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -122,12 +123,13 @@ type Config struct {
 
 // Client sends requests for one provider API. It is safe for concurrent use.
 type Client struct {
-	cfg   Config
-	base  *url.URL
-	hc    *http.Client
-	ua    string
-	log   *slog.Logger
-	pacer *ratelimit.Pacer
+	cfg    Config
+	base   *url.URL
+	hc     *http.Client
+	ua     string
+	log    *slog.Logger
+	pacer  *ratelimit.Pacer
+	closed atomic.Bool
 }
 
 // New validates cfg and returns a Client.
@@ -176,7 +178,21 @@ func New(cfg Config) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(math.MaxInt)}))
 	}
+	if cfg.Limiter != nil {
+		cfg.Limiter = cfg.Limiter.acquire()
+	}
 	return &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer()}, nil
+}
+
+// Close releases what the Client holds beyond its own memory: its share of a Limiter.
+// It closes no connection (the HTTP client may be the caller's) and may be called more
+// than once. Requests sent after Close are no longer paced by the Limiter's bucket
+// together with the other Clients using it.
+func (c *Client) Close() {
+	if c.closed.Swap(true) || c.cfg.Limiter == nil {
+		return
+	}
+	c.cfg.Limiter.release()
 }
 
 // Rate returns the provider's budget as its last response reported it.
