@@ -128,6 +128,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Clock:        clock,
 		Retry:        retry,
 		MaxWait:      cfg.coreMaxWait(),
+		RateWindow:   RateWindow,
 		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
 		MaxBody:      cfg.maxBody,

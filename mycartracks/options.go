@@ -32,7 +32,11 @@ const (
 	DefaultTimeout = 60 * time.Second
 	// DefaultMaxResponseBody bounds the body of a successful answer: a trackpoint page of
 	// the largest size is about 1.5 MB.
-	DefaultMaxResponseBody = 32 << 20
+	DefaultMaxResponseBody = 32 << 20 // RateWindow is the budget window of MyCarTracks (150 requests per 15 minutes by
+	// default). A rate-limit rejection that says no request remains but not when the
+	// window resets is retried once this long after it (and later calls wait too), or
+	// fails at once with a *telematics.RateLimitError when the maximum wait is shorter.
+	RateWindow = 15 * time.Minute
 )
 
 // Scopes a client may request.

@@ -12,7 +12,12 @@
 //     is the server's Retry-After / reset hint, but only for calls that are safe to repeat
 //     (GET, HEAD, PUT, DELETE, or a request marked Idempotent); a request that never left
 //     the machine is always safe to repeat;
-//   - returns a hint longer than MaxWait at once as a *telematics.RateLimitError;
+//   - gives up when the next wait would pass RetryPolicy.MaxElapsedTime, a 503's
+//     Retry-After included; a rate-limit rejection is waited out like pacing instead,
+//     until a margin past its reset (RateWindow when it reports a spent budget but no
+//     reset), all the rate-limit waits of a call together bounded by MaxWait;
+//   - returns a rate-limit wait that would go past MaxWait at once as a
+//     *telematics.RateLimitError;
 //   - decodes 2xx JSON bodies into the caller's value, and other statuses into the
 //     provider's typed error through Config.DecodeError, reading at most MaxErrorBody
 //     bytes of them;
@@ -57,6 +62,9 @@ const (
 	// would hurt a process that reads several lists at once.
 	DefaultMaxBody = 32 << 20
 	DefaultTimeout = 60 * time.Second
+	// DefaultRateWindow is how long a spent budget is assumed to last when the provider
+	// says none is left but not when it resets.
+	DefaultRateWindow = time.Minute
 )
 
 // TokenSource supplies bearer tokens and drops one the provider refused.
@@ -96,15 +104,23 @@ type Config struct {
 	Clock telematics.Clock
 	// Retry bounds retries (default DefaultRetry()).
 	Retry RetryPolicy
-	// MaxWait is the longest the client waits for a rate limit: a server hint or a
-	// budget reset longer than this is returned as a *telematics.RateLimitError instead
-	// (default DefaultMaxWait).
+	// MaxWait is the longest a call waits for rate limits, all its waits together (the
+	// client-side limiter, a spent budget, the Retry-After of a rate-limit rejection): a
+	// wait that would go past it is returned as a *telematics.RateLimitError instead
+	// (default DefaultMaxWait). A call thus lasts at most about MaxWait plus the retry
+	// policy's MaxElapsedTime, plus the attempts themselves.
 	MaxWait time.Duration
 	// Limiter, when set, paces requests on the client side (a provider's published
 	// budget). Its tokens are taken at the Clock's time.
 	Limiter *Limiter
 	// NoPacing turns off waiting for a spent budget to reset before sending.
 	NoPacing bool
+	// RateWindow is how long the budget is assumed to stay spent after a rate-limit
+	// rejection that reports no requests remaining (X-Rate-Limit-Remaining: 0) but
+	// neither a reset nor a Retry-After: the provider's budget window (default
+	// DefaultRateWindow). The call waits for it like for a reported reset, or fails at
+	// once with a *telematics.RateLimitError when it is longer than MaxWait.
+	RateWindow time.Duration
 	// Timeout bounds one attempt, body included (default DefaultTimeout); a Request may
 	// set its own.
 	Timeout time.Duration
@@ -157,6 +173,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = DefaultMaxWait
+	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -272,9 +291,10 @@ type loop struct {
 	body     []byte
 	buf      []byte // where a success body is read: the capacity of a *[]byte out
 
-	attempts int
-	replayed bool // the request was replayed after a 401
-	resp     *telematics.Response
+	attempts   int
+	replayed   bool          // the request was replayed after a 401
+	rateWaited time.Duration // waited for rate limits so far, at most about MaxWait
+	resp       *telematics.Response
 }
 
 // outcome is what one attempt produced.
@@ -323,7 +343,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		}
 
 		var failure error
-		hint, rateLimited := time.Duration(0), false
+		hint, rateLimited, budget := time.Duration(0), false, false
 		retryable := false
 		if errors.Is(o.err, errBadRequest) {
 			return l.resp, fmt.Errorf("%s: %w: %v", c.cfg.Provider, telematics.ErrInvalidInput, o.err)
@@ -342,8 +362,12 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 			rateLimited = o.status == http.StatusTooManyRequests || errors.Is(failure, telematics.ErrRateLimited)
 			hint = l.resp.RetryAfter
 			if rateLimited {
-				if h, ok := ratelimit.Hint(o.header, c.cfg.Clock.Now(), true); ok {
+				now := c.cfg.Clock.Now()
+				if h, ok := ratelimit.Hint(o.header, now, true); ok {
 					hint = h
+				}
+				if d, ok := c.spentBudget(o.header, now, hint); ok {
+					hint, budget = d, true
 				}
 			}
 			retryable = canRepeat && (rateLimited || retryStatus(o.status))
@@ -351,27 +375,45 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 			if errors.As(failure, &r) && !r.Retryable() {
 				retryable = false
 			}
-			if rateLimited && hint > c.cfg.MaxWait {
+			if rateLimited && hint > c.cfg.MaxWait-l.rateWaited {
 				c.logAttempt(ctx, l, o, start, 0, "rate limited beyond the maximum wait")
 				return l.resp, l.rateLimitError(hint, failure)
 			}
 		}
 
 		next := bo.NextBackOff()
-		if !retryable || retries >= c.cfg.Retry.MaxRetries || next == backoff.Stop || hint > c.cfg.MaxWait {
-			c.logAttempt(ctx, l, o, start, 0, "giving up")
+		giveUp := func(action string) (*telematics.Response, error) {
+			c.logAttempt(ctx, l, o, start, 0, action)
 			if rateLimited {
 				return l.resp, l.rateLimitError(hint, failure)
 			}
 			return l.resp, failure
 		}
+		if !retryable || retries >= c.cfg.Retry.MaxRetries || next == backoff.Stop || hint > c.cfg.MaxWait {
+			return giveUp("giving up")
+		}
 		wait := next
-		if hint > 0 {
-			floor := hint + positiveJitter(hint)
+		switch {
+		case rateLimited && hint > 0:
+			// A rate limit is waited out as pacing does, until a margin past the reset. It
+			// is bounded by MaxWait, for all the rate-limit waits of the call together,
+			// and does not use up MaxElapsedTime: waiting for the budget is not retrying.
+			floor := hint + ratelimit.Margin
+			if !budget {
+				floor += positiveJitter(hint)
+			}
 			if floor > wait {
-				// A wait the server asked for does not count against the retry budget.
 				bo.exclude(floor - wait)
 				wait = floor
+			}
+			l.rateWaited += wait
+		case hint > 0:
+			// Any other wait the server asks for (a 503's Retry-After) counts against
+			// MaxElapsedTime like the backoff: a server asking for fifteen minutes on
+			// every attempt must not hold the call for an hour.
+			wait = max(wait, hint+positiveJitter(hint))
+			if limit := c.cfg.Retry.MaxElapsedTime; limit > 0 && bo.GetElapsedTime()+wait > limit {
+				return giveUp("giving up: the wait asked for would pass the retry time")
 			}
 		}
 		retries++
@@ -380,6 +422,23 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 			return l.resp, l.requestError(err, false)
 		}
 	}
+}
+
+// spentBudget says how long to wait for the budget a rate-limit rejection reported as
+// spent: until the reset the pacer knows, or, when the response said no request remains
+// but gave no reset and no hint (hint 0), for RateWindow, which the pacer then also
+// holds so that other calls wait too.
+func (c *Client) spentBudget(h http.Header, now time.Time, hint time.Duration) (time.Duration, bool) {
+	if r := c.pacer.Rate(); r.Remaining == 0 && r.Reset.After(now) {
+		return r.Reset.Sub(now), true
+	}
+	r, ok := ratelimit.ParseRate(h, now)
+	if !ok || r.Remaining != 0 || !r.Reset.IsZero() || hint > 0 {
+		return 0, false
+	}
+	r.Reset = now.Add(c.cfg.RateWindow)
+	c.pacer.Observe(r)
+	return c.cfg.RateWindow, true
 }
 
 // waitTurn blocks until the client-side limiter and the provider's budget allow a request.
@@ -393,10 +452,11 @@ func (c *Client) waitTurn(ctx context.Context, l *loop) error {
 			return fmt.Errorf("%s: %w: client-side limiter allows no requests", c.cfg.Provider, telematics.ErrInvalidInput)
 		}
 		if d > 0 {
-			if d > c.cfg.MaxWait {
+			if d > c.cfg.MaxWait-l.rateWaited {
 				c.cfg.Limiter.cancel(r, c.cfg.Clock)
 				return l.rateLimitError(d, nil)
 			}
+			l.rateWaited += d
 			c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
 				slog.String("reason", "client-side limiter"), slog.Duration("wait", d))
 			if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
@@ -413,9 +473,10 @@ func (c *Client) waitTurn(ctx context.Context, l *loop) error {
 		if d <= 0 {
 			return nil
 		}
-		if d > c.cfg.MaxWait+ratelimit.Margin {
+		if d-ratelimit.Margin > c.cfg.MaxWait-l.rateWaited {
 			return l.rateLimitError(d-ratelimit.Margin, nil)
 		}
+		l.rateWaited += d
 		c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
 			slog.String("reason", "budget spent until reset"), slog.Duration("wait", d))
 		if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
