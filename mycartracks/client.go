@@ -12,6 +12,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -101,7 +102,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
+	// One redactor knows the secret and every token, for the token endpoint's errors
+	// and the API's.
+	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
+		Redactor:     red,
 		Provider:     providerName,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
@@ -132,7 +137,8 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
 		MaxBody:      cfg.maxBody,
-		DecodeError:  errorDecoder(clientSecret),
+		DecodeError:  errorDecoder(red),
+		Redactor:     red,
 		MaxErrorBody: maxErrorBody,
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -158,7 +159,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
+	// One redactor knows the secret and every token, for the token endpoint's errors
+	// and both APIs'.
+	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
+		Redactor:     red,
 		Provider:     Provider,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
@@ -201,6 +206,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			Timeout:     cfg.readTimeout,
 			MaxBody:     cfg.maxBody,
 			DecodeError: decodeError,
+			Redactor:    red,
 		})
 	}
 	if c.vehicleAPI, err = build(cfg.vehicleURL); err != nil {

@@ -21,6 +21,8 @@
 //   - decodes 2xx JSON bodies into the caller's value, and other statuses into the
 //     provider's typed error through Config.DecodeError, reading at most MaxErrorBody
 //     bytes of them;
+//   - removes the client's secrets and tokens from error bodies and logged errors in any
+//     encoding a server may echo them in (internal/redact);
 //   - logs one debug line per attempt with credentials redacted.
 package httpcore
 
@@ -47,6 +49,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/fleetkit/fleetkit-go/internal/ratelimit"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -135,6 +138,11 @@ type Config struct {
 	// RequestIDHeaders lists where the provider puts its request id (default
 	// X-Request-Id, Request-Id, SC-Request-Id).
 	RequestIDHeaders []string
+	// Redactor removes the client's secrets, in any encoding, from error bodies before
+	// DecodeError sees them and from logged errors; the token of each attempt is removed
+	// too. Share the token source's, which learns every token granted (default: one that
+	// knows no fixed secret).
+	Redactor *redact.Redactor
 }
 
 // Client sends requests for one provider API. It is safe for concurrent use.
@@ -185,6 +193,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxErrorBody <= 0 {
 		cfg.MaxErrorBody = DefaultMaxErrorBody
+	}
+	if cfg.Redactor == nil {
+		cfg.Redactor = redact.New("", "")
 	}
 	if len(cfg.RequestIDHeaders) == 0 {
 		cfg.RequestIDHeaders = []string{"X-Request-Id", "Request-Id", "SC-Request-Id"}
@@ -294,6 +305,7 @@ type loop struct {
 	attempts   int
 	replayed   bool          // the request was replayed after a 401
 	rateWaited time.Duration // waited for rate limits so far, at most about MaxWait
+	tok        *oauth2.Token // of the last attempt
 	resp       *telematics.Response
 }
 
@@ -320,6 +332,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		// retry that meets a spent budget would give up after the window reset.
 		bo.exclude(c.cfg.Clock.Now().Sub(waitStart))
 		tok, err := c.token(ctx)
+		l.tok = tok
 		if err != nil {
 			if ctx.Err() != nil {
 				return l.resp, l.requestError(ctx.Err(), false)
@@ -358,7 +371,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 				c.logAttempt(ctx, l, o, start, 0, "replaying with a new token")
 				continue
 			}
-			failure = c.cfg.DecodeError(l.resp, redactToken(o.body, tok))
+			failure = c.cfg.DecodeError(l.resp, c.cfg.Redactor.Bytes(o.body, tokenSecrets(tok)...))
 			rateLimited = o.status == http.StatusTooManyRequests || errors.Is(failure, telematics.ErrRateLimited)
 			hint = l.resp.RetryAfter
 			if rateLimited {
@@ -644,7 +657,7 @@ func (c *Client) logAttempt(ctx context.Context, l *loop, o outcome, start time.
 		attrs = append(attrs, slog.String("request_id", l.resp.RequestID))
 	}
 	if o.err != nil {
-		attrs = append(attrs, slog.String("error", RedactString(o.err.Error())))
+		attrs = append(attrs, slog.String("error", RedactString(c.cfg.Redactor.String(o.err.Error(), tokenSecrets(l.tok)...))))
 	}
 	if wait > 0 {
 		attrs = append(attrs, slog.Duration("wait", wait))
@@ -812,13 +825,12 @@ func retryStatus(status int) bool {
 	return false
 }
 
-// redactToken removes the access token from an error body: servers echo a refused token
-// ("invalid access token: ..."), and error bodies end up in error strings and logs.
-func redactToken(body []byte, tok *oauth2.Token) []byte {
-	if tok == nil || len(tok.AccessToken) < 8 || !bytes.Contains(body, []byte(tok.AccessToken)) {
-		return body
+// tokenSecrets lists what a token holds that a server might echo.
+func tokenSecrets(tok *oauth2.Token) []string {
+	if tok == nil {
+		return nil
 	}
-	return bytes.ReplaceAll(body, []byte(tok.AccessToken), []byte("REDACTED"))
+	return []string{tok.AccessToken, tok.RefreshToken}
 }
 
 // positiveJitter adds up to 10% (at most one second) to a server-given wait, so that
