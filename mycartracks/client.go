@@ -12,6 +12,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -54,13 +55,14 @@ type Client struct {
 	// Positions reads the last known position of each vehicle.
 	Positions *PositionsService
 
-	core     *httpcore.Client
-	tokens   *auth.Source
-	pageCaps pageCaps
-	closed   atomic.Bool
-	canWrite bool
-	scopes   string
-	common   service
+	core      *httpcore.Client
+	tokens    *auth.Source
+	transport *http.Transport // ours to close; nil when the caller gave an HTTP client
+	pageCaps  pageCaps
+	closed    atomic.Bool
+	canWrite  bool
+	scopes    string
+	common    service
 }
 
 // service is the shared part of every service: the client it belongs to.
@@ -87,14 +89,32 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	if clock == nil {
 		clock = telematics.SystemClock
 	}
+	hc := cfg.httpClient
+	var transport *http.Transport
+	if hc == nil {
+		hc = &http.Client{}
+		// A private copy of the default transport, so that Close can drop its idle
+		// connections without touching anyone else's. A program that wrapped
+		// http.DefaultTransport (tracing, metrics) keeps its wrapper: it is used as is.
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			transport = t.Clone()
+			hc.Transport = transport
+		} else {
+			hc.Transport = http.DefaultTransport
+		}
+	}
+	// One redactor knows the secret and every token, for the token endpoint's errors
+	// and the API's.
+	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
+		Redactor:     red,
 		Provider:     providerName,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
 		TokenURL:     cfg.tokenURL,
 		Scopes:       cfg.scopes,
 		Style:        auth.InHeader,
-		HTTPClient:   cfg.httpClient,
+		HTTPClient:   hc,
 		UserAgent:    cfg.userAgent,
 		Logger:       cfg.logger,
 		Clock:        clock,
@@ -107,23 +127,26 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	core, err := httpcore.New(httpcore.Config{
 		Provider:     providerName,
 		BaseURL:      cfg.baseURL,
-		HTTPClient:   cfg.httpClient,
+		HTTPClient:   hc,
 		Tokens:       tokens,
 		UserAgent:    cfg.userAgent,
 		Logger:       cfg.logger,
 		Clock:        clock,
 		Retry:        retry,
 		MaxWait:      cfg.coreMaxWait(),
+		RateWindow:   RateWindow,
 		Limiter:      httpcore.NewLimiter(cfg.limiter),
 		Timeout:      cfg.timeout,
-		DecodeError:  errorDecoder(clientSecret),
+		MaxBody:      cfg.maxBody,
+		DecodeError:  errorDecoder(red),
+		Redactor:     red,
 		MaxErrorBody: maxErrorBody,
 	})
 	if err != nil {
 		tokens.Close()
 		return nil, err
 	}
-	c := &Client{core: core, tokens: tokens, canWrite: cfg.hasScope(ScopeWrite), scopes: strings.Join(cfg.scopes, " ")}
+	c := &Client{core: core, tokens: tokens, transport: transport, canWrite: cfg.hasScope(ScopeWrite), scopes: strings.Join(cfg.scopes, " ")}
 	c.common.client = c
 	c.Vehicles = (*VehiclesService)(&c.common)
 	c.VehicleGroups = (*VehicleGroupsService)(&c.common)
@@ -160,12 +183,18 @@ func FromEnv(opts ...Option) (*Client, error) {
 // ErrClientClosed is the error of a call made after Client.Close; it is not sent.
 var ErrClientClosed = errors.New("client closed")
 
-// Close releases the client's token source, stopping a token request in progress. Calls
+// Close releases the client's token source, stopping a token request in progress, its
+// share of a rate limiter given with WithRateLimiter or WithBudget, and the idle
+// connections it opened (not those of an HTTP client given with WithHTTPClient). Calls
 // made after Close fail with ErrClientClosed without being sent, also when the client
-// still holds a valid token.
+// still holds a valid token. Close may be called more than once.
 func (c *Client) Close() {
 	c.closed.Store(true)
 	c.tokens.Close()
+	c.core.Close()
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
 }
 
 // Rate returns the request budget as the last response reported it (Limit and Remaining
@@ -187,6 +216,16 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	ep := &endpoint{name: "Client.Do", method: method, path: path}
 	ep.write = method != http.MethodGet && method != http.MethodHead
+	if raw, ok := out.(*[]byte); ok && raw != nil && cap(*raw) > 0 {
+		// The request loop reads a body into the capacity of the slice it is given; Do
+		// hands back new memory each call, since the caller may still hold the old slice.
+		var fresh []byte
+		resp, err := c.send(ctx, ep, path, query, body, &fresh, opts)
+		if err == nil {
+			*raw = fresh
+		}
+		return resp, err
+	}
 	return c.send(ctx, ep, path, query, body, out, opts)
 }
 

@@ -134,13 +134,16 @@
 // budget is spent the client waits for the window to reset before sending, instead of
 // spending a request on a certain refusal, and a rate-limit refusal (a 429, or a 403
 // whose code names a rate limit or, without a code, sent with X-Rate-Limit-Remaining: 0)
-// is waited out and retried; a 403 with another code is a permission error, also on the
-// last request of a window. The wait can be up to a whole window, so the default
+// is waited out and retried a second past the reset; one that gives no reset is taken
+// to last [RateWindow]. A 403 with another code is a permission error, also on the last
+// request of a window. The wait can be up to a whole window, so the default
 // [DefaultMaxWait] is 16 minutes: long exports run through. Interactive code that prefers
 // to fail fast lowers it with [WithMaxWait] (zero never waits); a longer wait then
-// returns a *telematics.RateLimitError at once. [WithBudget] or [WithRateLimiter] (the
-// last one given wins) add client-side pacing, for example to share one account's
-// budget between processes.
+// returns a *telematics.RateLimitError at once. The maximum wait bounds all the
+// rate-limit waits of one call together; other retries stop when their next wait, a
+// Retry-After included, would pass a minute of retrying. [WithBudget] or
+// [WithRateLimiter] (the last one given wins) add client-side pacing, for example to
+// share one account's budget between processes.
 //
 // # Write scope
 //

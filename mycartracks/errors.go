@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -195,19 +196,18 @@ var (
 )
 
 // errorDecoder returns the decoder of error answers for a client: it removes the
-// client's secret from anything the server echoes back, besides the credentials
-// httpcore.RedactString finds.
-func errorDecoder(secret string) httpcore.ErrorDecoder {
+// client's secrets from anything the server echoes back, in any encoding, besides the
+// credentials httpcore.RedactString finds. The request loop has redacted the body
+// already; the decoded fields are checked again.
+func errorDecoder(red *redact.Redactor) httpcore.ErrorDecoder {
 	return func(resp *telematics.Response, body []byte) error {
 		e := decodeError(resp, body)
-		if secret != "" {
-			e.Code = strings.ReplaceAll(e.Code, secret, "REDACTED")
-			e.Message = strings.ReplaceAll(e.Message, secret, "REDACTED")
-			for i := range e.Errors {
-				e.Errors[i].Message = strings.ReplaceAll(e.Errors[i].Message, secret, "REDACTED")
-			}
-			e.Body = bytes.ReplaceAll(e.Body, []byte(secret), []byte("REDACTED"))
+		e.Code = red.String(e.Code)
+		e.Message = red.String(e.Message)
+		for i := range e.Errors {
+			e.Errors[i].Message = red.String(e.Errors[i].Message)
 		}
+		e.Body = red.Bytes(e.Body)
 		return e
 	}
 }

@@ -30,6 +30,13 @@ const (
 	DefaultMaxRetries = 4
 	// DefaultTimeout bounds one attempt of a call, body included.
 	DefaultTimeout = 60 * time.Second
+	// DefaultMaxResponseBody bounds the body of a successful answer: a trackpoint page of
+	// the largest size is about 1.5 MB.
+	DefaultMaxResponseBody = 32 << 20 // RateWindow is the budget window of MyCarTracks (150 requests per 15 minutes by
+	// default). A rate-limit rejection that says no request remains but not when the
+	// window resets is retried once this long after it (and later calls wait too), or
+	// fails at once with a *telematics.RateLimitError when the maximum wait is shorter.
+	RateWindow = 15 * time.Minute
 )
 
 // Scopes a client may request.
@@ -54,6 +61,7 @@ type config struct {
 	maxRetries int
 	maxWait    time.Duration
 	timeout    time.Duration
+	maxBody    int64
 	limiter    *rate.Limiter
 	clock      telematics.Clock
 	errs       []error
@@ -67,6 +75,7 @@ func defaultConfig() config {
 		maxRetries: DefaultMaxRetries,
 		maxWait:    DefaultMaxWait,
 		timeout:    DefaultTimeout,
+		maxBody:    DefaultMaxResponseBody,
 	}
 }
 
@@ -120,6 +129,20 @@ func WithMaxWait(d time.Duration) Option { return func(c *config) { c.maxWait = 
 // WithTimeout bounds each attempt of a call, body included (default DefaultTimeout). It
 // must be positive: NewClient refuses zero or a negative timeout.
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithMaxResponseBody bounds the body of a successful answer to n bytes (default
+// DefaultMaxResponseBody). A longer body fails the call with
+// telematics.ErrResponseTooLarge, unread past the limit, and reading it never allocates
+// more than about 1.125 times n, however long or endless it is. n must be positive.
+func WithMaxResponseBody(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("maximum response body %d is not positive", n))
+			return
+		}
+		c.maxBody = n
+	}
+}
 
 // WithRateLimiter paces requests on the client side with lim, for example to share one
 // budget between several clients of the same account. Its tokens are taken at the

@@ -199,7 +199,7 @@ func (s *TracksService) ListTrackpoints(ctx context.Context, trackID ID, opts *T
 	if opts != nil {
 		o = *opts
 	}
-	return s.trackpoints(ctx, trackID, o, reqOpts).page(o.Offset, o.Limit, o.IncludeTotal)
+	return s.trackpoints(ctx, trackID, o, nil, reqOpts).page(o.Offset, o.Limit, o.IncludeTotal)
 }
 
 // AllTrackpoints iterates over every point of a track in time order. It holds one page
@@ -211,7 +211,15 @@ func (s *TracksService) AllTrackpoints(ctx context.Context, trackID ID, opts *Tr
 	if opts != nil {
 		o = *opts
 	}
-	return s.trackpoints(ctx, trackID, o, reqOpts).all(o.Offset, o.Limit)
+	return func(yield func(Trackpoint, error) bool) {
+		// Each range reads its pages into one body buffer, unless the points keep their
+		// raw JSON, which points into the body.
+		var body *[]byte
+		if !o.KeepRaw {
+			body = new([]byte)
+		}
+		s.trackpoints(ctx, trackID, o, body, reqOpts).all(o.Offset, o.Limit)(yield)
+	}
 }
 
 // Positions iterates over the points of track as provider-neutral positions, each
@@ -236,7 +244,8 @@ func (s *TracksService) Positions(ctx context.Context, track Track, opts *Trackp
 
 // trackpoints returns the lister of a track's points for options o (their Offset, Limit
 // and IncludeTotal aside). A point is known by its id, or by its time when it has none.
-func (s *TracksService) trackpoints(ctx context.Context, trackID ID, o TrackpointListOptions, reqOpts []RequestOption) lister[Trackpoint] {
+// body, when not nil, is the buffer every page's body is read into.
+func (s *TracksService) trackpoints(ctx context.Context, trackID ID, o TrackpointListOptions, body *[]byte, reqOpts []RequestOption) lister[Trackpoint] {
 	return lister[Trackpoint]{
 		c: s.client, ep: epTrackpointsList, max: MaxTrackpointPageSize,
 		key: func(p *Trackpoint) int64 {
@@ -248,18 +257,22 @@ func (s *TracksService) trackpoints(ctx context.Context, trackID ID, o Trackpoin
 		fetch: func(offset, limit int, withTotal bool, dst []Trackpoint) ([]Trackpoint, int, *telematics.Response, error) {
 			page := o
 			page.Offset, page.Limit, page.IncludeTotal = offset, limit, withTotal
-			return s.trackpointPage(ctx, trackID, page, dst, reqOpts)
+			return s.trackpointPage(ctx, trackID, page, dst, body, reqOpts)
 		},
 	}
 }
 
-func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, reqOpts []RequestOption) ([]Trackpoint, int, *telematics.Response, error) {
-	var body []byte
-	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, &body, reqOpts)
+// trackpointPage fetches one page of points, appending them to dst. buf, when not nil,
+// holds the body buffer of the previous page, which the page is read into.
+func (s *TracksService) trackpointPage(ctx context.Context, trackID ID, o TrackpointListOptions, dst []Trackpoint, buf *[]byte, reqOpts []RequestOption) ([]Trackpoint, int, *telematics.Response, error) {
+	if buf == nil {
+		buf = new([]byte)
+	}
+	resp, err := s.client.call(ctx, epTrackpointsList, []string{trackID.String()}, o.query(), nil, buf, reqOpts)
 	if err != nil {
 		return nil, -1, resp, err
 	}
-	items, total, err := decodeTrackpointPage(body, dst, o.KeepRaw)
+	items, total, err := decodeTrackpointPage(*buf, dst, o.KeepRaw)
 	if err != nil {
 		return nil, -1, resp, malformed(resp, err)
 	}

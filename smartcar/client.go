@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -37,6 +38,9 @@ const (
 	DefaultReadTimeout    = 60 * time.Second
 	DefaultCommandTimeout = 310 * time.Second
 )
+
+// DefaultMaxResponseBody bounds the body of a successful answer (see WithMaxResponseBody).
+const DefaultMaxResponseBody = 32 << 20
 
 // The application rate limit Smartcar documents by default: a bucket of 120 requests
 // refilled at 2 per minute (negotiable per contract).
@@ -101,6 +105,7 @@ type config struct {
 	retriesSet                          bool
 	maxWait                             time.Duration
 	readTimeout, commandTimeout         time.Duration
+	maxBody                             int64
 	clock                               telematics.Clock
 	limiter                             *rate.Limiter
 	errs                                []error
@@ -118,6 +123,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		tokenURL:       DefaultTokenURL,
 		readTimeout:    DefaultReadTimeout,
 		commandTimeout: DefaultCommandTimeout,
+		maxBody:        DefaultMaxResponseBody,
 		clock:          telematics.SystemClock,
 	}
 	for _, o := range opts {
@@ -153,7 +159,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
+	// One redactor knows the secret and every token, for the token endpoint's errors
+	// and both APIs'.
+	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
+		Redactor:     red,
 		Provider:     Provider,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
@@ -194,7 +204,9 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			MaxWait:     cfg.maxWait,
 			Limiter:     httpcore.NewLimiter(cfg.limiter),
 			Timeout:     cfg.readTimeout,
+			MaxBody:     cfg.maxBody,
 			DecodeError: decodeError,
+			Redactor:    red,
 		})
 	}
 	if c.vehicleAPI, err = build(cfg.vehicleURL); err != nil {
@@ -242,11 +254,16 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(id, secret, append(envOpts, opts...)...)
 }
 
-// Close releases the token source and the idle connections the client opened. Calls
-// after Close fail.
+// Close releases the token source, the client's share of a rate limiter and the idle
+// connections the client opened. Calls after Close fail.
 func (c *Client) Close() {
 	if c.tokens != nil {
 		c.tokens.Close()
+	}
+	for _, api := range []*httpcore.Client{c.vehicleAPI, c.managementAPI} {
+		if api != nil {
+			api.Close()
+		}
 	}
 	if c.transport != nil {
 		c.transport.CloseIdleConnections()
@@ -312,6 +329,16 @@ func (c *Client) Do(ctx context.Context, api API, method, path string, query url
 		k.api = c.managementAPI
 	default:
 		return nil, invalidf("unknown API %d", api)
+	}
+	if raw, ok := out.(*[]byte); ok && raw != nil && cap(*raw) > 0 {
+		// The request loop reads a body into the capacity of the slice it is given; Do
+		// hands back new memory each call, since the caller may still hold the old slice.
+		var fresh []byte
+		resp, err := c.do(ctx, k, &fresh, opts)
+		if err == nil {
+			*raw = fresh
+		}
+		return resp, err
 	}
 	return c.do(ctx, k, out, opts)
 }

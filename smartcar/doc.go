@@ -120,8 +120,9 @@
 //
 // # Rate limits
 //
-// A vehicle's 429 carries Retry-After: reads wait for it when it is within the maximum
-// wait (WithMaxWait, default 60 s) and otherwise fail at once with a
+// A vehicle's 429 carries Retry-After: reads wait for it (and a second past it) when it
+// is within the maximum wait (WithMaxWait, default 60 s, for all the rate-limit waits of
+// one call together) and otherwise fail at once with a
 // *telematics.RateLimitError, never hammering a sleeping car; commands never wait. Limits
 // that a quick retry cannot lift are never retried, since every retry of a vehicle read
 // counts against the vehicle's monthly allowance (APIError.Retryable): the vehicle

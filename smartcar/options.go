@@ -122,6 +122,20 @@ func WithCommandTimeout(d time.Duration) Option {
 	}
 }
 
+// WithMaxResponseBody bounds the body of a successful answer to n bytes (default
+// DefaultMaxResponseBody). A longer body fails the call with
+// telematics.ErrResponseTooLarge, unread past the limit, and reading it never allocates
+// more than about 1.125 times n, however long or endless it is. n must be positive.
+func WithMaxResponseBody(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.fail("maximum response body %d is not positive", n)
+			return
+		}
+		c.maxBody = n
+	}
+}
+
 // WithClock sets the clock used for token expiry, backoff and rate-limit waits (tests).
 func WithClock(clock telematics.Clock) Option {
 	return func(c *config) {

@@ -11,17 +11,26 @@
 //   - fetches on its own context (never a request's) with its own HTTP timeout, and
 //     retries token-endpoint 5xx and network failures with backoff;
 //   - treats invalid_client, invalid_scope and unauthorized_client as permanent, and
-//     reports every failure as a *telematics.AuthError that never holds the secret.
+//     reports every failure as a *telematics.AuthError that never holds the secret, nor
+//     a token, in any encoding (see internal/redact);
+//   - reads the token's lifetime itself (golang.org/x/oauth2 refuses a fractional
+//     expires_in): a missing, zero, negative or unreadable expires_in counts as
+//     DefaultLifetime, a longer one than MaxLifetime as MaxLifetime, so that no token is
+//     ever taken as valid for ever, and a refused one is replaced through Invalidate.
 package auth
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
+	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,8 +38,8 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -51,7 +60,16 @@ const (
 	DefaultExpiryMargin = time.Minute
 	DefaultMaxRetries   = 4
 	DefaultMaxElapsed   = 30 * time.Second
+	// DefaultLifetime is the lifetime of a token whose expires_in is missing, zero,
+	// negative or unreadable: renewed after it (less the margin), and replaced earlier
+	// when the provider refuses it.
+	DefaultLifetime = time.Hour
+	// MaxLifetime bounds the lifetime taken from expires_in.
+	MaxLifetime = 24 * time.Hour
 )
+
+// maxTokenBody bounds the token endpoint's answer.
+const maxTokenBody = 1 << 20
 
 // ErrClosed is returned by Token after Close.
 var ErrClosed = errors.New("token source closed")
@@ -79,13 +97,16 @@ type Config struct {
 	UserAgent  string
 	Logger     *slog.Logger
 	Clock      telematics.Clock
+	// Redactor removes secrets from what the token endpoint answers; the Source adds
+	// each token it is granted. Share it with the request loop so that both know every
+	// secret (default: one of ClientID and ClientSecret).
+	Redactor *redact.Redactor
 }
 
 // Source is a cached, shared, invalidatable client-credentials token source. Its zero
 // value is not usable; call New. Close it to stop a fetch in progress.
 type Source struct {
 	cfg  Config
-	cc   clientcredentials.Config
 	hc   *http.Client
 	log  *slog.Logger
 	ctx  context.Context
@@ -94,7 +115,7 @@ type Source struct {
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
-	renewAt  time.Time // zero: the token does not expire on its own
+	renewAt  time.Time // when the token is due for renewal
 	inflight *flight
 }
 
@@ -130,9 +151,8 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = telematics.SystemClock
 	}
-	style := oauth2.AuthStyleInHeader
-	if cfg.Style == InBody {
-		style = oauth2.AuthStyleInParams
+	if cfg.Redactor == nil {
+		cfg.Redactor = redact.New(cfg.ClientID, cfg.ClientSecret)
 	}
 	var base http.RoundTripper = http.DefaultTransport
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
@@ -144,14 +164,7 @@ func New(cfg Config) (*Source, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	return &Source{
-		cfg: cfg,
-		cc: clientcredentials.Config{
-			ClientID:     cfg.ClientID,
-			ClientSecret: cfg.ClientSecret,
-			TokenURL:     cfg.TokenURL,
-			Scopes:       cfg.Scopes,
-			AuthStyle:    style,
-		},
+		cfg:  cfg,
 		hc:   &http.Client{Timeout: cfg.Timeout, Transport: userAgent{base, cfg.UserAgent}},
 		log:  log,
 		ctx:  ctx,
@@ -168,7 +181,7 @@ func (s *Source) Token(ctx context.Context) (*oauth2.Token, error) {
 		s.mu.Unlock()
 		return nil, fmt.Errorf("%s: %w", s.cfg.Provider, ErrClosed)
 	}
-	if s.tok != nil && (s.renewAt.IsZero() || s.cfg.Clock.Now().Before(s.renewAt)) {
+	if s.tok != nil && s.cfg.Clock.Now().Before(s.renewAt) {
 		t := s.tok
 		s.mu.Unlock()
 		return t, nil
@@ -234,16 +247,18 @@ func (s *Source) grant() (*oauth2.Token, time.Time, error) {
 	bo.Reset()
 	for attempt := 1; ; attempt++ {
 		started := s.cfg.Clock.Now()
-		ctx, cancel := context.WithTimeout(context.WithValue(s.ctx, oauth2.HTTPClient, s.hc), s.cfg.Timeout)
-		tok, err := s.cc.Token(ctx)
+		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.Timeout)
+		tok, lifetime, err := s.request(ctx)
 		cancel()
 		if err == nil {
-			renewAt := s.renewTime(started, tok)
+			s.cfg.Redactor.AddToken(tok.AccessToken)
+			s.cfg.Redactor.AddToken(tok.RefreshToken)
+			tok.Expiry = started.Add(lifetime)
 			s.log.Debug("fleetkit token granted",
 				slog.String("provider", s.cfg.Provider),
 				slog.Int("attempt", attempt),
-				slog.Duration("lifetime", lifetimeOf(tok)))
-			return tok, renewAt, nil
+				slog.Duration("lifetime", lifetime))
+			return tok, started.Add(lifetime - min(s.cfg.ExpiryMargin, lifetime/4)), nil
 		}
 		aerr := s.classify(err)
 		wait := bo.NextBackOff()
@@ -262,32 +277,121 @@ func (s *Source) grant() (*oauth2.Token, time.Time, error) {
 	}
 }
 
-// renewTime is when a token granted at start must be renewed: a margin before it
-// expires, the margin being at most a quarter of the lifetime.
-func (s *Source) renewTime(start time.Time, tok *oauth2.Token) time.Time {
-	lifetime := lifetimeOf(tok)
-	if lifetime <= 0 {
-		return time.Time{}
+// request asks the token endpoint for a token once, with the client-credentials grant
+// (RFC 6749 §4.4), and returns it with its lifetime.
+func (s *Source) request(ctx context.Context) (*oauth2.Token, time.Duration, error) {
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(s.cfg.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.cfg.Scopes, " "))
 	}
-	margin := min(s.cfg.ExpiryMargin, lifetime/4)
-	return start.Add(lifetime - margin)
+	if s.cfg.Style == InBody {
+		form.Set("client_id", s.cfg.ClientID)
+		form.Set("client_secret", s.cfg.ClientSecret)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if s.cfg.Style == InHeader {
+		// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(s.cfg.ClientID), url.QueryEscape(s.cfg.ClientSecret))
+	}
+	res, err := s.hc.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxTokenBody))
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the token response: %w", err)
+	}
+	fields, perr := parseTokenResponse(res.Header.Get("Content-Type"), body)
+	code := fields.text("error")
+	if res.StatusCode < 200 || res.StatusCode > 299 || code != "" {
+		return nil, 0, &tokenError{status: res.StatusCode, code: code, description: fields.text("error_description")}
+	}
+	if perr != nil {
+		return nil, 0, fmt.Errorf("unreadable token response (%s): %v", res.Header.Get("Content-Type"), perr)
+	}
+	tok := &oauth2.Token{
+		AccessToken:  fields.text("access_token"),
+		TokenType:    fields.text("token_type"),
+		RefreshToken: fields.text("refresh_token"),
+	}
+	if tok.AccessToken == "" {
+		return nil, 0, errors.New("token response without access_token")
+	}
+	return tok.WithExtra(map[string]any(fields)), lifetime(fields["expires_in"]), nil
 }
 
-// lifetimeOf reads expires_in from the token response. The clientcredentials package turns
-// it into an Expiry on the system clock only; the injectable clock needs the duration.
-func lifetimeOf(tok *oauth2.Token) time.Duration {
-	switch v := tok.Extra("expires_in").(type) {
-	case float64:
-		return time.Duration(v * float64(time.Second))
+// tokenFields is a token endpoint's answer, JSON or form-encoded.
+type tokenFields map[string]any
+
+// text returns a field as text: a string as is, another JSON value as encoded.
+func (f tokenFields) text(key string) string {
+	switch v := f[key].(type) {
+	case nil:
+		return ""
 	case string:
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return time.Duration(n) * time.Second
+		return v
+	case json.Number:
+		return v.String()
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+func parseTokenResponse(contentType string, body []byte) (tokenFields, error) {
+	media, _, _ := mime.ParseMediaType(contentType)
+	if media == "application/x-www-form-urlencoded" || media == "text/plain" {
+		vals, err := url.ParseQuery(string(body))
+		f := tokenFields{}
+		for k := range vals {
+			f[k] = vals.Get(k)
 		}
+		return f, err
 	}
-	if !tok.Expiry.IsZero() {
-		return time.Until(tok.Expiry)
+	var f tokenFields
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&f); err != nil {
+		return tokenFields{}, err
 	}
-	return 0
+	return f, nil
+}
+
+// lifetime reads expires_in, a number or a numeric string of seconds, maybe fractional.
+// Missing, zero, negative or unreadable is DefaultLifetime, a token never taken as
+// valid for ever; anything above MaxLifetime (up to 1e308 seconds) is MaxLifetime.
+func lifetime(v any) time.Duration {
+	var text string
+	switch v := v.(type) {
+	case json.Number:
+		text = v.String()
+	case string:
+		text = strings.TrimSpace(v)
+	}
+	secs, err := strconv.ParseFloat(text, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(secs), secs <= 0:
+		return DefaultLifetime
+	case secs >= MaxLifetime.Seconds():
+		return MaxLifetime
+	}
+	return max(time.Duration(secs*float64(time.Second)), time.Millisecond)
+}
+
+// tokenError is an error answer of the token endpoint.
+type tokenError struct {
+	status            int
+	code, description string
+}
+
+func (e *tokenError) Error() string {
+	return fmt.Sprintf("token endpoint answered %d %s", e.status, e.code)
 }
 
 // permanentCodes are OAuth errors that retrying with the same credentials cannot fix.
@@ -303,16 +407,15 @@ var permanentCodes = map[string]bool{
 
 func (s *Source) classify(err error) *telematics.AuthError {
 	aerr := &telematics.AuthError{Provider: s.cfg.Provider}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		if re.Response != nil {
-			aerr.Status = re.Response.StatusCode
-		}
-		aerr.Code = s.redact(re.ErrorCode)
-		aerr.Description = s.redact(textutil.Clip(re.ErrorDescription, 200))
+	var te *tokenError
+	if errors.As(err, &te) {
+		aerr.Status = te.status
+		// Redacted before clipped: a cut could leave part of a secret unrecognised.
+		aerr.Code = textutil.Clip(s.redact(te.code), 100)
+		aerr.Description = textutil.Clip(s.redact(te.description), 200)
 		status := aerr.Status
 		retryable := status == 0 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
-		aerr.Permanent = permanentCodes[re.ErrorCode] || !retryable
+		aerr.Permanent = permanentCodes[te.code] || !retryable
 		return aerr
 	}
 	if errors.Is(err, context.Canceled) && s.ctx.Err() != nil {
@@ -324,13 +427,11 @@ func (s *Source) classify(err error) *telematics.AuthError {
 	return aerr
 }
 
-// redact removes the client secret from text that came from the network or the token
-// endpoint, should a misbehaving server echo it.
+// redact removes the client secret, its Basic credentials and the tokens from text that
+// came from the network or the token endpoint, in any encoding a misbehaving server
+// might echo them in.
 func (s *Source) redact(text string) string {
-	if s.cfg.ClientSecret == "" {
-		return text
-	}
-	return strings.ReplaceAll(text, s.cfg.ClientSecret, "REDACTED")
+	return s.cfg.Redactor.String(text, s.cfg.ClientSecret)
 }
 
 type userAgent struct {

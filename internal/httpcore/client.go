@@ -12,10 +12,17 @@
 //     is the server's Retry-After / reset hint, but only for calls that are safe to repeat
 //     (GET, HEAD, PUT, DELETE, or a request marked Idempotent); a request that never left
 //     the machine is always safe to repeat;
-//   - returns a hint longer than MaxWait at once as a *telematics.RateLimitError;
+//   - gives up when the next wait would pass RetryPolicy.MaxElapsedTime, a 503's
+//     Retry-After included; a rate-limit rejection is waited out like pacing instead,
+//     until a margin past its reset (RateWindow when it reports a spent budget but no
+//     reset), all the rate-limit waits of a call together bounded by MaxWait;
+//   - returns a rate-limit wait that would go past MaxWait at once as a
+//     *telematics.RateLimitError;
 //   - decodes 2xx JSON bodies into the caller's value, and other statuses into the
 //     provider's typed error through Config.DecodeError, reading at most MaxErrorBody
 //     bytes of them;
+//   - removes the client's secrets and tokens from error bodies and logged errors in any
+//     encoding a server may echo them in (internal/redact);
 //   - logs one debug line per attempt with credentials redacted.
 package httpcore
 
@@ -35,12 +42,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
 	"golang.org/x/oauth2"
 
 	"github.com/fleetkit/fleetkit-go/internal/ratelimit"
+	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -51,8 +60,14 @@ const Version = "0.1.0"
 const (
 	DefaultMaxWait      = 60 * time.Second
 	DefaultMaxErrorBody = 64 << 10
-	DefaultMaxBody      = 256 << 20
-	DefaultTimeout      = 60 * time.Second
+	// DefaultMaxBody bounds a success body: far above the largest page a provider sends
+	// (a MyCarTracks trackpoint page of the largest size is about 1.5 MB), far below what
+	// would hurt a process that reads several lists at once.
+	DefaultMaxBody = 32 << 20
+	DefaultTimeout = 60 * time.Second
+	// DefaultRateWindow is how long a spent budget is assumed to last when the provider
+	// says none is left but not when it resets.
+	DefaultRateWindow = time.Minute
 )
 
 // TokenSource supplies bearer tokens and drops one the provider refused.
@@ -92,20 +107,30 @@ type Config struct {
 	Clock telematics.Clock
 	// Retry bounds retries (default DefaultRetry()).
 	Retry RetryPolicy
-	// MaxWait is the longest the client waits for a rate limit: a server hint or a
-	// budget reset longer than this is returned as a *telematics.RateLimitError instead
-	// (default DefaultMaxWait).
+	// MaxWait is the longest a call waits for rate limits, all its waits together (the
+	// client-side limiter, a spent budget, the Retry-After of a rate-limit rejection): a
+	// wait that would go past it is returned as a *telematics.RateLimitError instead
+	// (default DefaultMaxWait). A call thus lasts at most about MaxWait plus the retry
+	// policy's MaxElapsedTime, plus the attempts themselves.
 	MaxWait time.Duration
 	// Limiter, when set, paces requests on the client side (a provider's published
 	// budget). Its tokens are taken at the Clock's time.
 	Limiter *Limiter
 	// NoPacing turns off waiting for a spent budget to reset before sending.
 	NoPacing bool
+	// RateWindow is how long the budget is assumed to stay spent after a rate-limit
+	// rejection that reports no requests remaining (X-Rate-Limit-Remaining: 0) but
+	// neither a reset nor a Retry-After: the provider's budget window (default
+	// DefaultRateWindow). The call waits for it like for a reported reset, or fails at
+	// once with a *telematics.RateLimitError when it is longer than MaxWait.
+	RateWindow time.Duration
 	// Timeout bounds one attempt, body included (default DefaultTimeout); a Request may
 	// set its own.
 	Timeout time.Duration
-	// MaxBody bounds a success body (default DefaultMaxBody); MaxErrorBody an error body
-	// (default DefaultMaxErrorBody).
+	// MaxBody bounds a success body (default DefaultMaxBody; a Request may set its own);
+	// a longer one fails the call with telematics.ErrResponseTooLarge, and reading it
+	// never allocates more than about 1.125 times MaxBody, however long or endless it is.
+	// MaxErrorBody bounds an error body (default DefaultMaxErrorBody).
 	MaxBody      int64
 	MaxErrorBody int64
 	// DecodeError builds the provider's error from a non-2xx response.
@@ -113,16 +138,22 @@ type Config struct {
 	// RequestIDHeaders lists where the provider puts its request id (default
 	// X-Request-Id, Request-Id, SC-Request-Id).
 	RequestIDHeaders []string
+	// Redactor removes the client's secrets, in any encoding, from error bodies before
+	// DecodeError sees them and from logged errors; the token of each attempt is removed
+	// too. Share the token source's, which learns every token granted (default: one that
+	// knows no fixed secret).
+	Redactor *redact.Redactor
 }
 
 // Client sends requests for one provider API. It is safe for concurrent use.
 type Client struct {
-	cfg   Config
-	base  *url.URL
-	hc    *http.Client
-	ua    string
-	log   *slog.Logger
-	pacer *ratelimit.Pacer
+	cfg    Config
+	base   *url.URL
+	hc     *http.Client
+	ua     string
+	log    *slog.Logger
+	pacer  *ratelimit.Pacer
+	closed atomic.Bool
 }
 
 // New validates cfg and returns a Client.
@@ -151,6 +182,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = DefaultMaxWait
 	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -159,6 +193,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxErrorBody <= 0 {
 		cfg.MaxErrorBody = DefaultMaxErrorBody
+	}
+	if cfg.Redactor == nil {
+		cfg.Redactor = redact.New("", "")
 	}
 	if len(cfg.RequestIDHeaders) == 0 {
 		cfg.RequestIDHeaders = []string{"X-Request-Id", "Request-Id", "SC-Request-Id"}
@@ -171,7 +208,21 @@ func New(cfg Config) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(math.MaxInt)}))
 	}
+	if cfg.Limiter != nil {
+		cfg.Limiter = cfg.Limiter.acquire()
+	}
 	return &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer()}, nil
+}
+
+// Close releases what the Client holds beyond its own memory: its share of a Limiter.
+// It closes no connection (the HTTP client may be the caller's) and may be called more
+// than once. Requests sent after Close are no longer paced by the Limiter's bucket
+// together with the other Clients using it.
+func (c *Client) Close() {
+	if c.closed.Swap(true) || c.cfg.Limiter == nil {
+		return
+	}
+	c.cfg.Limiter.release()
 }
 
 // Rate returns the provider's budget as its last response reported it.
@@ -196,10 +247,16 @@ type Request struct {
 	Idempotent bool
 	// Timeout bounds each attempt of this call instead of Config.Timeout.
 	Timeout time.Duration
+	// MaxBody bounds the success body of this call instead of Config.MaxBody, for an
+	// endpoint that knows how large its answers can be.
+	MaxBody int64
 }
 
-// Do sends req and decodes a 2xx JSON body into out (nil discards it; a *[]byte receives
-// the raw body). It returns what it learned of the last response even when it fails.
+// Do sends req and decodes a 2xx JSON body into out (nil discards it). A *[]byte
+// receives the raw body, read into the slice's capacity when it has some, so that a
+// caller reading many pages can hand the same buffer back each time; pass a nil slice
+// when the previous contents are still referenced. It returns what it learned of the
+// last response even when it fails.
 func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Response, error) {
 	u, err := c.resolve(req)
 	if err != nil {
@@ -223,6 +280,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 		}
 	}
 	l := &loop{c: c, req: req, url: u, redacted: RedactURL(u), body: body}
+	if raw, ok := out.(*[]byte); ok && raw != nil {
+		l.buf = (*raw)[:0]
+	}
 	return l.run(ctx, out)
 }
 
@@ -240,10 +300,13 @@ type loop struct {
 	url      *url.URL
 	redacted string
 	body     []byte
+	buf      []byte // where a success body is read: the capacity of a *[]byte out
 
-	attempts int
-	replayed bool // the request was replayed after a 401
-	resp     *telematics.Response
+	attempts   int
+	replayed   bool          // the request was replayed after a 401
+	rateWaited time.Duration // waited for rate limits so far, at most about MaxWait
+	tok        *oauth2.Token // of the last attempt
+	resp       *telematics.Response
 }
 
 // outcome is what one attempt produced.
@@ -269,6 +332,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		// retry that meets a spent budget would give up after the window reset.
 		bo.exclude(c.cfg.Clock.Now().Sub(waitStart))
 		tok, err := c.token(ctx)
+		l.tok = tok
 		if err != nil {
 			if ctx.Err() != nil {
 				return l.resp, l.requestError(ctx.Err(), false)
@@ -292,7 +356,7 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		}
 
 		var failure error
-		hint, rateLimited := time.Duration(0), false
+		hint, rateLimited, budget := time.Duration(0), false, false
 		retryable := false
 		if errors.Is(o.err, errBadRequest) {
 			return l.resp, fmt.Errorf("%s: %w: %v", c.cfg.Provider, telematics.ErrInvalidInput, o.err)
@@ -307,12 +371,16 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 				c.logAttempt(ctx, l, o, start, 0, "replaying with a new token")
 				continue
 			}
-			failure = c.cfg.DecodeError(l.resp, redactToken(o.body, tok))
+			failure = c.cfg.DecodeError(l.resp, c.cfg.Redactor.Bytes(o.body, tokenSecrets(tok)...))
 			rateLimited = o.status == http.StatusTooManyRequests || errors.Is(failure, telematics.ErrRateLimited)
 			hint = l.resp.RetryAfter
 			if rateLimited {
-				if h, ok := ratelimit.Hint(o.header, c.cfg.Clock.Now(), true); ok {
+				now := c.cfg.Clock.Now()
+				if h, ok := ratelimit.Hint(o.header, now, true); ok {
 					hint = h
+				}
+				if d, ok := c.spentBudget(o.header, now, hint); ok {
+					hint, budget = d, true
 				}
 			}
 			retryable = canRepeat && (rateLimited || retryStatus(o.status))
@@ -320,27 +388,45 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 			if errors.As(failure, &r) && !r.Retryable() {
 				retryable = false
 			}
-			if rateLimited && hint > c.cfg.MaxWait {
+			if rateLimited && hint > c.cfg.MaxWait-l.rateWaited {
 				c.logAttempt(ctx, l, o, start, 0, "rate limited beyond the maximum wait")
 				return l.resp, l.rateLimitError(hint, failure)
 			}
 		}
 
 		next := bo.NextBackOff()
-		if !retryable || retries >= c.cfg.Retry.MaxRetries || next == backoff.Stop || hint > c.cfg.MaxWait {
-			c.logAttempt(ctx, l, o, start, 0, "giving up")
+		giveUp := func(action string) (*telematics.Response, error) {
+			c.logAttempt(ctx, l, o, start, 0, action)
 			if rateLimited {
 				return l.resp, l.rateLimitError(hint, failure)
 			}
 			return l.resp, failure
 		}
+		if !retryable || retries >= c.cfg.Retry.MaxRetries || next == backoff.Stop || hint > c.cfg.MaxWait {
+			return giveUp("giving up")
+		}
 		wait := next
-		if hint > 0 {
-			floor := hint + positiveJitter(hint)
+		switch {
+		case rateLimited && hint > 0:
+			// A rate limit is waited out as pacing does, until a margin past the reset. It
+			// is bounded by MaxWait, for all the rate-limit waits of the call together,
+			// and does not use up MaxElapsedTime: waiting for the budget is not retrying.
+			floor := hint + ratelimit.Margin
+			if !budget {
+				floor += positiveJitter(hint)
+			}
 			if floor > wait {
-				// A wait the server asked for does not count against the retry budget.
 				bo.exclude(floor - wait)
 				wait = floor
+			}
+			l.rateWaited += wait
+		case hint > 0:
+			// Any other wait the server asks for (a 503's Retry-After) counts against
+			// MaxElapsedTime like the backoff: a server asking for fifteen minutes on
+			// every attempt must not hold the call for an hour.
+			wait = max(wait, hint+positiveJitter(hint))
+			if limit := c.cfg.Retry.MaxElapsedTime; limit > 0 && bo.GetElapsedTime()+wait > limit {
+				return giveUp("giving up: the wait asked for would pass the retry time")
 			}
 		}
 		retries++
@@ -349,6 +435,23 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 			return l.resp, l.requestError(err, false)
 		}
 	}
+}
+
+// spentBudget says how long to wait for the budget a rate-limit rejection reported as
+// spent: until the reset the pacer knows, or, when the response said no request remains
+// but gave no reset and no hint (hint 0), for RateWindow, which the pacer then also
+// holds so that other calls wait too.
+func (c *Client) spentBudget(h http.Header, now time.Time, hint time.Duration) (time.Duration, bool) {
+	if r := c.pacer.Rate(); r.Remaining == 0 && r.Reset.After(now) {
+		return r.Reset.Sub(now), true
+	}
+	r, ok := ratelimit.ParseRate(h, now)
+	if !ok || r.Remaining != 0 || !r.Reset.IsZero() || hint > 0 {
+		return 0, false
+	}
+	r.Reset = now.Add(c.cfg.RateWindow)
+	c.pacer.Observe(r)
+	return c.cfg.RateWindow, true
 }
 
 // waitTurn blocks until the client-side limiter and the provider's budget allow a request.
@@ -362,10 +465,11 @@ func (c *Client) waitTurn(ctx context.Context, l *loop) error {
 			return fmt.Errorf("%s: %w: client-side limiter allows no requests", c.cfg.Provider, telematics.ErrInvalidInput)
 		}
 		if d > 0 {
-			if d > c.cfg.MaxWait {
+			if d > c.cfg.MaxWait-l.rateWaited {
 				c.cfg.Limiter.cancel(r, c.cfg.Clock)
 				return l.rateLimitError(d, nil)
 			}
+			l.rateWaited += d
 			c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
 				slog.String("reason", "client-side limiter"), slog.Duration("wait", d))
 			if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
@@ -382,9 +486,10 @@ func (c *Client) waitTurn(ctx context.Context, l *loop) error {
 		if d <= 0 {
 			return nil
 		}
-		if d > c.cfg.MaxWait+ratelimit.Margin {
+		if d-ratelimit.Margin > c.cfg.MaxWait-l.rateWaited {
 			return l.rateLimitError(d-ratelimit.Margin, nil)
 		}
+		l.rateWaited += d
 		c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
 			slog.String("reason", "budget spent until reset"), slog.Duration("wait", d))
 		if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
@@ -447,7 +552,11 @@ func (l *loop) attempt(ctx context.Context, tok *oauth2.Token) (o outcome) {
 	defer res.Body.Close()
 	o = outcome{status: res.StatusCode, header: res.Header, sent: true}
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
-		o.body, o.err = readBody(res, c.cfg.MaxBody)
+		limit := c.cfg.MaxBody
+		if l.req.MaxBody > 0 {
+			limit = l.req.MaxBody
+		}
+		o.body, o.err = readBody(res.Body, res.ContentLength, limit, l.buf)
 	} else {
 		// Read at most MaxErrorBody bytes and leave the rest unread: closing the body then
 		// drops the connection instead of draining a huge or endless error page.
@@ -548,7 +657,7 @@ func (c *Client) logAttempt(ctx context.Context, l *loop, o outcome, start time.
 		attrs = append(attrs, slog.String("request_id", l.resp.RequestID))
 	}
 	if o.err != nil {
-		attrs = append(attrs, slog.String("error", RedactString(o.err.Error())))
+		attrs = append(attrs, slog.String("error", RedactString(c.cfg.Redactor.String(o.err.Error(), tokenSecrets(l.tok)...))))
 	}
 	if wait > 0 {
 		attrs = append(attrs, slog.Duration("wait", wait))
@@ -616,22 +725,86 @@ func Path(format string, args ...string) (string, error) {
 	return fmt.Sprintf(format, esc...), nil
 }
 
-func readBody(res *http.Response, max int64) ([]byte, error) {
-	if res.ContentLength > max {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", telematics.ErrResponseTooLarge, res.ContentLength, max)
+// bodyChunk is the first size a body of unknown length is read into.
+const bodyChunk = 32 << 10
+
+// readBody reads a success body of at most limit bytes into buf's capacity, growing it
+// as needed; size is the announced length (-1: unknown). A body announced longer than
+// limit fails at once. One of unknown length grows by doubling while that stays below
+// limit/16, and then into one buffer of limit bytes, so that reading costs at most about
+// 1.125 times limit whatever arrives (io.ReadAll or a bytes.Buffer behind a LimitReader
+// double past the limit and keep the old buffers: over three times the limit for an
+// endless body). Past limit it stops reading and fails with
+// telematics.ErrResponseTooLarge; closing the unread body then drops the connection.
+func readBody(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", telematics.ErrResponseTooLarge, size, limit)
 	}
-	var buf bytes.Buffer
-	if res.ContentLength > 0 {
-		buf.Grow(int(res.ContentLength))
+	switch {
+	case size <= int64(cap(buf)):
+	case cap(buf) > 0:
+		// A buffer handed back page after page: leave room for the next page to be a
+		// little longer.
+		buf = make([]byte, 0, min(size+size/4, limit))
+	default:
+		buf = make([]byte, 0, size)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(res.Body, max+1))
-	if err != nil {
-		return nil, err
+	buf = buf[:0]
+	for {
+		end := cap(buf)
+		if int64(end) > limit {
+			end = int(limit)
+		}
+		if len(buf) == end {
+			// Full: look for one more byte before making room for it, so that a body of
+			// the announced or the reused size costs nothing more.
+			b, err := readByte(r)
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			if int64(len(buf)) >= limit {
+				return nil, fmt.Errorf("%w: more than %d bytes", telematics.ErrResponseTooLarge, limit)
+			}
+			buf = append(grow(buf, limit), b)
+			continue
+		}
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if n > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", telematics.ErrResponseTooLarge, max)
+}
+
+// readByte reads one byte, or fails with io.EOF at the end.
+func readByte(r io.Reader) (byte, error) {
+	var one [1]byte
+	for {
+		n, err := r.Read(one[:])
+		if n == 1 {
+			return one[0], nil
+		}
+		if err != nil {
+			return 0, err
+		}
 	}
-	return buf.Bytes(), nil
+}
+
+// grow returns buf with room for more, within limit (see readBody).
+func grow(buf []byte, limit int64) []byte {
+	next := int64(max(cap(buf)*2, bodyChunk))
+	if next > limit/16 {
+		next = limit
+	}
+	out := make([]byte, len(buf), next)
+	copy(out, buf)
+	return out
 }
 
 func safeMethod(m string) bool {
@@ -652,13 +825,12 @@ func retryStatus(status int) bool {
 	return false
 }
 
-// redactToken removes the access token from an error body: servers echo a refused token
-// ("invalid access token: ..."), and error bodies end up in error strings and logs.
-func redactToken(body []byte, tok *oauth2.Token) []byte {
-	if tok == nil || len(tok.AccessToken) < 8 || !bytes.Contains(body, []byte(tok.AccessToken)) {
-		return body
+// tokenSecrets lists what a token holds that a server might echo.
+func tokenSecrets(tok *oauth2.Token) []string {
+	if tok == nil {
+		return nil
 	}
-	return bytes.ReplaceAll(body, []byte(tok.AccessToken), []byte("REDACTED"))
+	return []string{tok.AccessToken, tok.RefreshToken}
 }
 
 // positiveJitter adds up to 10% (at most one second) to a server-given wait, so that

@@ -88,6 +88,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	cfg.Tokens = h.tokens
 	h.client, err = httpcore.New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(h.client.Close)
 	return h
 }
 

@@ -16,8 +16,10 @@ type RetryPolicy struct {
 	// InitialInterval and MaxInterval shape the exponential backoff.
 	InitialInterval time.Duration
 	MaxInterval     time.Duration
-	// MaxElapsedTime bounds the time spent retrying one call, not counting waits the
-	// server asked for.
+	// MaxElapsedTime bounds the time spent retrying one call, the waits the server asked
+	// for (a 503's Retry-After) included: a retry whose wait would pass it is not made.
+	// Waiting for a rate limit is not retrying and is not counted: Config.MaxWait bounds
+	// those waits of a call together.
 	MaxElapsedTime time.Duration
 }
 
@@ -34,7 +36,7 @@ func NoRetry() RetryPolicy {
 }
 
 // callBackOff is a fresh exponential backoff for one call. Its clock runs slow by the
-// waits the server imposed, so those do not use up MaxElapsedTime.
+// waits for rate limits, so those do not use up MaxElapsedTime.
 type callBackOff struct {
 	*backoff.ExponentialBackOff
 	clock *excludingClock
