@@ -94,12 +94,13 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, rc *reqCtx, i
 	for k, v := range extraMeta {
 		meta[k] = v
 	}
-	doc := map[string]any{"data": items[start:end], "meta": meta, "links": links}
+	data := items[start:end]
+	if data == nil {
+		data = []any{} // an empty page is [], never null
+	}
+	doc := map[string]any{"data": data, "meta": meta, "links": links}
 	if included != nil {
 		doc["included"] = included
-	}
-	if doc["data"] == nil {
-		doc["data"] = []any{}
 	}
 	writeJSON(w, http.StatusOK, doc)
 }
