@@ -280,7 +280,6 @@ func TestSignalTimesAndPaging(t *testing.T) {
 	}
 }
 
-
 // Item 5: GET /webhooks and /webhooks/{id} with their documented filters and page sizes;
 // the relationship links of a subscription lead somewhere; filter[user.externalId].
 func TestManagementWebhooks(t *testing.T) {

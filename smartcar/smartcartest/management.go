@@ -20,7 +20,7 @@ func (s *Server) subscriptionResource(sub *subscription) map[string]any {
 			// The webhook relationship has links.related, as in the docs' example [C],
 			// pointing at GET /webhooks/{id}.
 			"webhook": map[string]any{"data": map[string]any{"type": "webhook", "id": sub.webhookID}, "links": map[string]any{"related": s.absolute("management", "/webhooks/"+sub.webhookID, nil)}},
-			"user": map[string]any{"data": map[string]any{"type": "user", "id": sub.userID}},
+			"user":    map[string]any{"data": map[string]any{"type": "user", "id": sub.userID}},
 			// The docs' example elides the vehicle relationship; a related link to the
 			// vehicle, as on connections [C], is our assumption [I].
 			"vehicle": map[string]any{"data": map[string]any{"type": "vehicle", "id": sub.vehicleID},
