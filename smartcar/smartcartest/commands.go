@@ -102,7 +102,9 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		s.mu.Lock()
 		s.dropHeld(held)
 		s.mu.Unlock()
-		return
+		// Break the connection rather than end the body cleanly: the client must not
+		// take an empty body for the final answer.
+		panic(http.ErrAbortHandler)
 	}
 	s.mu.Lock()
 	s.dropHeld(held)
