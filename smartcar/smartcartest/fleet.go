@@ -90,7 +90,7 @@ type vehicle struct {
 }
 
 type user struct {
-	id, externalID string
+	externalID string
 }
 
 type webhook struct {
@@ -292,7 +292,7 @@ func common(v *vehicle, odometerKm, lat, lon float64, vin string) {
 // seed builds the fleet.
 func (s *Server) seed() {
 	s.users = map[string]*user{
-		UserAlice: {UserAlice, ExternalIDAlice}, UserBob: {UserBob, ExternalIDBob}, UserCarol: {UserCarol, ExternalIDCarol},
+		UserAlice: {ExternalIDAlice}, UserBob: {ExternalIDBob}, UserCarol: {ExternalIDCarol},
 	}
 	for i, w := range fleetWebhooks {
 		s.webhooks = append(s.webhooks, &webhook{webhookSeed: w, createdAt: Epoch.AddDate(0, -2, i)})

@@ -125,8 +125,8 @@ type nodeSDKResult struct {
 
 type sdkError struct {
 	Name, Type, Description, RequestID, Resolution, RetryAfter, DocURL string
-	Code                                                              *string
-	StatusCode                                                        int
+	Code                                                               *string
+	StatusCode                                                         int
 }
 
 // TestOfficialNodeSDK runs Smartcar's official Node SDK (npm smartcar 10.4.0) against
