@@ -90,7 +90,7 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " (the call needs the %q scope)", e.Scope)
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
 	if e.MayHaveSucceeded() {
 		b.WriteString(" (the request may have been applied)")

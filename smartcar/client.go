@@ -69,7 +69,8 @@ const (
 )
 
 // Client is a Smartcar API v3 client: the Vehicle API (connections, vehicles, signals,
-// commands) and the Management API (webhook subscriptions) behind one application
+// commands, charge schedules) and the Management API (webhooks and their
+// subscriptions) behind one application
 // token. It is safe for concurrent use; Close it when done.
 type Client struct {
 	// Connections lists, reads and removes the vehicle connections of the application.
@@ -82,8 +83,12 @@ type Client struct {
 	Signals *SignalsService
 	// Commands sends commands to vehicles: charging, locks, navigation.
 	Commands *CommandsService
+	// ChargeSchedules sets and deletes charging schedules.
+	ChargeSchedules *ChargeSchedulesService
 	// Subscriptions subscribes vehicles to webhooks (Management API).
 	Subscriptions *SubscriptionsService
+	// Webhooks lists and reads the application's webhooks (Management API).
+	Webhooks *WebhooksService
 
 	vehicleAPI    *httpcore.Client
 	managementAPI *httpcore.Client
@@ -224,6 +229,8 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c.Signals = (*SignalsService)(&s)
 	c.Commands = (*CommandsService)(&s)
 	c.Subscriptions = (*SubscriptionsService)(&s)
+	c.ChargeSchedules = (*ChargeSchedulesService)(&s)
+	c.Webhooks = (*WebhooksService)(&s)
 	return c, nil
 }
 
@@ -299,9 +306,9 @@ const (
 	ManagementAPI
 )
 
-// Do calls an endpoint the SDK does not model, such as charge schedules or charge-port
-// commands: api selects the API, method and path (relative to the API's root, for
-// example "/vehicles/{id}/charge-schedules/weekly"; build it with url.PathEscape'd ids)
+// Do calls an endpoint the SDK does not model, such as charge-port commands or the
+// applications of the Management API: api selects the API, method and path (relative to the API's root, for
+// example "/vehicles/{id}/commands/charge-port/open"; build it with url.PathEscape'd ids)
 // the endpoint, query its parameters, body is encoded as JSON (nil sends none; a
 // json.RawMessage is sent as is) and out receives the decoded JSON body (nil discards
 // it, a *[]byte receives the raw bytes). Pass WithUserID where the endpoint needs the

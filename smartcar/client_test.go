@@ -236,7 +236,7 @@ func TestHeadersAndResponse(t *testing.T) {
 	assert.Equal(t, smartcartest.UserBob, r.UserID)
 	assert.Equal(t, http.MethodGet, resp.Method)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "req-000001", resp.RequestID)
+	assert.Equal(t, smartcartest.RequestID(1), resp.RequestID)
 	assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleCamry+"/signals", resp.URL)
 	assert.Equal(t, 1, resp.Attempts)
 

@@ -141,7 +141,14 @@ type wireCommand struct {
 		Status        wireStatus      `json:"status"`
 		ExecutionMode string          `json:"executionMode"`
 		Parameters    json.RawMessage `json:"parameters"`
+		// A charge-schedule execution's.
+		Action       string `json:"action"`
+		ScheduleType string `json:"scheduleType"`
+		ScheduleID   string `json:"scheduleId"`
 	} `json:"attributes"`
+	Links struct {
+		Schedule link `json:"schedule"`
+	} `json:"links"`
 	Meta struct {
 		ExecutedAt        timestamp       `json:"executedAt"`
 		CompletedAt       timestamp       `json:"completedAt"`
@@ -187,21 +194,28 @@ func (s *CommandsService) send(ctx context.Context, format, vehicleID string, bo
 	if err != nil {
 		return nil, invalid(err)
 	}
+	exec, _, err := execute(ctx, s.c, http.MethodPost, path, body, opts)
+	return exec, err
+}
+
+// execute sends a command or schedule request and decodes its execution record: a
+// CommandError when the record reports a failure, a RequestError when there is none.
+func execute(ctx context.Context, c *Client, method, path string, body any, opts []RequestOption) (*CommandExecution, *wireCommand, error) {
 	var doc wireOne[wireCommand]
-	resp, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodPost, path: path, body: body, needUser: true, command: true}, &doc, opts)
+	resp, err := c.do(ctx, call{api: c.vehicleAPI, method: method, path: path, body: body, needUser: true, command: true}, &doc, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if doc.Data == nil {
 		// Smartcar accepted the command but said nothing of its outcome.
-		return nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
+		return nil, nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
 			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
 	}
 	exec := doc.Data.execution(resp.StatusCode)
 	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {
-		return exec, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
+		return exec, doc.Data, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
 	}
-	return exec, nil
+	return exec, doc.Data, nil
 }
 
 // StartCharge starts charging the vehicle.

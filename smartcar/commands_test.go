@@ -154,14 +154,33 @@ func TestCommandsValidateBeforeSending(t *testing.T) {
 	assert.Equal(t, 2, e.fake.CountRequests("", ""), "only the valid limits were sent")
 }
 
+// A long-running command answers 202 at once and its final record later, on the same
+// connection: the call returns only then, with the body's outcome.
 func TestCommandLongRunning(t *testing.T) {
 	e := newEnv(t, nil)
 	e.fake.SetLongRunning(model3, true)
-	ex, err := e.client.Commands.Lock(context.Background(), model3, alice())
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusAccepted, ex.HTTPStatus)
-	assert.True(t, ex.LongRunning())
-	assert.True(t, ex.Succeeded(), "the body, not the 202, says it succeeded")
+	type result struct {
+		ex  *smartcar.CommandExecution
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ex, err := e.client.Commands.Unlock(context.Background(), model3, alice())
+		done <- result{ex, err}
+	}()
+	require.NoError(t, e.fake.AwaitLongRunning(context.Background(), model3, 1))
+	s, _ := e.fake.Signal(model3, "closure-islocked")
+	assert.JSONEq(t, `{"value":true}`, string(s.Body), "not applied before it completes")
+	e.clock.Advance(3 * time.Minute)
+	assert.Equal(t, 1, e.fake.CompleteCommands(model3))
+	r := <-done
+	require.NoError(t, r.err)
+	assert.Equal(t, http.StatusAccepted, r.ex.HTTPStatus)
+	assert.True(t, r.ex.LongRunning())
+	assert.True(t, r.ex.Succeeded(), "the body, not the 202, says it succeeded")
+	assert.Equal(t, 3*time.Minute, r.ex.Duration)
+	s, _ = e.fake.Signal(model3, "closure-islocked")
+	assert.JSONEq(t, `{"value":false}`, string(s.Body))
 }
 
 // A 202 is "in progress": only the body's status can say the command succeeded.

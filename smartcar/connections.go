@@ -24,6 +24,9 @@ type Connection struct {
 	// UserID is the vehicle owner's user id: pass it to WithUserID for the vehicle's
 	// signals and commands.
 	UserID string
+	// UserExternalID is the id the application gave the user in Smartcar Connect
+	// (attributes.user.externalId, [T] in the reference); "" when not sent.
+	UserExternalID string
 	// VehicleID is Smartcar's id of the vehicle.
 	VehicleID string
 	// Vehicle holds the attributes Smartcar includes (make, model, year, mode,
@@ -48,7 +51,8 @@ type wireConnection struct {
 		Permissions []string              `json:"permissions"`
 		Vehicle     wireVehicleAttributes `json:"vehicle"`
 		User        struct {
-			ID string `json:"id"`
+			ID         string   `json:"id"`
+			ExternalID flexText `json:"externalId"`
 		} `json:"user"`
 	} `json:"attributes"`
 	Relationships struct {
@@ -74,13 +78,14 @@ func (w *wireConnection) UnmarshalJSON(b []byte) error {
 
 func (w *wireConnection) connection() Connection {
 	c := Connection{
-		ID:        w.ID,
-		UserID:    cmp.Or(w.Relationships.User.id(), w.Attributes.User.ID),
-		VehicleID: w.Relationships.Vehicle.id(),
-		CreatedAt: w.Meta.CreatedAt.Time,
-		UpdatedAt: w.Meta.UpdatedAt.Time,
-		SelfURL:   w.Links.Self.href,
-		Raw:       w.raw,
+		ID:             w.ID,
+		UserID:         cmp.Or(w.Relationships.User.id(), w.Attributes.User.ID),
+		UserExternalID: string(w.Attributes.User.ExternalID),
+		VehicleID:      w.Relationships.Vehicle.id(),
+		CreatedAt:      w.Meta.CreatedAt.Time,
+		UpdatedAt:      w.Meta.UpdatedAt.Time,
+		SelfURL:        w.Links.Self.href,
+		Raw:            w.raw,
 	}
 	c.Vehicle = w.Attributes.Vehicle.vehicle(c.VehicleID)
 	c.Vehicle.SelfURL = w.Relationships.Vehicle.Links.Related.href

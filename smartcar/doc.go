@@ -1,5 +1,6 @@
 // Package smartcar is a client for Smartcar's API v3: the Vehicle API (connections,
-// vehicles, signals, commands) and the Management API (webhook subscriptions).
+// vehicles, signals, commands, charge schedules) and the Management API (webhooks and
+// their subscriptions).
 //
 // # Client
 //
@@ -23,8 +24,8 @@
 // refuses the headers the client sets itself: Authorization, SC-User-Id, User-Agent,
 // Accept, Content-Type) and WithRequestTimeout.
 //
-// Client.Do reaches endpoints the SDK does not model (charge schedules, charge-port
-// commands) on either API with the same token, errors and retries; POST and PATCH are
+// Client.Do reaches endpoints the SDK does not model (charge-port commands, the
+// Management API's applications) on either API with the same token, errors and retries; POST and PATCH are
 // never repeated. Client.Rate returns the budget of the last rate-limit headers, if
 // Smartcar sends any.
 //
@@ -97,11 +98,17 @@
 // Each command attempt may take DefaultCommandTimeout (310 s, as Smartcar's own SDKs);
 // other calls DefaultReadTimeout.
 //
-// # Subscriptions
+// ChargeSchedulesService sets daily (documented), weekly and workweek schedules (from a
+// third party's listing) and deletes them; each returns a ChargeScheduleExecution with
+// the schedule's id. Makes that take no schedules answer 501 (IsNotCapable).
 //
-// SubscriptionsService subscribes a vehicle to a webhook created in the Dashboard
-// (Subscribe; a second subscription fails with ErrAlreadySubscribed), lists (List, All),
-// reads and deletes (Unsubscribe) subscriptions.
+// # Webhooks and subscriptions
+//
+// WebhooksService lists (List, All; filters name, callback URI, enabled, auto-subscribe)
+// and reads (Get) the webhooks created in the Dashboard. SubscriptionsService subscribes
+// a vehicle to one (Subscribe; a second subscription fails with ErrAlreadySubscribed),
+// lists (List, All), reads and deletes (Unsubscribe) subscriptions; a Subscription's
+// WebhookURL is its webhook's link.
 //
 // # Errors
 //

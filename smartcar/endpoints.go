@@ -16,10 +16,18 @@ const (
 	pathLock           = "/vehicles/%s/commands/security/lock"
 	pathUnlock         = "/vehicles/%s/commands/security/unlock"
 	pathSetDestination = "/vehicles/%s/commands/navigation/set-destination"
+	// Charge schedules: daily is documented [C]; weekly, workweek and the delete are
+	// listed by a third party [T].
+	pathScheduleDaily    = "/vehicles/%s/charge-schedules/daily"
+	pathScheduleWeekly   = "/vehicles/%s/charge-schedules/weekly"
+	pathScheduleWorkweek = "/vehicles/%s/charge-schedules/workweek"
+	pathSchedule         = "/vehicles/%s/charge-schedules/%s"
 
 	// Management API.
 	pathSubscriptions = "/subscriptions"
 	pathSubscription  = "/subscriptions/%s"
+	pathWebhooks      = "/webhooks"
+	pathWebhook       = "/webhooks/%s"
 )
 
 // Query parameters of the list endpoints (JSON:API filter and page families).
@@ -29,4 +37,8 @@ const (
 	filterVehicleMode    = "filter[vehicle.mode]"
 	filterUserExternalID = "filter[user.externalId]"
 	filterWebhookID      = "filter[webhookId]"
+	filterName           = "filter[name]"
+	filterCallbackURI    = "filter[callbackUri]"
+	filterIsEnabled      = "filter[isEnabled]"
+	filterAutoSubscribe  = "filter[autoSubscribe]"
 )

@@ -65,10 +65,12 @@ const (
 	CodeParameter  ErrorCode = "PARAMETER"
 	CodeBadRequest ErrorCode = "BAD_REQUEST"
 
-	// RESOURCE_NOT_FOUND.
-	CodePath        ErrorCode = "PATH"
-	CodeVersion     ErrorCode = "VERSION"
-	CodeInvalidPath ErrorCode = "INVALID_PATH"
+	// RESOURCE_NOT_FOUND. VEHICLE_NOT_FOUND is seen in real v3 traffic for an unknown
+	// vehicle ([R] in the reference), not documented.
+	CodePath            ErrorCode = "PATH"
+	CodeVersion         ErrorCode = "VERSION"
+	CodeInvalidPath     ErrorCode = "INVALID_PATH"
+	CodeVehicleNotFound ErrorCode = "VEHICLE_NOT_FOUND"
 
 	// CONNECTED_SERVICES_ACCOUNT.
 	CodeAccountIssue         ErrorCode = "ACCOUNT_ISSUE"
@@ -234,8 +236,9 @@ type APIError struct {
 	// Errors holds every error entry of the body: the entries of a JSON:API response,
 	// the one entry of the flat and OAuth forms; empty for a body that has none.
 	Errors []ErrorDetail
-	// RequestID is Smartcar's id of the request (SC-Request-Id header, or the body's
-	// requestId): quote it to Smartcar support.
+	// RequestID is Smartcar's id of the request (the SC-Request-Id header, or when it is
+	// missing the body's: errors[].meta.debug.requestId, errors[].meta.requestId or the
+	// flat form's requestId): quote it to Smartcar support.
 	RequestID string
 	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
 	RetryAfter time.Duration
@@ -491,6 +494,11 @@ type wireError struct {
 	RequestID            flexText                 `json:"requestId"`
 	Meta                 struct {
 		RequestID flexText `json:"requestId"`
+		// Debug.RequestID is where real v3 error traffic carries the request id
+		// ([R] in the reference).
+		Debug struct {
+			RequestID flexText `json:"requestId"`
+		} `json:"debug"`
 	} `json:"meta"`
 }
 
@@ -534,7 +542,7 @@ func parseErrorBody(e *APIError, body []byte) (requestID string) {
 		for i := range w.Errors {
 			e.Errors[i] = w.Errors[i].detail()
 		}
-		requestID = cmp.Or(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].RequestID))
+		requestID = cmp.Or(string(w.Errors[0].Meta.RequestID), string(w.Errors[0].Meta.Debug.RequestID), string(w.Errors[0].RequestID))
 	case !w.wireError.empty():
 		e.Errors = []ErrorDetail{w.wireError.detail()}
 	case len(w.OAuthError) > 0 && string(w.OAuthError) != "null":

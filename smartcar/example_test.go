@@ -146,7 +146,7 @@ func ExampleAPIError() {
 	}
 	fmt.Println(errors.Is(err, telematics.ErrForbidden), smartcar.NeedsReauthentication(err))
 	// Output:
-	// 403 PERMISSION REAUTHENTICATE req-000001
+	// 403 PERMISSION REAUTHENTICATE 00000000-0000-4000-8000-000000000001
 	// true true
 }
 

@@ -331,7 +331,8 @@ func TestFixtureSubscription(t *testing.T) {
 		ID: "3c90c3cc-...", WebhookID: "5a8e5e38-...", UserID: "218eda3b-...", VehicleID: "36ab27d0-...",
 		Vehicle:   smartcar.Vehicle{ID: "36ab27d0-...", Make: "TESLA", Model: "Model 3", Year: 2023, Mode: smartcar.ModeLive, PowertrainType: "BEV"},
 		CreatedAt: date(2023, 11, 7, 5, 31, 56, 0), UpdatedAt: date(2023, 11, 7, 5, 31, 56, 0),
-		SelfURL: "https://management.api.smartcar.com/v3/subscriptions/3c90c3cc-...",
+		SelfURL:    "https://management.api.smartcar.com/v3/subscriptions/3c90c3cc-...",
+		WebhookURL: "https://management.api.smartcar.com/v3/webhooks/5a8e5e38-...", // the docs' links.related
 	}, *got)
 	res, err := f.client.Subscriptions.Subscribe(ctx, smartcar.SubscribeRequest{WebhookID: "w", UserID: "u", VehicleID: "v"})
 	require.NoError(t, err)

@@ -16,7 +16,10 @@ import (
 )
 
 // Page is one page of a list: its items, where it sits in the whole and which page
-// follows.
+// follows. It reads like mycartracks.Page: Items, Total (-1 when unknown) and what to
+// pass for the next page — NextPageNumber here (Smartcar pages by number), NextOffset
+// there (MyCarTracks pages by offset), -1 after the last page in both; HasNext reports
+// it.
 type Page[T any] struct {
 	Items []T
 	// Number is the page number (from 1) and Size the page size, as Smartcar reported

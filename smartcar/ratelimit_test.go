@@ -113,7 +113,7 @@ func TestAppRateLimitBeyondMaxWait(t *testing.T) {
 
 // Without the client-side bucket, the server's 429 SMARTCAR_API is waited out.
 func TestAppRateLimitServerSide(t *testing.T) {
-	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(2, 30*time.Second)})
+	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(2, 30*time.Second), smartcartest.WithAppRetryAfter()})
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
 		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)

@@ -26,6 +26,9 @@ type Subscription struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	SelfURL   string
+	// WebhookURL is the webhook relationship's links.related (as in Smartcar's example
+	// [C]): the webhook's URL on the Management API (read it with Webhooks.Get).
+	WebhookURL string
 	// Raw is the resource as received.
 	Raw json.RawMessage
 }
@@ -69,7 +72,9 @@ func convertSubscription(w *wireSubscription) Subscription {
 		SelfURL:   w.Links.Self.href,
 		Raw:       w.raw,
 	}
+	s.WebhookURL = w.Relationships.Webhook.Links.Related.href
 	s.Vehicle = w.Attributes.Vehicle.vehicle(s.VehicleID)
+	s.Vehicle.SelfURL = w.Relationships.Vehicle.Links.Related.href
 	return s
 }
 

@@ -1,4 +1,5 @@
-// Command smartcar-signals prints a vehicle's Smartcar signals as a table; without SMARTCAR_CLIENT_ID it runs against a built-in fake.
+// Command smartcar-signals prints a vehicle's Smartcar signals as a table — status, typed value, when the vehicle
+// reported it and how old that reading is; without SMARTCAR_CLIENT_ID it runs against a built-in fake.
 //
 // Usage:
 //
@@ -23,6 +24,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 )
 
 func main() {
@@ -44,7 +46,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	client, _, closeAll, err := connect.Smartcar(stdout, "smartcar-signals-example")
+	client, simulated, closeAll, err := connect.Smartcar(stdout, "smartcar-signals-example")
 	if err != nil {
 		return err
 	}
@@ -62,18 +64,38 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if set.Vehicle != nil {
 		v = *set.Vehicle
 	}
-	fmt.Fprintf(stdout, "%s %s %d (%s, %s) — vehicle %s, %d signals\n\n", v.Make, v.Model, v.Year, orDash(v.PowertrainType), v.Mode, conn.VehicleID, len(set.Signals))
+	// Ages are measured from now; the fake's fleet was last refreshed at
+	// smartcartest.Epoch, so its readings are aged from that moment.
+	now, asOf := time.Now(), ""
+	if simulated {
+		now, asOf = smartcartest.Epoch, " (ages as of the simulated fleet's time, "+smartcartest.Epoch.Format(time.RFC3339)+")"
+	}
+	fmt.Fprintf(stdout, "%s %s %d (%s, %s) — vehicle %s, %d signals%s\n\n", v.Make, v.Model, v.Year, orDash(v.PowertrainType), v.Mode, conn.VehicleID, len(set.Signals), asOf)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "READING\tUPDATED")
+	fmt.Fprintln(tw, "READING\tUPDATED\tAGE")
 	for _, s := range set.Signals {
-		updated := "-"
+		updated, age := "-", "-"
 		if t := s.Time(); !t.IsZero() {
-			updated = t.Format(time.RFC3339)
+			updated, age = t.Format(time.RFC3339), formatAge(now.Sub(t))
 		}
 		// A Signal prints as "code STATUS value (TYPE:CODE)".
-		fmt.Fprintf(tw, "%s\t%s\n", s, updated)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s, updated, age)
 	}
 	return tw.Flush()
+}
+
+// formatAge prints how old a reading is in its largest units: "42s", "3m", "5h12m",
+// "12d"; a time ahead of the clock is "0s".
+func formatAge(d time.Duration) string {
+	switch d = max(d, 0).Round(time.Second); {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
 func orDash(s string) string {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,10 +26,11 @@ func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 	lines := strings.Split(out.String(), "\n")
 	assert.Contains(t, lines[0], "built-in fake Smartcar")
 	assert.Contains(t, lines[1], "CHEVROLET Bolt EV 2021 (-, simulated)", "the first connection")
-	assert.Regexp(t, `READING\s+UPDATED`, lines[3])
-	assert.Regexp(t, `tractionbattery-stateofcharge\s+SUCCESS\s+90 percent\s+2026-06-29T23:55:00Z`, out.String())
-	assert.Regexp(t, `charge-chargerate\s+ERROR\s+30 km/h \(VEHICLE_STATE:NOT_CHARGING\)`, out.String())
-	assert.Regexp(t, `climate-externaltemperature UNAVAILABLE\s+-\n`, out.String())
+	assert.Contains(t, lines[1], "ages as of the simulated fleet's time, 2026-06-30T00:00:00Z")
+	assert.Regexp(t, `READING\s+UPDATED\s+AGE`, lines[3])
+	assert.Regexp(t, `tractionbattery-stateofcharge\s+SUCCESS\s+90 percent\s+2026-06-29T23:55:00Z\s+5m\n`, out.String())
+	assert.Regexp(t, `charge-chargerate\s+ERROR\s+30 km/h \(VEHICLE_STATE:NOT_CHARGING\)\s+2026-06-29T23:55:00Z\s+5m\n`, out.String())
+	assert.Regexp(t, `climate-externaltemperature UNAVAILABLE\s+-\s+-\n`, out.String())
 }
 
 func TestRunFlags(t *testing.T) {
@@ -36,7 +38,7 @@ func TestRunFlags(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleCamry}, &out))
 	assert.Contains(t, out.String(), "TOYOTA Camry 2020 (ICE, live)")
-	assert.Regexp(t, `closure-fronttrunk ERROR \(PERMISSION\)\s+-\n`, out.String())
+	assert.Regexp(t, `closure-fronttrunk ERROR \(PERMISSION\)\s+-\s+-\n`, out.String())
 
 	out.Reset()
 	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserAlice}, &out))
@@ -71,4 +73,18 @@ func TestRunWithCredentials(t *testing.T) {
 
 	t.Setenv(smartcar.EnvClientSecret, "")
 	assert.Error(t, run(context.Background(), nil, &out))
+}
+
+func TestFormatAge(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Minute:                  "0s",
+		0:                             "0s",
+		42 * time.Second:              "42s",
+		3*time.Minute + time.Second:   "3m",
+		5*time.Hour + 12*time.Minute:  "5h12m",
+		47*time.Hour + 59*time.Minute: "47h59m",
+		12 * 24 * time.Hour:           "12d",
+	} {
+		assert.Equal(t, want, formatAge(d), "%v", d)
+	}
 }

@@ -7,6 +7,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,6 +44,13 @@ type Config struct {
 	Lifetime time.Duration
 	// Now is the endpoint's clock (default time.Now).
 	Now func() time.Time
+	// TokenType is the token_type of the response (default "bearer", as Spring's
+	// authorization server writes it; Smartcar documents "Bearer").
+	TokenType string
+	// AcceptJSON also accepts the token request as a JSON object
+	// ({"grant_type", "client_id", "client_secret", "scope"}) with Content-Type
+	// application/json, besides the form body.
+	AcceptJSON bool
 }
 
 // Grant is an issued token.
@@ -72,6 +82,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.TokenType == "" {
+		cfg.TokenType = "bearer"
 	}
 	return &Server{cfg: cfg, tokens: map[string]*Grant{}}
 }
@@ -155,8 +168,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "token requests must be POST")
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
+	if err := s.parseBody(r); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		return
+	}
+	if !r.PostForm.Has("grant_type") || r.PostForm.Get("grant_type") == "" {
+		// RFC 6749 §5.2: a required parameter is missing.
+		writeError(w, http.StatusBadRequest, "invalid_request", "grant_type is required")
 		return
 	}
 	if _, _, basic := r.BasicAuth(); basic && r.PostForm.Has("client_secret") {
@@ -193,14 +211,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.lastAuth = auth
 	s.mu.Unlock()
 
+	res := map[string]any{
+		"access_token": g.Token,
+		"token_type":   s.cfg.TokenType,
+		"expires_in":   int64(s.cfg.Lifetime / time.Second),
+	}
+	if len(scopes) > 0 {
+		res["scope"] = strings.Join(scopes, " ")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"access_token": g.Token,
-		"token_type":   "bearer",
-		"expires_in":   int64(s.cfg.Lifetime / time.Second),
-		"scope":        strings.Join(scopes, " "),
-	})
+	_ = json.NewEncoder(w).Encode(res)
+}
+
+// parseBody reads the request parameters into r.PostForm: a form body, or with
+// AcceptJSON a JSON object whose string values become the parameters.
+func (s *Server) parseBody(r *http.Request) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if !s.cfg.AcceptJSON || mt != "application/json" {
+		if r.ParseForm() != nil {
+			return errors.New("malformed form body")
+		}
+		return nil
+	}
+	var obj map[string]any
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&obj); err != nil {
+		return errors.New("malformed JSON body")
+	}
+	r.PostForm = url.Values{}
+	for k, v := range obj {
+		switch v := v.(type) {
+		case string:
+			r.PostForm.Set(k, v)
+		case nil:
+		default:
+			return errors.New(k + " must be a string")
+		}
+	}
+	r.Form = r.PostForm
+	return nil
 }
 
 func (s *Server) checkClient(r *http.Request) (ClientAuth, bool) {

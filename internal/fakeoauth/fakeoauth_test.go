@@ -133,3 +133,75 @@ func TestRefusals(t *testing.T) {
 	_, ok := o.Authenticate(missing)
 	assert.False(t, ok)
 }
+
+// The request forms a client-credentials endpoint may receive, each from its own
+// description: a form body, a JSON body (AcceptJSON), HTTP Basic.
+func TestRequestForms(t *testing.T) {
+	o := fakeoauth.New(fakeoauth.Config{ClientID: "client_x", ClientSecret: "sec", Auth: fakeoauth.AuthAny, TokenType: "Bearer", AcceptJSON: true})
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+	tests := []struct {
+		name        string
+		contentType string
+		body        string
+		basic       bool
+		status      int
+		errCode     string
+		auth        fakeoauth.ClientAuth
+	}{
+		{name: "form body", status: 200, auth: fakeoauth.AuthBody,
+			contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials&client_id=client_x&client_secret=sec"},
+		{name: "JSON body", status: 200, auth: fakeoauth.AuthBody,
+			contentType: "application/json", body: `{"grant_type":"client_credentials","client_id":"client_x","client_secret":"sec"}`},
+		{name: "JSON body with charset", status: 200, auth: fakeoauth.AuthBody,
+			contentType: "application/json; charset=utf-8", body: `{"client_id":"client_x","client_secret":"sec","grant_type":"client_credentials"}`},
+		{name: "HTTP Basic", status: 200, auth: fakeoauth.AuthBasic, basic: true,
+			contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials"},
+		{name: "missing grant_type (form)", status: 400, errCode: "invalid_request",
+			contentType: "application/x-www-form-urlencoded", body: "client_id=client_x&client_secret=sec"},
+		{name: "missing grant_type (JSON)", status: 400, errCode: "invalid_request",
+			contentType: "application/json", body: `{"client_id":"client_x","client_secret":"sec"}`},
+		{name: "empty grant_type", status: 400, errCode: "invalid_request",
+			contentType: "application/json", body: `{"grant_type":"","client_id":"client_x","client_secret":"sec"}`},
+		{name: "malformed JSON", status: 400, errCode: "invalid_request", contentType: "application/json", body: `{"grant_type":`},
+		{name: "non-string JSON value", status: 400, errCode: "invalid_request", contentType: "application/json", body: `{"grant_type":1}`},
+		{name: "wrong secret in JSON", status: 401, errCode: "invalid_client",
+			contentType: "application/json", body: `{"grant_type":"client_credentials","client_id":"client_x","client_secret":"no"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(tc.body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", tc.contentType)
+			if tc.basic {
+				req.SetBasicAuth("client_x", "sec")
+			}
+			res, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			var m map[string]any
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&m))
+			require.Equal(t, tc.status, res.StatusCode, "%v", m)
+			if tc.errCode != "" {
+				assert.Equal(t, tc.errCode, m["error"])
+				return
+			}
+			assert.Equal(t, "Bearer", m["token_type"])
+			assert.EqualValues(t, 3600, m["expires_in"])
+			assert.NotEmpty(t, m["access_token"])
+			assert.NotContains(t, m, "scope", "no scope was asked for or configured")
+			assert.Equal(t, tc.auth, o.LastClientAuth())
+		})
+	}
+}
+
+// Without AcceptJSON a JSON body is not read: its credentials count as missing.
+func TestJSONBodyRefusedByDefault(t *testing.T) {
+	o := fakeoauth.New(fakeoauth.Config{ClientID: "id", ClientSecret: "sec", Auth: fakeoauth.AuthBody})
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+	res, err := srv.Client().Post(srv.URL, "application/json", strings.NewReader(`{"grant_type":"client_credentials","client_id":"id","client_secret":"sec"}`))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+}

@@ -1,10 +1,13 @@
 package smartcartest
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -57,28 +60,137 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	v := s.connected(w, rc, r.PathValue("vehicleID"), true)
 	if v == nil {
+		s.mu.Unlock()
 		return
 	}
 	typ := commandType(r)
 	apply, status, e := s.plan(v, typ, params)
 	if e != nil {
+		s.mu.Unlock()
 		s.writeError(w, status, *e)
 		return
 	}
 	if v.asleep {
+		s.mu.Unlock()
 		s.writeError(w, http.StatusConflict, apiErr{Type: "VEHICLE_STATE", Code: "ASLEEP", Title: "Asleep", Resolution: "RETRY_LATER",
 			Detail: "The vehicle is asleep and cannot respond to this request."})
 		return
 	}
-	apply(rc.now)
-	status, mode := http.StatusOK, "sync"
-	if v.longRunning {
-		status, mode = http.StatusAccepted, "async"
+	if !v.longRunning {
+		apply(rc.now)
+		exec := s.execution(v.id, typ, "sync", "SUCCESS", params, rc.now)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"data": exec})
+		return
 	}
-	writeJSON(w, status, map[string]any{"data": s.execution(v.id, typ, mode, "SUCCESS", params, rc.now)})
+	held := &heldCommand{vehicleID: v.id, done: make(chan struct{})}
+	s.pending = append(s.pending, held)
+	s.pendingChangedLocked()
+	s.mu.Unlock()
+
+	// 202 at once, without Content-Length: the final record follows on the same
+	// connection when the command completes ([T]; see SetLongRunning).
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_ = http.NewResponseController(w).Flush()
+	select {
+	case <-held.done:
+	case <-r.Context().Done():
+	case <-s.closing:
+		s.mu.Lock()
+		s.dropHeld(held)
+		s.mu.Unlock()
+		// Break the connection rather than end the body cleanly: the client must not
+		// take an empty body for the final answer.
+		panic(http.ErrAbortHandler)
+	}
+	s.mu.Lock()
+	s.dropHeld(held)
+	now := s.clock.Now()
+	apply(now)
+	// executionMode "async" for a long-running command is our assumption: Smartcar
+	// documents only "sync" [U].
+	exec := s.execution(v.id, typ, "async", "SUCCESS", params, rc.now)
+	exec["meta"] = map[string]any{"executedAt": isoTime(rc.now), "completedAt": isoTime(now), "durationInSeconds": int64(now.Sub(rc.now).Seconds())}
+	s.mu.Unlock()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]any{"data": exec})
+}
+
+// pendingChangedLocked wakes AwaitLongRunning. Callers hold s.mu.
+func (s *Server) pendingChangedLocked() {
+	close(s.pendingChanged)
+	s.pendingChanged = make(chan struct{})
+}
+
+// dropHeld removes a held command from the pending list. Callers hold s.mu.
+func (s *Server) dropHeld(h *heldCommand) {
+	if i := slices.Index(s.pending, h); i >= 0 {
+		s.pending = slices.Delete(s.pending, i, i+1)
+		s.pendingChangedLocked()
+	}
+}
+
+// PendingCommands returns how many long-running commands of a vehicle have been
+// answered 202 and wait for CompleteCommands.
+func (s *Server) PendingCommands(vehicleID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.countPending(vehicleID)
+}
+
+func (s *Server) countPending(vehicleID string) int {
+	n := 0
+	for _, h := range s.pending {
+		if h.vehicleID == vehicleID {
+			n++
+		}
+	}
+	return n
+}
+
+// AwaitLongRunning blocks until n long-running commands of a vehicle have been answered
+// 202 and are held, or ctx ends.
+func (s *Server) AwaitLongRunning(ctx context.Context, vehicleID string, n int) error {
+	for {
+		s.mu.Lock()
+		count, changed := s.countPending(vehicleID), s.pendingChanged
+		s.mu.Unlock()
+		if count >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.closing:
+			return errors.New("smartcartest: server closed")
+		}
+	}
+}
+
+// CompleteCommands completes every held long-running command of a vehicle: each is
+// applied and its final execution record (status SUCCESS) written on its connection.
+// It returns how many it completed.
+func (s *Server) CompleteCommands(vehicleID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	s.pending = slices.DeleteFunc(s.pending, func(h *heldCommand) bool {
+		if h.vehicleID != vehicleID {
+			return false
+		}
+		close(h.done)
+		n++
+		return true
+	})
+	if n > 0 {
+		s.pendingChangedLocked()
+	}
+	return n
 }
 
 var notCapable = apiErr{Type: "COMPATIBILITY", Code: "VEHICLE_NOT_CAPABLE", Title: "Vehicle Not Capable", Detail: "The vehicle is incapable of performing your request."}

@@ -8,14 +8,30 @@
 //
 // # Endpoints
 //
-// One loopback server carries all three: the token endpoint at TokenURL (client
-// credentials in the form body only, as Smartcar requires; tokens last an hour, can be
-// revoked and their requests made to fail), the Vehicle API under VehicleURL
-// (/vehicle/v3) and the Management API under ManagementURL (/management/v3). Responses
-// use Smartcar's JSON:API envelopes ("data", "meta", "links", "included") with absolute
-// links pointing back at the fake, page metadata in the real form (pageNumber, prev) or,
-// with WithLegacyPaging, the older one (page, previous). Every response carries an
-// SC-Request-Id ("req-000001", counting). Errors are JSON:API error documents.
+// One loopback server carries all three: the token endpoint at TokenURL, the Vehicle API
+// under VehicleURL (/vehicle/v3) and the Management API under ManagementURL
+// (/management/v3). Point Smartcar's own SDKs at it with SMARTCAR_API_V3_ORIGIN =
+// URL + "/vehicle" (they append /v3/vehicles/...).
+//
+// The token endpoint takes the client credentials as a form body (the docs' examples), a
+// JSON body (the reference schema) or HTTP Basic; a missing grant_type is 400
+// invalid_request; it answers access_token, token_type "Bearer" and expires_in. Tokens
+// last an hour, can be revoked and their requests made to fail.
+//
+// Responses use Smartcar's JSON:API envelopes ("data", "meta", "links", "included") with
+// absolute links pointing back at the fake, page metadata in the real form (pageNumber,
+// prev) or, with WithLegacyPaging, the older one (page, previous). A trailing slash on a
+// path is served as the path without it. Every response, a 401 or 404 included, carries
+// an SC-Request-Id in UUID form, counting (RequestID(n)); authentication is checked
+// before the path, so an unknown path with a bad token is 401. Errors are in the
+// documented v3 form ({"errors": [...]}, with meta.debug.requestId as in real traffic) or,
+// with WithErrorForm(FormFlat), in the flat form Smartcar's official SDKs parse.
+// Signal times are epoch milliseconds (WithRFC3339SignalTimes: RFC 3339 with
+// ingestedAt).
+//
+// Each behaviour the fake assumes rather than takes from Smartcar's documentation says
+// so in a comment with its evidence mark from shared/reference/smartcar-v3.md: [C]
+// confirmed, [R] seen in real traffic, [T] third-party, [I] our inference, [U] unknown.
 //
 // # The fleet
 //
@@ -36,27 +52,42 @@
 // permission is missing for closure-fronttrunk on combustion cars and
 // climate-internaltemperature on the ID.4 (ERROR PERMISSION, resolution
 // REAUTHENTICATE). PutSignal and RemoveSignals change a vehicle's signals.
-// The Model 3 is subscribed to WebhookID; OtherWebhookID has no subscriptions.
+// The application has three webhooks (WebhookID, OtherWebhookID with auto-subscribe,
+// DisabledWebhookID); the Model 3 is subscribed to WebhookID. The users have the
+// external ids ExternalIDAlice, ExternalIDBob and ExternalIDCarol.
 //
 // # Behaviour
 //
-//   - sc-user-id: required on signals and commands (400 VALIDATION:PARAMETER when
-//     missing); a vehicle of another user answers 403 PERMISSION and an unknown one 404
-//     (the reference leaves both open; these are our assumptions).
+//   - sc-user-id: required on signals, commands and charge schedules (400
+//     VALIDATION:PARAMETER when missing); a vehicle of another user answers 403
+//     PERMISSION ([I]) and an unknown one 404 RESOURCE_NOT_FOUND:VEHICLE_NOT_FOUND ([R]).
+//   - Signals: GET /signals answers every signal on one page unless page[size] and
+//     page[number] ask for a page; an unknown code is 404 SIGNAL_NOT_FOUND.
 //   - Commands change state: lock and unlock set closure-islocked and the doors, charge
 //     start and stop set charge-ischarging (409 when unplugged or already in that state,
 //     501 on combustion cars), set-limit sets charge-chargelimits (400 outside 50–100),
 //     set-destination is kept (Destination). SetAsleep makes commands answer 409
-//     VEHICLE_STATE:ASLEEP; SetLongRunning makes them answer 202 with the execution.
+//     VEHICLE_STATE:ASLEEP. SetLongRunning makes them long-running: 202 at once, without
+//     Content-Length, and the final execution record on the same connection when the
+//     test calls CompleteCommands (AwaitLongRunning waits for the 202s, PendingCommands
+//     counts them); the command takes effect only then.
+//   - Charge schedules: daily, weekly and workweek schedules on the Tesla (501
+//     COMPATIBILITY:VEHICLE_NOT_CAPABLE on the other makes), deleted by id, reported in
+//     the charge-chargetimers signal.
 //   - Rate limits: LimitVehicle answers 429 RATE_LIMIT:VEHICLE with a Retry-After for a
-//     while; WithAppRateLimit enforces an application bucket (429 SMARTCAR_API).
+//     while; WithAppRateLimit enforces an application bucket (429 SMARTCAR_API, without
+//     Retry-After unless WithAppRetryAfter).
 //   - Faults: FailNext queues failures for the next matching requests — Asleep,
 //     UpstreamError, UpstreamRateLimit, ServerError, GatewayTimeout, RateLimited,
 //     BillingLimit (430), NotCapable, PermissionDenied, DropConnection (the connection
 //     is closed after the request was read) or any Fault — in the JSON:API, flat or
 //     OAuth error form.
-//   - Subscriptions are kept in memory; a second subscription of a vehicle to a webhook
-//     answers 409.
+//   - Management API: GET /webhooks (filters name, callbackUri, isEnabled,
+//     autoSubscribe; page size 50 by default, 100 at most) and GET /webhooks/{id};
+//     subscriptions are kept in memory, with links.related to their webhook and
+//     vehicle; a second subscription of a vehicle to a webhook answers 409.
+//   - Connections: filter[userId], filter[vehicleId], filter[vehicle.mode] and
+//     filter[user.externalId].
 //   - SC-Unit-System: imperial converts km, km/h and liters to "miles", "mph" and
 //     "gallons" (rounded to 0.1). This is the fake's assumption, not Smartcar's
 //     contract: Smartcar documents the header but not, for v3, which unit spellings an

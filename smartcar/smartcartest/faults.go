@@ -2,7 +2,6 @@ package smartcartest
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -11,9 +10,11 @@ import (
 type ErrorForm int
 
 const (
-	// FormJSONAPI is the v3 form: {"errors": [{"status", "type", "code", "title",
-	// "detail", "links": {"about"}}]}.
-	FormJSONAPI ErrorForm = iota
+	// FormDefault is the server's form (WithErrorForm; FormJSONAPI unless set).
+	FormDefault ErrorForm = iota
+	// FormJSONAPI is the v3 form Smartcar documents: {"errors": [{"status", "type",
+	// "code", "title", "detail", "links": {"about"}, "meta": {"debug": {"requestId"}}}]}.
+	FormJSONAPI
 	// FormFlat is the v2 / webhook form: {"type", "code", "description", "docURL",
 	// "statusCode", "requestId", "resolution": {"type"}, "suggestedUserMessage"}.
 	FormFlat
@@ -37,7 +38,7 @@ type Fault struct {
 	Status int
 	// Type, Code, Detail and Resolution fill the error body.
 	Type, Code, Detail, Resolution string
-	// Form is the shape of the error body.
+	// Form is the shape of the error body (FormDefault: the server's).
 	Form ErrorForm
 	// RetryAfter, when set, is sent as the Retry-After header in whole seconds.
 	RetryAfter time.Duration
@@ -164,7 +165,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, 
 		return
 	}
 	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(int64(f.RetryAfter/time.Second), 10))
+		w.Header().Set("Retry-After", seconds(f.RetryAfter))
 	}
 	status := f.Status
 	if status == 0 {

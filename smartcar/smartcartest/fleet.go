@@ -30,11 +30,33 @@ const (
 	ConnectionBolt  = "553c49e4-0c8e-4a71-b6d4-2f1e9a8c7d05"
 	SubscriptionOne = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 
-	// WebhookID and OtherWebhookID are webhooks the application created in the
-	// Dashboard. The Model 3 is subscribed to WebhookID from the start.
-	WebhookID      = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e01"
-	OtherWebhookID = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e02"
+	// WebhookID, OtherWebhookID and DisabledWebhookID are webhooks the application
+	// created in the Dashboard (see Webhooks). The Model 3 is subscribed to WebhookID
+	// from the start.
+	WebhookID         = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e01"
+	OtherWebhookID    = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e02"
+	DisabledWebhookID = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e03"
+
+	// The external ids the application gave its users in Smartcar Connect, which
+	// filter[user.externalId] selects by ([T] in the reference).
+	ExternalIDAlice = "crm-alice-0001"
+	ExternalIDBob   = "crm-bob-0002"
+	ExternalIDCarol = "crm-carol-0003"
 )
+
+// The webhooks of the fleet, as GET /webhooks lists them. Smartcar documents the
+// endpoint and its filters (name, callbackUri, isEnabled, autoSubscribe) [C]; that the
+// attributes carry those names is our inference from the filters [I].
+var fleetWebhooks = []webhookSeed{
+	{WebhookID, "Example Webhook", "https://example.com/smartcar/webhooks", true, false},
+	{OtherWebhookID, "Fleet errors", "https://example.com/smartcar/errors", true, true},
+	{DisabledWebhookID, "Old endpoint", "https://old.example.com/hook", false, false},
+}
+
+type webhookSeed struct {
+	id, name, callbackURI  string
+	enabled, autoSubscribe bool
+}
 
 // Epoch is the time the fleet's data was last refreshed: signal and resource times are
 // set relative to it, so that they are the same in every run.
@@ -64,6 +86,23 @@ type vehicle struct {
 	longRunning     bool
 	signals         []*SignalState
 	destination     []float64
+	schedules       []chargeSchedule
+}
+
+type user struct {
+	externalID string
+}
+
+type webhook struct {
+	webhookSeed
+	createdAt time.Time
+}
+
+// heldCommand is a long-running command whose 202 was sent and whose final answer waits
+// for CompleteCommands.
+type heldCommand struct {
+	vehicleID string
+	done      chan struct{}
 }
 
 type connection struct {
@@ -252,8 +291,12 @@ func common(v *vehicle, odometerKm, lat, lon float64, vin string) {
 
 // seed builds the fleet.
 func (s *Server) seed() {
-	s.users = map[string]bool{UserAlice: true, UserBob: true, UserCarol: true}
-	s.webhooks = map[string]bool{WebhookID: true, OtherWebhookID: true}
+	s.users = map[string]*user{
+		UserAlice: {ExternalIDAlice}, UserBob: {ExternalIDBob}, UserCarol: {ExternalIDCarol},
+	}
+	for i, w := range fleetWebhooks {
+		s.webhooks = append(s.webhooks, &webhook{webhookSeed: w, createdAt: Epoch.AddDate(0, -2, i)})
+	}
 	readEV := []string{"read_vehicle_info", "read_battery", "read_charge", "read_location", "read_odometer", "read_security", "read_vin", "control_charge", "control_security", "control_navigation"}
 	readICE := []string{"read_vehicle_info", "read_fuel", "read_location", "read_odometer", "read_security", "read_vin", "read_engine_oil", "control_security"}
 
@@ -335,8 +378,13 @@ func (s *Server) SetAsleep(vehicleID string, asleep bool) {
 	}
 }
 
-// SetLongRunning makes a vehicle's commands long-running: they answer 202 Accepted with
-// the execution record (status SUCCESS) instead of 200.
+// SetLongRunning makes a vehicle's commands long-running, as Smartcar describes them:
+// the answer is 202 Accepted, whose body alone tells the outcome [C]; the fake sends the
+// 202 header at once, without Content-Length, and holds the connection until
+// CompleteCommands, then writes the final execution record on it and applies the
+// command (a third party's description of commands taking over about 175 s, [T]). The
+// command is also applied when the client goes away meanwhile (the vehicle got it; [I]).
+// Close ends held commands without an answer body.
 func (s *Server) SetLongRunning(vehicleID string, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -57,15 +57,20 @@ type Server struct {
 	cfg   config
 
 	mu             sync.Mutex
-	users          map[string]bool
+	users          map[string]*user
 	vehicles       []*vehicle
 	connections    []*connection
 	subscriptions  []*subscription
-	webhooks       map[string]bool
+	webhooks       []*webhook
 	faults         []Fault
 	vehicleLimited map[string]time.Time
 	appLimiter     *rate.Limiter
-	seq            int
+	seq            int // ids of executions, subscriptions, schedules
+	reqSeq         int // request ids
+	pending        []*heldCommand
+	pendingChanged chan struct{} // closed and replaced when pending changes
+	closing        chan struct{}
+	closeOnce      sync.Once
 
 	// logMu guards the request log and the counters. It may be taken while mu is held
 	// (a handler writing its answer), never the other way round.
@@ -83,6 +88,9 @@ type config struct {
 	appEvery      time.Duration
 	unwrapped     bool
 	legacyPaging  bool
+	errorForm     ErrorForm
+	rfc3339Times  bool
+	appRetryAfter bool
 }
 
 // Option configures a Server.
@@ -103,11 +111,29 @@ func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.toke
 
 // WithAppRateLimit enforces an application-wide token bucket on both APIs: burst
 // requests, one more every interval. Smartcar's documented default is 120 and 30 s
-// (2 per minute). Requests beyond it get 429 RATE_LIMIT:SMARTCAR_API with Retry-After.
-// Off by default.
+// (2 per minute). Requests beyond it get 429 RATE_LIMIT:SMARTCAR_API, without
+// Retry-After: Smartcar documents the header on a vehicle's limit and exponential
+// backoff for the application's ([C]; that none is sent is our reading, [I]). Off by
+// default.
 func WithAppRateLimit(burst int, every time.Duration) Option {
 	return func(c *config) { c.appBurst, c.appEvery = burst, every }
 }
+
+// WithAppRetryAfter makes the application bucket's 429 carry a Retry-After with the
+// time until its next token: not documented by Smartcar ([U]), a variant for testing
+// clients that honour the header.
+func WithAppRetryAfter() Option { return func(c *config) { c.appRetryAfter = true } }
+
+// WithErrorForm selects the shape of the server's error bodies: FormJSONAPI, the v3
+// form Smartcar documents (the default), or FormFlat, the form Smartcar's official SDKs
+// parse (type, code, description, docURL, statusCode, requestId, resolution), so that
+// those SDKs can be tested against the fake. A Fault with its own form keeps it.
+func WithErrorForm(form ErrorForm) Option { return func(c *config) { c.errorForm = form } }
+
+// WithRFC3339SignalTimes writes the signal times (meta.retrievedAt, meta.oemUpdatedAt,
+// and meta.ingestedAt) as RFC 3339 strings, as v3 responses captured in mid-2026 do
+// ([R]), instead of the epoch milliseconds of the signal specification ([C]).
+func WithRFC3339SignalTimes() Option { return func(c *config) { c.rfc3339Times = true } }
 
 // WithUnwrappedSignals answers GET /vehicles/{id}/signals/{code} with the bare signal
 // object instead of a {"data": ...} document; Smartcar's examples show both.
@@ -124,10 +150,17 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, clock: cfg.clock, ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, vehicleLimited: map[string]time.Time{}}
+	s := &Server{cfg: cfg, clock: cfg.clock, ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, vehicleLimited: map[string]time.Time{},
+		pendingChanged: make(chan struct{}), closing: make(chan struct{})}
+	// The token endpoint takes the credentials as the docs' examples send them, in a
+	// form body [C]; as the reference schema lists them, in a JSON body [C] (a community
+	// client sends JSON successfully [R]); and with HTTP Basic, which RFC 6749 §2.3.1
+	// requires every server to support (Smartcar documents no refusal; [I]). A missing
+	// grant_type is 400 invalid_request [C]; the answer has access_token, token_type
+	// "Bearer" and expires_in [C]; a scope field is not documented [U] and not sent.
 	s.oauth = fakeoauth.New(fakeoauth.Config{
-		ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, Auth: fakeoauth.AuthBody,
-		Lifetime: cfg.tokenLifetime, Now: s.clock.Now,
+		ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, Auth: fakeoauth.AuthAny,
+		Lifetime: cfg.tokenLifetime, Now: s.clock.Now, TokenType: "Bearer", AcceptJSON: true,
 	})
 	if cfg.appBurst > 0 && cfg.appEvery > 0 {
 		s.appLimiter = rate.NewLimiter(rate.Every(cfg.appEvery), cfg.appBurst)
@@ -137,10 +170,26 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.Handle(TokenPath, s.oauth)
 	s.routes(mux)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// Any other path, and a documented path with a method it does not serve, goes
+	// through the same checks as the API: a request id, then authentication, then 404
+	// RESOURCE_NOT_FOUND:PATH (the code Smartcar documents for an unknown path [C];
+	// that authentication comes first is our reading of real APIs' behaviour, [I]).
+	s.handle(mux, "/", func(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		s.writeError(w, http.StatusNotFound, apiErr{Type: "RESOURCE_NOT_FOUND", Code: "PATH", Title: "Not Found", Detail: "No such path: " + r.URL.Path})
 	})
-	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A trailing slash is served as the path without it: Smartcar's Node SDK asks
+		// for /v3/vehicles/{id}/ and the real API evidently answers it ([I] in the
+		// reference, §11).
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r.URL.Path = strings.TrimRight(p, "/")
+			r.URL.RawPath = strings.TrimRight(r.URL.RawPath, "/")
+			if r.URL.Path == "" {
+				r.URL.Path = "/"
+			}
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	s.URL = "http://" + s.srv.Listener.Addr().String()
 	s.VehicleURL = s.URL + VehiclePrefix
 	s.ManagementURL = s.URL + ManagementPrefix
@@ -149,8 +198,10 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down, closing every connection.
+// Close shuts the server down, closing every connection and ending the long-running
+// commands still held.
 func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
@@ -176,20 +227,26 @@ func (s *Server) RevokeTokens() { s.oauth.RevokeAll() }
 // FailTokenRequests makes the next token requests fail with these statuses, in order.
 func (s *Server) FailTokenRequests(statuses ...int) { s.oauth.FailNext(statuses...) }
 
-// TokenSentInBody reports whether the last token grant had the credentials in the form
-// body, as Smartcar requires.
+// TokenSentInBody reports whether the last token grant had the credentials in the body
+// (form or JSON), as Smartcar's examples send them, rather than in HTTP Basic.
 func (s *Server) TokenSentInBody() bool { return s.oauth.LastClientAuth() == fakeoauth.AuthBody }
+
+// RequestID returns the SC-Request-Id the server gives its n-th API request (from 1):
+// a UUID, the form of the ids in Smartcar's examples ([C]), counting so that tests can
+// predict it ("00000000-0000-4000-8000-000000000001").
+func RequestID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
 // LoggedRequest is one API request the server received, for assertions.
 type LoggedRequest struct {
-	// ID is the SC-Request-Id the server answered with ("req-000001").
+	// ID is the SC-Request-Id the server answered with (see RequestID).
 	ID string
 	// Time is when the request arrived, on the server's clock.
 	Time   time.Time
 	Method string
-	// API is "vehicle" or "management".
+	// API is "vehicle" or "management"; "" for a path under neither.
 	API string
-	// Path is relative to the API root ("/vehicles/{id}/signals").
+	// Path is relative to the API root ("/vehicles/{id}/signals"), without a trailing
+	// slash; a path under neither API is kept whole.
 	Path  string
 	Query url.Values
 	// Header holds the request headers, Authorization removed.
@@ -286,17 +343,24 @@ type reqCtx struct {
 	now    time.Time
 }
 
+// apiOf says which API a path belongs to and the path relative to its root.
+func apiOf(path string) (api, rel string) {
+	switch {
+	case path == ManagementPrefix || strings.HasPrefix(path, ManagementPrefix+"/"):
+		return "management", strings.TrimPrefix(path, ManagementPrefix)
+	case path == VehiclePrefix || strings.HasPrefix(path, VehiclePrefix+"/"):
+		return "vehicle", strings.TrimPrefix(path, VehiclePrefix)
+	}
+	return "", path
+}
+
 // handle registers an API route with the checks every request goes through: request
 // id, log, authentication, application bucket, injected faults, per-vehicle limit.
 func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
-	method, full, _ := strings.Cut(pattern, " ")
-	api, prefix := "vehicle", VehiclePrefix
-	if strings.HasPrefix(full, ManagementPrefix) {
-		api, prefix = "management", ManagementPrefix
-	}
-	mux.HandleFunc(method+" "+full, func(hw http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(pattern, func(hw http.ResponseWriter, r *http.Request) {
+		api, path := apiOf(r.URL.Path)
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		rc := &reqCtx{api: api, path: strings.TrimPrefix(r.URL.Path, prefix), body: body, userID: r.Header.Get("SC-User-Id")}
+		rc := &reqCtx{api: api, path: path, body: body, userID: r.Header.Get("SC-User-Id")}
 		_, authorized := s.oauth.Authenticate(r)
 		header := r.Header.Clone()
 		header.Del("Authorization")
@@ -306,8 +370,8 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 		// clock may jump between two reads).
 		s.mu.Lock()
 		rc.now = s.clock.Now()
-		s.seq++
-		id := fmt.Sprintf("req-%06d", s.seq)
+		s.reqSeq++
+		id := RequestID(s.reqSeq)
 		s.logMu.Lock()
 		s.requests = append(s.requests, LoggedRequest{
 			ID: id, Time: rc.now, Method: r.Method, API: api, Path: rc.path, Query: r.URL.Query(), Header: header,
@@ -331,7 +395,9 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 			return
 		}
 		if appWait > 0 {
-			w.Header().Set("Retry-After", seconds(appWait))
+			if s.cfg.appRetryAfter {
+				w.Header().Set("Retry-After", seconds(appWait))
+			}
 			s.writeError(w, http.StatusTooManyRequests, apiErr{Type: "RATE_LIMIT", Code: "SMARTCAR_API", Title: "Rate Limit", Detail: "The application exceeded its request budget."})
 			return
 		}
@@ -344,6 +410,7 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 			until, limited := s.vehicleLimited[id]
 			s.mu.Unlock()
 			if limited && rc.now.Before(until) {
+				// A vehicle's limit carries retry-after in seconds [C].
 				w.Header().Set("Retry-After", seconds(until.Sub(rc.now)))
 				s.writeError(w, http.StatusTooManyRequests, apiErr{Type: "RATE_LIMIT", Code: "VEHICLE", Title: "Rate Limit",
 					Detail: "The vehicle received too many requests. Retry after the time in the retry-after header."})
@@ -411,8 +478,8 @@ func seconds(d time.Duration) string {
 	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }
 
-// apiErr is an error the fake answers with, in the JSON:API form unless the fault
-// asks for another.
+// apiErr is an error the fake answers with, in the server's form unless the fault asks
+// for another.
 type apiErr struct {
 	Type, Code, Title, Detail string
 	Resolution                string
@@ -421,15 +488,21 @@ type apiErr struct {
 
 func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 	var body any
-	switch e.Form {
+	form := e.Form
+	if form == FormDefault {
+		form = s.cfg.errorForm
+	}
+	requestID := w.Header().Get("SC-Request-Id")
+	switch form {
 	case FormFlat:
+		// The v2 / webhook form the official SDKs parse [C].
 		flat := map[string]any{
 			"type": e.Type, "code": nullable(e.Code), "description": e.Detail, "statusCode": status,
 			"docURL":               "https://smartcar.com/docs/errors/api-errors",
 			"suggestedUserMessage": e.Title, "resolution": map[string]any{"type": nullable(e.Resolution)},
 		}
-		if id := w.Header().Get("SC-Request-Id"); id != "" {
-			flat["requestId"] = id
+		if requestID != "" {
+			flat["requestId"] = requestID
 		}
 		body = flat
 	case FormOAuth:
@@ -444,6 +517,8 @@ func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 		}
 		body = map[string]any{"error": nested}
 	default:
+		// The documented v3 form [C], with the request id where real v3 traffic puts it,
+		// meta.debug.requestId [R].
 		entry := map[string]any{"status": strconv.Itoa(status), "code": nullable(e.Code), "title": e.Title, "detail": e.Detail,
 			"links": map[string]string{"about": "https://smartcar.com/docs/errors/api-errors"}}
 		if e.Type != "" {
@@ -451,6 +526,9 @@ func (s *Server) writeError(w http.ResponseWriter, status int, e apiErr) {
 		}
 		if e.Resolution != "" {
 			entry["resolution"] = map[string]string{"type": e.Resolution}
+		}
+		if requestID != "" {
+			entry["meta"] = map[string]any{"debug": map[string]any{"requestId": requestID}}
 		}
 		body = map[string]any{"errors": []any{entry}}
 	}

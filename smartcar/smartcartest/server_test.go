@@ -90,16 +90,17 @@ func firstError(t *testing.T, m map[string]any) map[string]any {
 
 func TestTokenEndpoint(t *testing.T) {
 	r := newRaw(t)
-	// HTTP Basic is refused: Smartcar takes the credentials in the form body.
+	// HTTP Basic is accepted too (see TestTokenRequestForms); TokenSentInBody tells.
 	req, _ := http.NewRequest(http.MethodPost, r.s.TokenURL, strings.NewReader("grant_type=client_credentials"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(r.s.ClientID, r.s.ClientSecret)
+	assert.True(t, r.s.TokenSentInBody())
 	res, err := r.hc.Do(req)
 	require.NoError(t, err)
 	res.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-	assert.Equal(t, 1, r.s.Stats().Grants)
-	assert.True(t, r.s.TokenSentInBody())
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, 2, r.s.Stats().Grants)
+	assert.False(t, r.s.TokenSentInBody())
 	status, _, body := r.post(r.s.TokenURL, "application/x-www-form-urlencoded",
 		url.Values{"grant_type": {"client_credentials"}, "client_id": {r.s.ClientID}, "client_secret": {r.s.ClientSecret}}.Encode())
 	require.Equal(t, 200, status)
@@ -112,7 +113,7 @@ func TestAuthentication(t *testing.T) {
 	r := newRaw(t, smartcartest.WithClock(clock), smartcartest.WithTokenLifetime(10*time.Minute))
 	status, h, _ := r.call(http.MethodGet, r.v("/connections"), "", "")
 	assert.Equal(t, 200, status)
-	assert.Equal(t, "req-000001", h.Get("SC-Request-Id"))
+	assert.Equal(t, smartcartest.RequestID(1), h.Get("SC-Request-Id"))
 
 	clock.Advance(11 * time.Minute)
 	status, _, m := r.call(http.MethodGet, r.v("/connections"), "", "")
@@ -132,7 +133,7 @@ func TestAuthentication(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	r := newRaw(t)
-	for _, u := range []string{r.s.URL + "/v2.0/vehicles", r.v("/vehicles/x/charge"), r.s.ManagementURL + "/webhooks"} {
+	for _, u := range []string{r.s.URL + "/v2.0/vehicles", r.v("/vehicles/x/charge"), r.s.ManagementURL + "/applications"} {
 		status, _, m := r.call(http.MethodGet, u, "", "")
 		assert.Equal(t, 404, status, u)
 		e := firstError(t, m)
@@ -259,19 +260,13 @@ func TestCommands(t *testing.T) {
 	assert.Equal(t, 501, status)
 	assert.Equal(t, "COMPATIBILITY", firstError(t, m)["type"])
 
-	r.s.SetLongRunning(smartcartest.VehicleModel3, true)
-	status, m = cmd(smartcartest.VehicleModel3, "security/lock", smartcartest.UserAlice, "")
-	assert.Equal(t, 202, status)
-	assert.Equal(t, "async", m["data"].(map[string]any)["attributes"].(map[string]any)["executionMode"])
-	r.s.SetLongRunning(smartcartest.VehicleModel3, false)
-
 	r.s.SetAsleep(smartcartest.VehicleModel3, true)
 	status, m = cmd(smartcartest.VehicleModel3, "security/unlock", smartcartest.UserAlice, "")
 	assert.Equal(t, 409, status)
 	assert.Equal(t, "ASLEEP", firstError(t, m)["code"])
 	r.s.SetAsleep(smartcartest.VehicleModel3, false)
 	s, _ = r.s.Signal(smartcartest.VehicleModel3, "closure-islocked")
-	assert.JSONEq(t, `{"value":true}`, string(s.Body), "refused commands change nothing")
+	assert.JSONEq(t, `{"value":false}`, string(s.Body), "refused commands change nothing: still unlocked")
 }
 
 func TestFaults(t *testing.T) {
@@ -285,7 +280,7 @@ func TestFaults(t *testing.T) {
 	assert.Equal(t, 430, status)
 	assert.Equal(t, "BILLING", m["type"])
 	assert.Equal(t, 430.0, m["statusCode"])
-	assert.Equal(t, "req-000001", m["requestId"])
+	assert.Equal(t, smartcartest.RequestID(1), m["requestId"])
 	status, _, m = r.call(http.MethodPost, r.v(lock), smartcartest.UserAlice, "")
 	assert.Equal(t, 502, status)
 	assert.Equal(t, "UPSTREAM", firstError(t, m)["type"])
@@ -336,11 +331,17 @@ func TestAppRateLimit(t *testing.T) {
 	}
 	status, h, m := r.call(http.MethodGet, r.v("/connections"), "", "")
 	assert.Equal(t, 429, status, "the bucket spans both APIs")
-	assert.Equal(t, "30", h.Get("Retry-After"))
+	assert.Empty(t, h.Get("Retry-After"), "documented on a vehicle's limit only")
 	assert.Equal(t, "SMARTCAR_API", firstError(t, m)["code"])
 	clock.Advance(30 * time.Second)
 	status, _, _ = r.call(http.MethodGet, r.v("/connections"), "", "")
 	assert.Equal(t, 200, status)
+
+	r = newRaw(t, smartcartest.WithClock(clock), smartcartest.WithAppRateLimit(1, 30*time.Second), smartcartest.WithAppRetryAfter())
+	r.call(http.MethodGet, r.v("/connections"), "", "")
+	status, h, _ = r.call(http.MethodGet, r.v("/connections"), "", "")
+	assert.Equal(t, 429, status)
+	assert.Equal(t, "30", h.Get("Retry-After"), "WithAppRetryAfter")
 }
 
 func TestSubscriptions(t *testing.T) {

@@ -23,15 +23,23 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET "+v+"/vehicles/{vehicleID}/signals", s.listSignals)
 	s.handle(mux, "GET "+v+"/vehicles/{vehicleID}/signals/{code}", s.getSignal)
 	s.handle(mux, "POST "+v+"/vehicles/{vehicleID}/commands/{group}/{action}", s.command)
+	s.handle(mux, "POST "+v+"/vehicles/{vehicleID}/charge-schedules/{kind}", s.setChargeSchedule)
+	s.handle(mux, "DELETE "+v+"/vehicles/{vehicleID}/charge-schedules/{scheduleID}", s.deleteChargeSchedule)
 	m := ManagementPrefix
+	s.handle(mux, "GET "+m+"/webhooks", s.listWebhooks)
+	s.handle(mux, "GET "+m+"/webhooks/{webhookID}", s.getWebhook)
 	s.handle(mux, "POST "+m+"/subscriptions", s.subscribe)
 	s.handle(mux, "GET "+m+"/subscriptions", s.listSubscriptions)
 	s.handle(mux, "GET "+m+"/subscriptions/{subscriptionID}", s.getSubscription)
 	s.handle(mux, "DELETE "+m+"/subscriptions/{subscriptionID}", s.unsubscribe)
 }
 
+// notFound is the 404 of an unknown resource. Real v3 traffic answers an unknown
+// vehicle with RESOURCE_NOT_FOUND:VEHICLE_NOT_FOUND [R]; the codes of other resources
+// ("CONNECTION_NOT_FOUND"...) follow that pattern by our inference [I].
 func notFound(what string) apiErr {
-	return apiErr{Type: "RESOURCE_NOT_FOUND", Code: "PATH", Title: "Not Found", Detail: what + " was not found."}
+	code := strings.ToUpper(strings.ReplaceAll(what, " ", "_")) + "_NOT_FOUND"
+	return apiErr{Type: "RESOURCE_NOT_FOUND", Code: code, Title: "Not Found", Detail: what + " was not found."}
 }
 
 func badParameter(detail string) apiErr {
@@ -54,8 +62,9 @@ func page(q url.Values, defSize, maxSize int) (number, size int, err error) {
 	return number, size, nil
 }
 
-// writePage answers one page of a collection with JSON:API meta and absolute links.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, rc *reqCtx, items []any, number, size int, extraMeta map[string]any) {
+// writePage answers one page of a collection with JSON:API meta and absolute links
+// (real responses carry absolute links [R]); included is added when not nil.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, rc *reqCtx, items []any, number, size int, extraMeta map[string]any, included any) {
 	total := len(items)
 	start := min((number-1)*size, total)
 	end := min(start+size, total)
@@ -85,7 +94,15 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, rc *reqCtx, i
 	for k, v := range extraMeta {
 		meta[k] = v
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": items[start:end], "meta": meta, "links": links})
+	data := items[start:end]
+	if data == nil {
+		data = []any{} // an empty page is [], never null
+	}
+	doc := map[string]any{"data": data, "meta": meta, "links": links}
+	if included != nil {
+		doc["included"] = included
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 func (s *Server) vehicleAttributes(v *vehicle) map[string]any {
@@ -96,7 +113,8 @@ func (s *Server) connectionResource(c *connection) map[string]any {
 	v := s.vehicleByID(c.vehicleID)
 	return map[string]any{
 		"id": c.id, "type": "connection",
-		"attributes": map[string]any{"permissions": v.permissions, "vehicle": s.vehicleAttributes(v), "user": map[string]any{"id": c.userID}},
+		// attributes.user is seen in real data [R]; its externalId in a third-party note [T].
+		"attributes": map[string]any{"permissions": v.permissions, "vehicle": s.vehicleAttributes(v), "user": s.userAttributes(c.userID)},
 		"relationships": map[string]any{
 			"vehicle": map[string]any{"data": map[string]any{"id": v.id, "type": "vehicle"}, "links": map[string]any{"related": s.absolute("vehicle", "/vehicles/"+v.id, nil)}},
 			"user":    map[string]any{"data": map[string]any{"id": c.userID, "type": "user"}},
@@ -104,6 +122,14 @@ func (s *Server) connectionResource(c *connection) map[string]any {
 		"meta":  map[string]any{"createdAt": isoTime(c.createdAt), "updatedAt": isoTime(c.updatedAt)},
 		"links": map[string]any{"self": s.absolute("vehicle", "/connections/"+c.id, nil)},
 	}
+}
+
+func (s *Server) userAttributes(id string) map[string]any {
+	u := map[string]any{"id": id}
+	if usr := s.users[id]; usr != nil && usr.externalID != "" {
+		u["externalId"] = usr.externalID
+	}
+	return u
 }
 
 func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
@@ -133,10 +159,14 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, rc *req
 		if mode != "" && mode != v.mode {
 			continue
 		}
+		if f := q.Get("filter[user.externalId]"); f != "" && (s.users[c.userID] == nil || f != s.users[c.userID].externalID) {
+			continue
+		}
 		items = append(items, s.connectionResource(c))
 	}
 	s.mu.Unlock()
-	s.writePage(w, r, rc, items, number, size, map[string]any{"orderBy": "createdAt", "orderDirection": "DESC"})
+	// orderBy and orderDirection are in real responses [R].
+	s.writePage(w, r, rc, items, number, size, map[string]any{"orderBy": "createdAt", "orderDirection": "DESC"}, nil)
 }
 
 func (s *Server) findConnection(id string) (*connection, int) {
@@ -165,7 +195,7 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, rc *re
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	id := r.PathValue("userID")
 	s.mu.Lock()
-	known := s.users[id]
+	known := s.users[id] != nil
 	if known {
 		delete(s.users, id)
 		s.connections = slices.DeleteFunc(s.connections, func(c *connection) bool { return c.userID == id })
@@ -232,10 +262,22 @@ func (s *Server) signalResource(v *vehicle, sig *SignalState, imperial bool) map
 	if sig.Body != nil {
 		attrs["body"] = convertUnits(sig.Body, imperial)
 	}
-	meta := map[string]any{"ingestedAt": isoTime(sig.RetrievedAt.Add(time.Second))}
+	// The signal specification and the official SDKs' typedefs give retrievedAt and
+	// oemUpdatedAt as int64 epoch milliseconds [C]; v3 responses captured in mid-2026
+	// use RFC 3339 strings and add ingestedAt [R] (WithRFC3339SignalTimes). An
+	// UNAVAILABLE reading or one without a body has no times (our assumption, [I]).
+	meta := map[string]any{}
 	if sig.Status != "UNAVAILABLE" && sig.Body != nil {
-		meta["retrievedAt"] = isoTime(sig.RetrievedAt)
-		meta["oemUpdatedAt"] = isoTime(sig.OEMUpdatedAt)
+		if s.cfg.rfc3339Times {
+			meta["retrievedAt"] = isoTime(sig.RetrievedAt)
+			meta["oemUpdatedAt"] = isoTime(sig.OEMUpdatedAt)
+		} else {
+			meta["retrievedAt"] = sig.RetrievedAt.UnixMilli()
+			meta["oemUpdatedAt"] = sig.OEMUpdatedAt.UnixMilli()
+		}
+	}
+	if s.cfg.rfc3339Times {
+		meta["ingestedAt"] = isoTime(sig.RetrievedAt.Add(time.Second))
 	}
 	return map[string]any{
 		"id": sig.Code, "type": "signal", "attributes": attrs, "meta": meta,
@@ -243,11 +285,26 @@ func (s *Server) signalResource(v *vehicle, sig *SignalState, imperial bool) map
 	}
 }
 
+// maxSignalPageSize is the largest page[size] the fake accepts on GET /signals:
+// Smartcar documents page metadata and links there [C] but no limit [U]; 100 is the
+// limit of its other collections ([T] for subscriptions), assumed here [I].
+const maxSignalPageSize = 100
+
+// listSignals answers every signal on one page unless page[size] asks for fewer:
+// without page parameters the real API returns all of them (e.g. 31 with pageSize 31,
+// [R]); page[number] and page[size] are honoured as on the other collections ([C] for
+// the paged meta and links; the parameters themselves are [U]).
 func (s *Server) listSignals(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
 	v := s.connected(w, rc, r.PathValue("vehicleID"), true)
 	if v == nil {
 		s.mu.Unlock()
+		return
+	}
+	number, size, err := page(r.URL.Query(), max(1, len(v.signals)), max(maxSignalPageSize, len(v.signals)))
+	if err != nil {
+		s.mu.Unlock()
+		s.writeError(w, http.StatusBadRequest, badParameter(err.Error()))
 		return
 	}
 	imperial := strings.EqualFold(r.Header.Get("SC-Unit-System"), "imperial")
@@ -257,13 +314,7 @@ func (s *Server) listSignals(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	}
 	included := map[string]any{"vehicle": map[string]any{"id": v.id, "type": "vehicle", "attributes": s.vehicleAttributes(v)}}
 	s.mu.Unlock()
-	self := s.absolute("vehicle", rc.path, nil)
-	writeJSON(w, http.StatusOK, map[string]any{
-		"data":     items,
-		"meta":     map[string]any{"pageNumber": 1, "pageSize": len(items), "totalCount": len(items)},
-		"links":    map[string]any{"self": self, "first": self, "last": self, "next": nil, "prev": nil},
-		"included": included,
-	})
+	s.writePage(w, r, rc, items, number, size, nil, included)
 }
 
 func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
@@ -276,6 +327,8 @@ func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	sig := v.signal(r.PathValue("code"))
 	if sig == nil {
 		s.mu.Unlock()
+		// A code the vehicle does not have (a bare "vin", an unknown code) is 404
+		// SIGNAL_NOT_FOUND ([T] in the reference); its type is that of the other 404s [I].
 		s.writeError(w, http.StatusNotFound, apiErr{Type: "RESOURCE_NOT_FOUND", Code: "SIGNAL_NOT_FOUND", Title: "Not Found",
 			Detail: "The vehicle has no signal " + r.PathValue("code") + "."})
 		return
