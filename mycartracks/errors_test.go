@@ -75,7 +75,7 @@ func TestErrorBodyForms(t *testing.T) {
 			assert.Equal(t, "req-1", apiErr.RequestID)
 			assert.Equal(t, http.MethodGet, apiErr.Method)
 			assert.Contains(t, err.Error(), "/services/rest/v3/tracks/42")
-			assert.Contains(t, err.Error(), "(request id req-1)")
+			assert.Regexp(t, `[(, ]request id req-1\)$`, err.Error(), "the last note of the one parenthesis")
 			for _, fe := range tc.fields {
 				assert.Contains(t, err.Error(), fe.Field+": "+fe.Message)
 			}

@@ -96,13 +96,12 @@ type CommandError struct {
 // Error describes the failed command without credentials.
 func (e *CommandError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "smartcar: %s %s: command %s", e.Method, e.URL, clean(e.Execution.Type))
+	fmt.Fprintf(&b, "%s: %s %s: command %s", Provider, e.Method, e.URL, clean(e.Execution.Type))
 	if e.Execution.Status != "" {
 		b.WriteString(" " + clean(e.Execution.Status))
 	}
 	if d := e.Execution.Error; d != nil {
-		b.WriteString(": ")
-		writeKind(&b, d.Type, d.Code)
+		b.WriteString(": " + kind(d.Type, d.Code))
 		if m := d.Message(); m != "" {
 			b.WriteString(": " + clean(m))
 		}
@@ -232,7 +231,7 @@ func (s *CommandsService) StopCharge(ctx context.Context, vehicleID string, opts
 // MaxChargeLimit; other values fail with telematics.ErrInvalidInput before sending.
 func (s *CommandsService) SetChargeLimit(ctx context.Context, vehicleID string, percent int, opts ...RequestOption) (*CommandExecution, error) {
 	if percent < MinChargeLimit || percent > MaxChargeLimit {
-		return nil, fmt.Errorf("smartcar: %w: charge limit %d%% is outside %d–%d%%", telematics.ErrInvalidInput, percent, MinChargeLimit, MaxChargeLimit)
+		return nil, invalidf("charge limit %d%% is outside %d–%d%%", percent, MinChargeLimit, MaxChargeLimit)
 	}
 	return s.send(ctx, pathChargeSetLimit, vehicleID, attributes(map[string]any{"percent": percent}), opts)
 }
@@ -251,7 +250,7 @@ func (s *CommandsService) Unlock(ctx context.Context, vehicleID string, opts ...
 // outside WGS 84 bounds fail with telematics.ErrInvalidInput before sending.
 func (s *CommandsService) SetDestination(ctx context.Context, vehicleID string, latitude, longitude float64, opts ...RequestOption) (*CommandExecution, error) {
 	if math.IsNaN(latitude) || latitude < -90 || latitude > 90 || math.IsNaN(longitude) || longitude < -180 || longitude > 180 {
-		return nil, fmt.Errorf("smartcar: %w: destination %v, %v is not a WGS 84 latitude and longitude", telematics.ErrInvalidInput, latitude, longitude)
+		return nil, invalidf("destination %v, %v is not a WGS 84 latitude and longitude", latitude, longitude)
 	}
 	return s.send(ctx, pathSetDestination, vehicleID, attributes(map[string]any{"latitude": latitude, "longitude": longitude}), opts)
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -535,9 +534,7 @@ func (s Signal) String() string {
 		str += " " + s.Value.String()
 	}
 	if d := s.Error; d != nil {
-		var b strings.Builder
-		writeKind(&b, d.Type, d.Code)
-		str += " (" + b.String() + ")"
+		str += " (" + kind(d.Type, d.Code) + ")"
 	}
 	return str
 }
