@@ -16,8 +16,8 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// providerName names MyCarTracks in errors, logs, the User-Agent and telematics values.
-const providerName = "mycartracks"
+// Provider is the provider name in errors, logs, the User-Agent and telematics values.
+const Provider = "mycartracks"
 
 // Environment variables read by FromEnv.
 const (
@@ -83,7 +83,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		cfg.errs = append(cfg.errs, fmt.Errorf("client ID and client secret are required (see %s and %s)", EnvClientID, EnvClientSecret))
 	}
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", providerName, telematics.ErrInvalidInput, err)
+		return nil, fmt.Errorf("%s: %w: %v", Provider, telematics.ErrInvalidInput, err)
 	}
 	clock := cfg.clock
 	if clock == nil {
@@ -108,7 +108,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
 		Redactor:     red,
-		Provider:     providerName,
+		Provider:     Provider,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
 		TokenURL:     cfg.tokenURL,
@@ -125,7 +125,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	retry := httpcore.DefaultRetry()
 	retry.MaxRetries = cfg.maxRetries
 	core, err := httpcore.New(httpcore.Config{
-		Provider:     providerName,
+		Provider:     Provider,
 		BaseURL:      cfg.baseURL,
 		HTTPClient:   hc,
 		Tokens:       tokens,
@@ -234,7 +234,7 @@ func (c *Client) call(ctx context.Context, id endpointID, ids []string, query ur
 	ep := &endpoints[id]
 	path, err := ep.format(ids...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", providerName, ep.name, err)
+		return nil, fmt.Errorf("%s: %s: %w", Provider, ep.name, err)
 	}
 	return c.send(ctx, ep, path, query, body, out, opts)
 }
@@ -253,7 +253,7 @@ func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []Re
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
 	if c.closed.Load() {
-		return nil, fmt.Errorf("%s: %s: %w (request not sent)", providerName, ep.name, ErrClientClosed)
+		return nil, fmt.Errorf("%s: %s: %w (request not sent)", Provider, ep.name, ErrClientClosed)
 	}
 	rc := newRequestConfig(opts)
 	if ep.write && !c.canWrite {

@@ -76,7 +76,7 @@ func (e *APIError) Error() string {
 		notes = append(notes, fmt.Sprintf("the call needs the %q scope", e.Scope))
 	}
 	return httpcore.ErrorText{
-		Provider: providerName, Method: e.Method, URL: e.URL,
+		Provider: Provider, Method: e.Method, URL: e.URL,
 		Status: httpcore.StatusText(e.StatusCode), Code: e.Code, Message: e.Message,
 		Notes: notes, RetryAfter: e.RetryAfter, RequestID: e.RequestID,
 		MayHaveSucceeded: e.MayHaveSucceeded(),
@@ -145,7 +145,7 @@ type ScopeError struct {
 // Error describes the failure for logs and messages; it never holds a secret.
 func (e *ScopeError) Error() string {
 	return fmt.Sprintf("%s: %s (%s) needs the %q scope but the client requests %q; create it with WithScopes(ScopeRead, ScopeWrite) (request not sent)",
-		providerName, e.Operation, e.Method, e.Scope, e.Granted)
+		Provider, e.Operation, e.Method, e.Scope, e.Granted)
 }
 
 // Is reports whether target is telematics.ErrForbidden.

@@ -610,7 +610,7 @@ func (s *tpScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
 
 func (s *tpScanner) b2tp(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
 	p := &tp.Position
-	p.Provider = providerName
+	p.Provider = Provider
 	if v := s.winner(slots, tpID); v != nil {
 		n, err := fastInt(v)
 		if err != nil {
@@ -728,7 +728,7 @@ func fastInt(v []byte) (int64, error) {
 
 // malformed wraps a decoding failure of a successful answer like the request loop does.
 func malformed(resp *telematics.Response, err error) error {
-	re := &telematics.RequestError{Provider: providerName, Sent: true, Err: fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)}
+	re := &telematics.RequestError{Provider: Provider, Sent: true, Err: fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)}
 	if resp != nil {
 		re.Method, re.URL, re.Attempts = resp.Method, resp.URL, resp.Attempts
 	}
