@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -728,9 +729,5 @@ func fastInt(v []byte) (int64, error) {
 
 // malformed wraps a decoding failure of a successful answer like the request loop does.
 func malformed(resp *telematics.Response, err error) error {
-	re := &telematics.RequestError{Provider: Provider, Sent: true, Err: fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)}
-	if resp != nil {
-		re.Method, re.URL, re.Attempts = resp.Method, resp.URL, resp.Attempts
-	}
-	return re
+	return httpcore.Malformed(Provider, resp, err)
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
-	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 // CommandsService sends commands to vehicles. Every command needs the vehicle owner's
@@ -207,8 +206,7 @@ func execute(ctx context.Context, c *Client, method, path string, body any, opts
 	}
 	if doc.Data == nil {
 		// Smartcar accepted the command but said nothing of its outcome.
-		return nil, nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
-			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
+		return nil, nil, malformedAt(resp, malformed("command response with status %d has no execution record", resp.StatusCode))
 	}
 	exec := doc.Data.execution(resp.StatusCode)
 	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {

@@ -658,9 +658,20 @@ func clean(s string) string { return httpcore.CleanText(s) }
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
 func invalid(err error) error { return fmt.Errorf("%s: %w", Provider, err) }
 
-// malformed reports a response the SDK cannot use.
+// malformed describes a success answer the SDK cannot use; malformedAt turns it into the
+// error of the call.
 func malformed(format string, args ...any) error {
-	return fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrMalformedResponse}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{telematics.ErrMalformedResponse}, args...)...)
+}
+
+// malformedAt reports a malformed answer to resp as a *telematics.RequestError with the
+// call's method and URL, as the request loop reports a body it cannot decode; any other
+// error is returned as it is.
+func malformedAt(resp *telematics.Response, err error) error {
+	if !errors.Is(err, telematics.ErrMalformedResponse) {
+		return err
+	}
+	return httpcore.Malformed(Provider, resp, err)
 }
 
 // invalidf reports an argument the SDK refuses before sending.

@@ -473,12 +473,13 @@ func (s *SignalsService) Get(ctx context.Context, vehicleID string, code SignalC
 		return nil, invalid(err)
 	}
 	var raw []byte
-	if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, &raw, opts); err != nil {
+	resp, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, &raw, opts)
+	if err != nil {
 		return nil, err
 	}
 	sig, err := decodeOneSignal(raw)
 	if err != nil {
-		return nil, err
+		return nil, malformedAt(resp, err)
 	}
 	if sig.Code == "" {
 		sig.Code = code

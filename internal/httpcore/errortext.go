@@ -1,12 +1,15 @@
 package httpcore
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/textutil"
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 // ErrorText is what a provider's APIError says, in the order every provider says it:
@@ -113,4 +116,24 @@ func StatusText(status int) string {
 		return strconv.Itoa(status) + " " + t
 	}
 	return strconv.Itoa(status)
+}
+
+// Malformed reports a success answer that a provider could not use (a body that breaks
+// the API's rules although it decodes) as the request loop reports one it could not
+// decode: a *telematics.RequestError matching telematics.ErrMalformedResponse, with the
+// method, URL and attempts of resp (nil when unknown). An err that is already a
+// *telematics.RequestError is returned as it is.
+func Malformed(provider string, resp *telematics.Response, err error) error {
+	var re *telematics.RequestError
+	if errors.As(err, &re) {
+		return err
+	}
+	if !errors.Is(err, telematics.ErrMalformedResponse) {
+		err = fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)
+	}
+	re = &telematics.RequestError{Provider: provider, Sent: true, Err: err}
+	if resp != nil {
+		re.Method, re.URL, re.Attempts = resp.Method, resp.URL, resp.Attempts
+	}
+	return re
 }
