@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -59,7 +58,6 @@ type Client struct {
 	tokens    *auth.Source
 	transport *http.Transport // ours to close; nil when the caller gave an HTTP client
 	pageCaps  pageCaps
-	closed    atomic.Bool
 	canWrite  bool
 	scopes    string
 	common    service
@@ -180,16 +178,12 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(strings.TrimSpace(os.Getenv(EnvClientID)), strings.TrimSpace(os.Getenv(EnvClientSecret)), append(env, opts...)...)
 }
 
-// ErrClientClosed is the error of a call made after Client.Close; it is not sent.
-var ErrClientClosed = errors.New("client closed")
-
 // Close releases the client's token source, stopping a token request in progress, its
 // share of a rate limiter given with WithRateLimiter or WithBudget, and the idle
 // connections it opened (not those of an HTTP client given with WithHTTPClient). Calls
-// made after Close fail with ErrClientClosed without being sent, also when the client
-// still holds a valid token. Close may be called more than once.
+// made after Close fail with telematics.ErrClientClosed without being sent, also when the
+// client still holds a valid token. Close may be called more than once.
 func (c *Client) Close() {
-	c.closed.Store(true)
 	c.tokens.Close()
 	c.core.Close()
 	if c.transport != nil {
@@ -252,9 +246,6 @@ func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []Re
 }
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
-	if c.closed.Load() {
-		return nil, fmt.Errorf("%s: %s: %w (request not sent)", Provider, ep.name, ErrClientClosed)
-	}
 	rc := newRequestConfig(opts)
 	if ep.write && !c.canWrite {
 		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}

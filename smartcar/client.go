@@ -262,7 +262,9 @@ func FromEnv(opts ...Option) (*Client, error) {
 }
 
 // Close releases the token source, the client's share of a rate limiter and the idle
-// connections the client opened. Calls after Close fail.
+// connections the client opened. Calls made after Close fail with
+// telematics.ErrClientClosed without being sent, also when the client still holds a
+// valid token. Close may be called more than once.
 func (c *Client) Close() {
 	if c.tokens != nil {
 		c.tokens.Close()

@@ -215,8 +215,7 @@ func New(cfg Config) (*Client, error) {
 
 // Close releases what the Client holds beyond its own memory: its share of a Limiter.
 // It closes no connection (the HTTP client may be the caller's) and may be called more
-// than once. Requests sent after Close are no longer paced by the Limiter's bucket
-// together with the other Clients using it.
+// than once. Do then fails with telematics.ErrClientClosed without sending anything.
 func (c *Client) Close() {
 	if c.closed.Swap(true) || c.cfg.Limiter == nil {
 		return
@@ -260,6 +259,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 	u, err := c.resolve(req)
 	if err != nil {
 		return nil, err
+	}
+	if c.closed.Load() {
+		return nil, fmt.Errorf("%s: %s %s: %w (request not sent)", c.cfg.Provider, req.Method, RedactURL(u), telematics.ErrClientClosed)
 	}
 	var body []byte
 	if req.Body != nil {
