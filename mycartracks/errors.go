@@ -51,7 +51,9 @@ type APIError struct {
 	RequestID string
 	// Rate is the budget the answer reported.
 	Rate telematics.Rate
-	// RetryAfter is the wait the answer asked for, if any.
+	// RetryAfter is the wait the answer asked for, if any (Retry-After); when a rate
+	// limit stopped the call, the wait until the budget resets (see
+	// telematics.Response.RetryAfter).
 	RetryAfter time.Duration
 	// Body is the raw answer, at most 64 KiB of it.
 	Body []byte

@@ -239,7 +239,9 @@ type APIError struct {
 	// missing the body's: errors[].meta.debug.requestId, errors[].meta.requestId or the
 	// flat form's requestId): quote it to Smartcar support.
 	RequestID string
-	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
+	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate
+	// limits); when a rate limit stopped the call, the wait until the budget resets (see
+	// telematics.Response.RetryAfter).
 	RetryAfter time.Duration
 	// Body is the raw answer, at most 64 KiB of it.
 	Body []byte
