@@ -67,8 +67,8 @@ type FieldError struct {
 
 // Error formats method, URL, status, code and message, then in one parenthesis the
 // refused fields, the scope the call needs, the wait asked for, the request id and
-// whether the call may have been applied (see httpcore.ErrorText); it never holds a
-// credential.
+// whether the call may have been applied, as every provider's APIError does; it never
+// holds a credential.
 func (e *APIError) Error() string {
 	notes := make([]string, 0, len(e.Errors)+1)
 	for _, fe := range e.Errors {

@@ -17,8 +17,8 @@ import (
 //
 // A command is never repeated by the SDK once it may have reached Smartcar: unlocking or
 // starting a charge twice is not harmless. When a command fails in a way that leaves its
-// outcome open (the connection dropped after the request was written, a 500, 502 or 504)
-// its error says so: telematics.MayHaveSucceeded(err) is true, and the vehicle's state
+// outcome open (the connection dropped after the request was written, a 5xx other than
+// 501 and 503) its error says so: telematics.MayHaveSucceeded(err) is true, and the vehicle's state
 // should be read (Signals.Get) before trying again. Refusals (4xx, including 409 vehicle
 // state, 429 rate limits and 430 billing) report false.
 //

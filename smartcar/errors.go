@@ -253,7 +253,7 @@ type APIError struct {
 
 // Error formats method, URL, status, type:code and message, then in one parenthesis the
 // resolution, the wait asked for, the request id and whether the call may have been
-// applied (see MayHaveSucceeded and httpcore.ErrorText); never a credential.
+// applied (see MayHaveSucceeded), as every provider's APIError does; never a credential.
 func (e *APIError) Error() string {
 	var notes []string
 	if e.Resolution != "" {

@@ -23,7 +23,16 @@
 //     bytes of them;
 //   - removes the client's secrets and tokens from error bodies and logged errors in any
 //     encoding a server may echo them in (internal/redact);
-//   - logs one debug line per attempt with credentials redacted.
+//   - logs one debug line per attempt with credentials redacted, with the verdict on a
+//     failed attempt and its reason;
+//   - refuses, before sending, a call after Close (telematics.ErrClientClosed) and an
+//     Idempotency-Key on a call it does not repeat.
+//
+// The files follow a call: client.go builds the Client and the request, loop.go runs the
+// attempts (loop.run), pace.go waits for budgets, decide.go is the retry policy as one
+// pure function (decide) returning a verdict and its reason, body.go reads bounded
+// bodies, and errortext.go holds what both providers' errors share: the message format
+// (ErrorText), the MayHaveSucceeded rule and Malformed.
 package httpcore
 
 import (
