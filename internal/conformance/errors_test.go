@@ -28,9 +28,7 @@ type provider struct {
 	list func(ctx context.Context) error
 	// close closes the client.
 	close func()
-	// answer scripts the list endpoint; errorBody is the provider's error body of a
-	// status, with its code and message.
-	answer    func(w http.ResponseWriter, status int, body string)
+	// errorBody is the provider's error body of a status, with its code and message.
 	errorBody func(status int, code, message string) string
 	// codes are the provider's codes for the failures of the test, as its errors print
 	// them.
