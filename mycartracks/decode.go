@@ -12,32 +12,6 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// ID identifies a MyCarTracks resource. It is sent as a JSON number; the client also
-// accepts a JSON string holding the number.
-type ID int64
-
-// String returns the ID in decimal.
-func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
-
-// neutral returns the ID as the telematics types hold identifiers: "" for an absent
-// (zero) ID.
-func (id ID) neutral() string {
-	if id == 0 {
-		return ""
-	}
-	return id.String()
-}
-
-// UnmarshalJSON accepts a number, a numeric string, null or "" (both zero).
-func (id *ID) UnmarshalJSON(b []byte) error {
-	n, _, err := parseIntJSON(b)
-	if err != nil {
-		return err
-	}
-	*id = ID(n)
-	return nil
-}
-
 // parseIntJSON reads an integer sent as a JSON number or string. present is false for
 // null and "".
 func parseIntJSON(b []byte) (n int64, present bool, err error) {
@@ -111,15 +85,6 @@ func first(vals ...flexFloat) flexFloat {
 		}
 	}
 	return flexFloat{}
-}
-
-func firstID(ids ...*ID) ID {
-	for _, id := range ids {
-		if id != nil {
-			return *id
-		}
-	}
-	return 0
 }
 
 // millis converts a duration in milliseconds.
@@ -348,4 +313,13 @@ func skipValidated(b []byte, i int) (int, bool) {
 		i++
 	}
 	return i, depth == 0
+}
+
+// malformed wraps a decoding failure of a successful answer like the request loop does.
+func malformed(resp *telematics.Response, err error) error {
+	re := &telematics.RequestError{Provider: providerName, Sent: true, Err: fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)}
+	if resp != nil {
+		re.Method, re.URL, re.Attempts = resp.Method, resp.URL, resp.Attempts
+	}
+	return re
 }

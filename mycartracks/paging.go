@@ -361,14 +361,3 @@ func (e listEndpoint[W, T]) all(ctx context.Context, c *Client, o ListOptions, f
 	}
 	return e.lister(ctx, c, o, filters, opts).all(o.Offset, o.Limit)
 }
-
-func idList(ids []ID) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(id.String())
-	}
-	return b.String()
-}
