@@ -14,9 +14,6 @@ import (
 // application: one per vehicle a user connected through Smartcar Connect.
 type ConnectionsService service
 
-// UsersService removes users.
-type UsersService service
-
 // Connection is the link between a vehicle and the user who connected it, with the
 // permissions the user granted.
 type Connection struct {
@@ -155,9 +152,4 @@ func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts 
 // Delete disconnects the vehicle of a connection from the application.
 func (s *ConnectionsService) Delete(ctx context.Context, connectionID string, opts ...RequestOption) error {
 	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, opts)
-}
-
-// Delete removes a user from the application with all their connections and data.
-func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
-	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathUser, userID, opts)
 }
