@@ -244,7 +244,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 // accepts; on any other input it ends without failing, with spans that mean nothing. A
 // last "data" that is not an array (null) has no spans.
 func dataSpans(body []byte) (spans []json.RawMessage, found, ok bool) {
-	s := tpScanner{b: body}
+	s := jsonScanner{b: body}
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return nil, false, false
@@ -271,7 +271,10 @@ func dataSpans(body []byte) (spans []json.RawMessage, found, ok bool) {
 	return spans, found, err == nil
 }
 
-// skipValidated returns the end of the valid JSON value starting at i.
+// skipValidated returns the end of the JSON value starting at i of a body that
+// encoding/json validates as well (as decodePage does): it follows only strings and
+// nesting and does not validate the value itself. ok is false when the value is cut
+// short.
 func skipValidated(b []byte, i int) (int, bool) {
 	depth := 0
 	for i < len(b) {

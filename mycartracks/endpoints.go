@@ -106,7 +106,7 @@ type endpoint struct {
 	// its json tags name the response fields the client reads, alias tags the other
 	// names it accepts.
 	item reflect.Type
-	// items is given for list endpoints: {"data":[item...]}.
+	// list is set for list endpoints, whose response is {"data":[item...]}.
 	list  bool
 	total bool // the list accepts includeTotal and answers with total
 	// stableSort is the sort All sends when the caller gives none, so that the order

@@ -14,18 +14,19 @@ const maxDepth = 10000
 
 var errSyntax = errors.New("invalid JSON")
 
-// tpScanner walks one trackpoint page.
-type tpScanner struct {
+// jsonScanner is a validating JSON scanner over one body: it decodes trackpoint pages
+// (see decodeTrackpointPage) and finds the items of other list pages (see dataSpans).
+type jsonScanner struct {
 	b     []byte
 	i     int
 	depth int
 }
 
-func (s *tpScanner) fail(what string) error {
+func (s *jsonScanner) fail(what string) error {
 	return fmt.Errorf("%w at offset %d: %s", errSyntax, s.i, what)
 }
 
-func (s *tpScanner) ws() {
+func (s *jsonScanner) ws() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -42,7 +43,7 @@ type valueSpan struct {
 	set        bool
 }
 
-func (s *tpScanner) span(v *valueSpan) error {
+func (s *jsonScanner) span(v *valueSpan) error {
 	start := s.i
 	if err := s.skip(); err != nil {
 		return err
@@ -53,7 +54,7 @@ func (s *tpScanner) span(v *valueSpan) error {
 
 // object scans an object at s.i, calling member with s.i at each value; member must
 // consume the value.
-func (s *tpScanner) object(member func(key []byte) error) error {
+func (s *jsonScanner) object(member func(key []byte) error) error {
 	s.depth++
 	if s.depth > maxDepth {
 		return s.fail("nested too deeply")
@@ -101,7 +102,7 @@ func (s *tpScanner) object(member func(key []byte) error) error {
 }
 
 // key scans a string at s.i and returns its text; escaped keys are unescaped (rare).
-func (s *tpScanner) key() ([]byte, error) {
+func (s *jsonScanner) key() ([]byte, error) {
 	start := s.i
 	escaped, err := s.str()
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *tpScanner) key() ([]byte, error) {
 }
 
 // str scans a string at s.i, validating escapes and control characters.
-func (s *tpScanner) str() (escaped bool, err error) {
+func (s *jsonScanner) str() (escaped bool, err error) {
 	s.i++ // '"'
 	for s.i < len(s.b) {
 		c := s.b[s.i]
@@ -164,7 +165,7 @@ func isHex(c byte) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // number scans a JSON number at s.i.
-func (s *tpScanner) number() error {
+func (s *jsonScanner) number() error {
 	b, i := s.b, s.i
 	if i < len(b) && b[i] == '-' {
 		i++
@@ -208,7 +209,7 @@ func (s *tpScanner) number() error {
 }
 
 // literal consumes lit at s.i if it is there.
-func (s *tpScanner) literal(lit string) bool {
+func (s *jsonScanner) literal(lit string) bool {
 	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
 		s.i += len(lit)
 		return true
@@ -217,7 +218,7 @@ func (s *tpScanner) literal(lit string) bool {
 }
 
 // skip scans any value at s.i, validating it.
-func (s *tpScanner) skip() error {
+func (s *jsonScanner) skip() error {
 	if s.i >= len(s.b) {
 		return s.fail("expected a value")
 	}
@@ -238,7 +239,7 @@ func (s *tpScanner) skip() error {
 }
 
 // array scans an array at s.i, calling elem with s.i at each element.
-func (s *tpScanner) array(elem func() error) error {
+func (s *jsonScanner) array(elem func() error) error {
 	s.depth++
 	if s.depth > maxDepth {
 		return s.fail("nested too deeply")

@@ -25,7 +25,7 @@ type Trackpoint struct {
 // lon and heading accepted), also from a {"data":{...}} envelope, keeping Raw.
 func (tp *Trackpoint) UnmarshalJSON(b []byte) error {
 	b = unwrapData(b)
-	s := tpScanner{b: b}
+	s := jsonScanner{b: b}
 	s.ws()
 	var slots [numTPKeys]valueSpan
 	var p Trackpoint

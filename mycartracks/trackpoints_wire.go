@@ -146,7 +146,7 @@ func pageKey(k []byte) int {
 // optional), appending the points to dst. total is -1 when the page has none. A page
 // whose last "data" is null or [] has no points; a page without "data" is errNoEnvelope.
 func decodeTrackpointPage(body []byte, dst []Trackpoint, keepRaw bool) (items []Trackpoint, total int, err error) {
-	s := tpScanner{b: body}
+	s := jsonScanner{b: body}
 	base := len(dst)
 	items = slices.Grow(dst, len(body)/minPointSize)
 	var totalVal, countVal valueSpan
@@ -211,7 +211,7 @@ func decodeTrackpointPage(body []byte, dst []Trackpoint, keepRaw bool) (items []
 // points scans the data array, appending one Trackpoint per element. A syntax error
 // ends the scan (err); the first element that is not a valid point (convErr) only stops
 // the conversion, since a later "data" may override the array.
-func (s *tpScanner) points(items []Trackpoint, keepRaw bool) (_ []Trackpoint, convErr, err error) {
+func (s *jsonScanner) points(items []Trackpoint, keepRaw bool) (_ []Trackpoint, convErr, err error) {
 	var slots [numTPKeys]valueSpan
 	err = s.array(func() error {
 		if convErr != nil {
@@ -227,7 +227,7 @@ func (s *tpScanner) points(items []Trackpoint, keepRaw bool) (_ []Trackpoint, co
 		if err := s.fields(&slots); err != nil {
 			return err
 		}
-		if convErr = s.b2tp(&slots, tp); convErr != nil {
+		if convErr = s.pointFromSlots(&slots, tp); convErr != nil {
 			return nil
 		}
 		if keepRaw {
@@ -240,7 +240,7 @@ func (s *tpScanner) points(items []Trackpoint, keepRaw bool) (_ []Trackpoint, co
 
 // fields scans one trackpoint object at s.i, recording in slots where each known key's
 // last value lies.
-func (s *tpScanner) fields(slots *[numTPKeys]valueSpan) error {
+func (s *jsonScanner) fields(slots *[numTPKeys]valueSpan) error {
 	*slots = [numTPKeys]valueSpan{}
 	return s.object(func(key []byte) error {
 		k := tpKey(key)
@@ -252,19 +252,19 @@ func (s *tpScanner) fields(slots *[numTPKeys]valueSpan) error {
 }
 
 // point scans one trackpoint object at s.i into tp; slots is scratch space.
-func (s *tpScanner) point(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
+func (s *jsonScanner) point(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return s.fail("a trackpoint must be a JSON object")
 	}
 	if err := s.fields(slots); err != nil {
 		return err
 	}
-	return s.b2tp(slots, tp)
+	return s.pointFromSlots(slots, tp)
 }
 
 // winner returns the value of the highest-precedence key of field f that is present
 // and not null or "".
-func (s *tpScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
+func (s *jsonScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
 	for k := fieldKeys[f][0]; k < fieldKeys[f][1]; k++ {
 		if !slots[k].set {
 			continue
@@ -278,7 +278,10 @@ func (s *tpScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
 	return nil
 }
 
-func (s *tpScanner) b2tp(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
+// pointFromSlots converts the winning value of each field recorded in slots into tp: the
+// id, the time (epoch ms) and the numbers in their wire units (km/h, degrees, metres),
+// setting Position.Known for each optional field present.
+func (s *jsonScanner) pointFromSlots(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
 	p := &tp.Position
 	p.Provider = providerName
 	if v := s.winner(slots, tpID); v != nil {
