@@ -487,8 +487,6 @@ func clean(s string) string {
 	return textutil.Clip(httpcore.RedactString(s), 300)
 }
 
-// truncate shortens s to at most n bytes and an ellipsis, never inside a UTF-8
-// character.
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
 func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }
 

@@ -115,7 +115,7 @@ func (s *Signal) Position() (telematics.Position, bool) {
 }
 
 // Telematics converts the signal to the provider-neutral type.
-func (s *Signal) Telematics() telematics.Signal {
+func (s Signal) Telematics() telematics.Signal {
 	out := telematics.Signal{
 		Code:         string(s.Code),
 		Name:         s.Name,
@@ -152,7 +152,7 @@ func (s *SignalSet) Get(code SignalCode) (*Signal, bool) {
 }
 
 // Telematics converts every signal to the provider-neutral type.
-func (s *SignalSet) Telematics() []telematics.Signal {
+func (s SignalSet) Telematics() []telematics.Signal {
 	out := make([]telematics.Signal, len(s.Signals))
 	for i := range s.Signals {
 		out[i] = s.Signals[i].Telematics()
