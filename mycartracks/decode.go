@@ -95,6 +95,13 @@ func durationMillis(ms float64) time.Duration {
 	return time.Duration(math.Round(ms * float64(time.Millisecond)))
 }
 
+// Wire types: each model T has a wire type wireT (wireTrack, wireJob...) holding the
+// resource as the API sends it, in the API's names and units, with alias fields for the
+// other names it accepts; tFromWire converts it to the model, in SI units, keeping a copy
+// of the JSON as Raw, and the model's MarshalJSON writes the wire form back, so that
+// json.Marshal then json.Unmarshal gives the same value. Envelopes follow the same naming
+// (wireList), as in package smartcar.
+
 // unmarshalModel is the UnmarshalJSON of every model: it decodes one resource, also from
 // a {"data":{...}} envelope, into its wire type W and converts it with conv, which gets a
 // copy of the JSON as Raw.
@@ -154,15 +161,15 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// listEnvelope is a page of a list: {"data":[...],"total":n}; totalCount is accepted for
+// wireList is a page of a list: {"data":[...],"total":n}; totalCount is accepted for
 // total.
-type listEnvelope[T any] struct {
+type wireList[T any] struct {
 	Data       []T `json:"data"`
 	Total      *ID `json:"total"`
 	TotalCount *ID `json:"totalCount" alias:"total"`
 }
 
-func (e *listEnvelope[T]) total() int {
+func (e *wireList[T]) total() int {
 	switch {
 	case e.Total != nil:
 		return int(*e.Total)
@@ -201,7 +208,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	// The scan comes first so that encoding/json fills a slice of the right size instead
 	// of growing one; its spans only count once encoding/json has accepted the page.
 	spans, found, ok := dataSpans(body)
-	var env listEnvelope[W]
+	var env wireList[W]
 	if ok {
 		env.Data = make([]W, 0, len(spans))
 	}
