@@ -147,20 +147,16 @@ type wireCommand struct {
 		CompletedAt       timestamp       `json:"completedAt"`
 		DurationInSeconds json.RawMessage `json:"durationInSeconds"`
 	} `json:"meta"`
-	raw json.RawMessage
 }
 
-func (w *wireCommand) UnmarshalJSON(b []byte) error {
-	type plain wireCommand
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
+// UnmarshalJSON decodes a command execution resource as the Vehicle API sends it,
+// keeping Raw. HTTPStatus, a property of the answer rather than of the resource, stays 0.
+func (e *CommandExecution) UnmarshalJSON(b []byte) error {
+	return unmarshalModel(b, e, commandFromWire)
 }
 
-func (w *wireCommand) execution(status int) *CommandExecution {
-	e := &CommandExecution{
+func commandFromWire(w *wireCommand, raw json.RawMessage) CommandExecution {
+	e := CommandExecution{
 		ID:            w.ID,
 		Type:          w.Attributes.CommandType,
 		Status:        w.Attributes.Status.Value,
@@ -168,11 +164,10 @@ func (w *wireCommand) execution(status int) *CommandExecution {
 		Parameters:    w.Attributes.Parameters,
 		ExecutedAt:    w.Meta.ExecutedAt.Time,
 		CompletedAt:   w.Meta.CompletedAt.Time,
-		HTTPStatus:    status,
-		Raw:           w.raw,
+		Raw:           raw,
 	}
 	if f, ok := number(w.Meta.DurationInSeconds); ok && f >= 0 && f < math.MaxInt64/float64(time.Second) {
-		e.Duration = time.Duration(f * float64(time.Second))
+		e.Duration = time.Duration(math.Round(f * float64(time.Second)))
 	}
 	if w.Attributes.Status.Error != nil {
 		d := w.Attributes.Status.Error.detail()
@@ -181,13 +176,45 @@ func (w *wireCommand) execution(status int) *CommandExecution {
 	return e
 }
 
+// MarshalJSON encodes the execution as the Vehicle API sends it: {"id", "type",
+// "attributes": {"commandType", "status": {"value", "error"}, "executionMode",
+// "parameters"}, "meta": {"executedAt", "completedAt" (RFC 3339), "durationInSeconds"}}.
+// HTTPStatus and Raw are not encoded.
+func (e CommandExecution) MarshalJSON() ([]byte, error) {
+	type status struct {
+		Value string    `json:"value,omitempty"`
+		Error *outError `json:"error,omitempty"`
+	}
+	type attributes struct {
+		CommandType   string          `json:"commandType,omitempty"`
+		Status        status          `json:"status"`
+		ExecutionMode string          `json:"executionMode,omitempty"`
+		Parameters    json.RawMessage `json:"parameters,omitempty"`
+	}
+	type meta struct {
+		ExecutedAt        *time.Time `json:"executedAt,omitempty"`
+		CompletedAt       *time.Time `json:"completedAt,omitempty"`
+		DurationInSeconds float64    `json:"durationInSeconds,omitempty"`
+	}
+	return json.Marshal(struct {
+		ID         string     `json:"id"`
+		Type       string     `json:"type"`
+		Attributes attributes `json:"attributes"`
+		Meta       meta       `json:"meta"`
+	}{
+		ID: e.ID, Type: "command-execution",
+		Attributes: attributes{e.Type, status{e.Status, errorOut(e.Error)}, e.ExecutionMode, e.Parameters},
+		Meta:       meta{outTime(e.ExecutedAt), outTime(e.CompletedAt), e.Duration.Seconds()},
+	})
+}
+
 // send posts a command and decodes its execution record.
 func (s *CommandsService) send(ctx context.Context, format, vehicleID string, body any, opts []RequestOption) (*CommandExecution, error) {
 	path, err := httpcore.Path(format, vehicleID)
 	if err != nil {
 		return nil, invalid(err)
 	}
-	var doc wireOne[wireCommand]
+	var doc wireOne[CommandExecution]
 	resp, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodPost, path: path, body: body, needUser: true, command: true}, &doc, opts)
 	if err != nil {
 		return nil, err
@@ -197,7 +224,8 @@ func (s *CommandsService) send(ctx context.Context, format, vehicleID string, bo
 		return nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
 			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
 	}
-	exec := doc.Data.execution(resp.StatusCode)
+	exec := doc.Data
+	exec.HTTPStatus = resp.StatusCode
 	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {
 		return exec, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
 	}

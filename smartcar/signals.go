@@ -203,24 +203,30 @@ func includedVehicle(raw json.RawMessage) *Vehicle {
 	if len(raw) == 0 {
 		return nil
 	}
-	var candidates []wireVehicle
+	var candidates []json.RawMessage
 	switch raw[0] {
 	case '{':
 		var o struct {
-			Vehicle *wireVehicle `json:"vehicle"`
+			Vehicle json.RawMessage `json:"vehicle"`
 		}
-		if json.Unmarshal(raw, &o) != nil || o.Vehicle == nil {
+		if json.Unmarshal(raw, &o) != nil || !present(o.Vehicle) {
 			return nil
 		}
-		candidates = append(candidates, *o.Vehicle)
+		candidates = append(candidates, o.Vehicle)
 	case '[':
 		if json.Unmarshal(raw, &candidates) != nil {
 			return nil
 		}
 	}
-	for i := range candidates {
-		if w := &candidates[i]; w.Type == "" || w.Type == "vehicle" {
-			v := w.vehicle()
+	wires := make([]wireVehicle, len(candidates))
+	for i, c := range candidates {
+		if json.Unmarshal(c, &wires[i]) != nil {
+			return nil
+		}
+	}
+	for i := range wires {
+		if w := &wires[i]; w.Type == "" || w.Type == "vehicle" {
+			v := vehicleFromWire(w, keepRaw(candidates[i]))
 			return &v
 		}
 	}

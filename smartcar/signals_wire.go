@@ -151,21 +151,11 @@ func (w *wireSignal) signal() Signal {
 }
 
 // MarshalJSON encodes the signal in the flat webhook form, which UnmarshalJSON reads
-// back.
+// back; VehicleID, which the form does not carry, is not encoded.
 func (s Signal) MarshalJSON() ([]byte, error) {
-	type wireErr struct {
-		Type        ErrorType `json:"type,omitempty"`
-		Code        ErrorCode `json:"code,omitempty"`
-		Title       string    `json:"title,omitempty"`
-		Detail      string    `json:"detail,omitempty"`
-		Description string    `json:"description,omitempty"`
-		Resolution  *struct {
-			Type ResolutionType `json:"type"`
-		} `json:"resolution,omitempty"`
-	}
 	type status struct {
-		Value string   `json:"value"`
-		Error *wireErr `json:"error,omitempty"`
+		Value string    `json:"value"`
+		Error *outError `json:"error,omitempty"`
 	}
 	out := struct {
 		Code   SignalCode        `json:"code"`
@@ -174,16 +164,9 @@ func (s Signal) MarshalJSON() ([]byte, error) {
 		Body   json.RawMessage   `json:"body,omitempty"`
 		Status status            `json:"status"`
 		Meta   map[string]string `json:"meta,omitempty"`
-	}{Code: s.Code, Name: s.Name, Group: s.Group, Body: s.Body, Status: status{Value: string(s.Status)}}
-	if d := s.Error; d != nil {
-		we := &wireErr{Type: d.Type, Code: d.Code, Title: d.Title, Detail: d.Detail, Description: d.Description}
-		if d.Resolution != "" {
-			we.Resolution = &struct {
-				Type ResolutionType `json:"type"`
-			}{d.Resolution}
-		}
-		out.Status.Error = we
-	}
+		Links  *outLinks         `json:"links,omitempty"`
+	}{Code: s.Code, Name: s.Name, Group: s.Group, Body: s.Body, Status: status{Value: string(s.Status)}, Links: selfLinks(s.SelfURL)}
+	out.Status.Error = errorOut(s.Error)
 	for name, t := range map[string]time.Time{"oemUpdatedAt": s.OEMUpdatedAt, "retrievedAt": s.RetrievedAt, "ingestedAt": s.IngestedAt, "fetchedAt": s.FetchedAt} {
 		if !t.IsZero() {
 			if out.Meta == nil {
