@@ -101,9 +101,9 @@ type LastPositionOptions struct {
 	// these groups (both empty: every vehicle).
 	VehicleIDs []ID
 	GroupIDs   []ID
-	// Offset and Limit page the result (0: the API's default for Last, MaxPageSize for
+	// Paging pages the result (Limit 0: the API's default for Last, MaxPageSize for
 	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize).
-	Offset, Limit int
+	Paging
 }
 
 func (o *LastPositionOptions) clone() LastPositionOptions {
@@ -117,7 +117,7 @@ func (o *LastPositionOptions) clone() LastPositionOptions {
 }
 
 func (o LastPositionOptions) paging() ListOptions {
-	return ListOptions{Offset: o.Offset, Limit: o.Limit}
+	return ListOptions{Paging: o.Paging}
 }
 
 // filters adds the query parameters selecting the vehicles.

@@ -169,12 +169,9 @@ func (s *TracksService) Get(ctx context.Context, id ID, reqOpts ...RequestOption
 
 // TrackpointListOptions pages Tracks.ListTrackpoints and Tracks.AllTrackpoints.
 type TrackpointListOptions struct {
-	// Offset is the index of the first point.
-	Offset int
-	// Limit is the page size. Zero lets the API choose for ListTrackpoints;
-	// AllTrackpoints then pages with MaxTrackpointPageSize. A limit above
-	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize; a negative one is 0.
-	Limit int
+	// Paging's Offset is the index of the first point; a Limit above
+	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize.
+	Paging
 	// IncludeTotal asks for the number of points of the whole track (Page.Total).
 	// AllTrackpoints asks for it whatever this says.
 	IncludeTotal bool
@@ -185,7 +182,7 @@ type TrackpointListOptions struct {
 
 func (o *TrackpointListOptions) query() url.Values {
 	q := url.Values{}
-	encodePaging(q, o.Offset, o.Limit)
+	o.Paging.encode(q)
 	if o.IncludeTotal {
 		q.Set(qIncludeTotal, "true")
 	}
