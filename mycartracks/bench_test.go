@@ -19,7 +19,7 @@ func BenchmarkVehiclesList(b *testing.B) {
 	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(100), mycartrackstest.WithoutRateLimit())
 	defer srv.Close()
 	ctx := context.Background()
-	opts := &mycartracks.ListOptions{Limit: 100}
+	opts := &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 100}}
 
 	b.Run("fleetkit", func(b *testing.B) {
 		c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, mycartracks.WithBaseURL(srv.URL),

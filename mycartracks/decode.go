@@ -9,34 +9,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
-
-// ID identifies a MyCarTracks resource. It is sent as a JSON number; the client also
-// accepts a JSON string holding the number.
-type ID int64
-
-// String returns the ID in decimal.
-func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
-
-// neutral returns the ID as the telematics types hold identifiers: "" for an absent
-// (zero) ID.
-func (id ID) neutral() string {
-	if id == 0 {
-		return ""
-	}
-	return id.String()
-}
-
-// UnmarshalJSON accepts a number, a numeric string, null or "" (both zero).
-func (id *ID) UnmarshalJSON(b []byte) error {
-	n, _, err := parseIntJSON(b)
-	if err != nil {
-		return err
-	}
-	*id = ID(n)
-	return nil
-}
 
 // parseIntJSON reads an integer sent as a JSON number or string. present is false for
 // null and "".
@@ -113,15 +88,6 @@ func first(vals ...flexFloat) flexFloat {
 	return flexFloat{}
 }
 
-func firstID(ids ...*ID) ID {
-	for _, id := range ids {
-		if id != nil {
-			return *id
-		}
-	}
-	return 0
-}
-
 // millis converts a duration in milliseconds.
 func millis(f flexFloat) time.Duration { return durationMillis(f.v) }
 
@@ -129,6 +95,13 @@ func millis(f flexFloat) time.Duration { return durationMillis(f.v) }
 func durationMillis(ms float64) time.Duration {
 	return time.Duration(math.Round(ms * float64(time.Millisecond)))
 }
+
+// Wire types: each model T has a wire type wireT (wireTrack, wireJob...) holding the
+// resource as the API sends it, in the API's names and units, with alias fields for the
+// other names it accepts; tFromWire converts it to the model, in SI units, keeping a copy
+// of the JSON as Raw, and the model's MarshalJSON writes the wire form back, so that
+// json.Marshal then json.Unmarshal gives the same value. Envelopes follow the same naming
+// (wireList), as in package smartcar.
 
 // unmarshalModel is the UnmarshalJSON of every model: it decodes one resource, also from
 // a {"data":{...}} envelope, into its wire type W and converts it with conv, which gets a
@@ -189,15 +162,15 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// listEnvelope is a page of a list: {"data":[...],"total":n}; totalCount is accepted for
+// wireList is a page of a list: {"data":[...],"total":n}; totalCount is accepted for
 // total.
-type listEnvelope[T any] struct {
+type wireList[T any] struct {
 	Data       []T `json:"data"`
 	Total      *ID `json:"total"`
 	TotalCount *ID `json:"totalCount" alias:"total"`
 }
 
-func (e *listEnvelope[T]) total() int {
+func (e *wireList[T]) total() int {
 	switch {
 	case e.Total != nil:
 		return int(*e.Total)
@@ -236,7 +209,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 	// The scan comes first so that encoding/json fills a slice of the right size instead
 	// of growing one; its spans only count once encoding/json has accepted the page.
 	spans, found, ok := dataSpans(body)
-	var env listEnvelope[W]
+	var env wireList[W]
 	if ok {
 		env.Data = make([]W, 0, len(spans))
 	}
@@ -279,7 +252,7 @@ func decodePage[W, T any](body []byte, conv func(*W, json.RawMessage) T) ([]T, i
 // accepts; on any other input it ends without failing, with spans that mean nothing. A
 // last "data" that is not an array (null) has no spans.
 func dataSpans(body []byte) (spans []json.RawMessage, found, ok bool) {
-	s := tpScanner{b: body}
+	s := jsonScanner{b: body}
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return nil, false, false
@@ -306,7 +279,10 @@ func dataSpans(body []byte) (spans []json.RawMessage, found, ok bool) {
 	return spans, found, err == nil
 }
 
-// skipValidated returns the end of the valid JSON value starting at i.
+// skipValidated returns the end of the JSON value starting at i of a body that
+// encoding/json validates as well (as decodePage does): it follows only strings and
+// nesting and does not validate the value itself. ok is false when the value is cut
+// short.
 func skipValidated(b []byte, i int) (int, bool) {
 	depth := 0
 	for i < len(b) {
@@ -348,4 +324,9 @@ func skipValidated(b []byte, i int) (int, bool) {
 		i++
 	}
 	return i, depth == 0
+}
+
+// malformed wraps a decoding failure of a successful answer like the request loop does.
+func malformed(resp *telematics.Response, err error) error {
+	return httpcore.Malformed(Provider, resp, err)
 }

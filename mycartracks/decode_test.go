@@ -78,7 +78,7 @@ func FuzzDataSpans(f *testing.F) {
 			}
 			return raw
 		})
-		var env listEnvelope[json.RawMessage]
+		var env wireList[json.RawMessage]
 		if json.Unmarshal(body, &env) != nil {
 			if err == nil {
 				t.Fatalf("%q: encoding/json rejects the page, decodePage gave %d items", body, len(items))

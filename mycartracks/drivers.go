@@ -18,10 +18,10 @@ type Driver struct {
 // UnmarshalJSON decodes a driver, also from a {"data":{...}} envelope, keeping Raw.
 func (d *Driver) UnmarshalJSON(b []byte) error { return unmarshalModel(b, d, driverFromWire) }
 
-// driverWire decodes like Driver without its UnmarshalJSON.
-type driverWire Driver
+// wireDriver decodes like Driver without its UnmarshalJSON.
+type wireDriver Driver
 
-func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
+func driverFromWire(w *wireDriver, raw json.RawMessage) Driver {
 	d := Driver(*w)
 	d.Raw = raw
 	return d
@@ -30,7 +30,7 @@ func driverFromWire(w *driverWire, raw json.RawMessage) Driver {
 // DriversService lists and reads drivers (GET /drivers).
 type DriversService service
 
-var driversList = listEndpoint[driverWire, Driver]{epDriversList, driverFromWire, func(x *Driver) ID { return x.ID }}
+var driversList = listEndpoint[wireDriver, Driver]{epDriversList, driverFromWire, func(x *Driver) ID { return x.ID }}
 
 // List returns one page of drivers. opts may be nil.
 func (s *DriversService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Driver], error) {

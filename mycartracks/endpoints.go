@@ -106,7 +106,7 @@ type endpoint struct {
 	// its json tags name the response fields the client reads, alias tags the other
 	// names it accepts.
 	item reflect.Type
-	// items is given for list endpoints: {"data":[item...]}.
+	// list is set for list endpoints, whose response is {"data":[item...]}.
 	list  bool
 	total bool // the list accepts includeTotal and answers with total
 	// stableSort is the sort All sends when the caller gives none, so that the order
@@ -144,12 +144,12 @@ var endpoints = [numEndpoints]endpoint{
 	epVehiclesGet:       get("Vehicles.Get", "/vehicles/{vehicleId}", typeOf[Vehicle](), EvidenceAssumed),
 	epVehicleGroupsList: withTotal(list("VehicleGroups.List", "/vehicleGroups", listParams, typeOf[VehicleGroup](), EvidenceAssumed), ""),
 	epVehicleGroupsGet:  get("VehicleGroups.Get", "/vehicleGroups/{groupId}", typeOf[VehicleGroup](), EvidenceAssumed),
-	epTracksList: withTotal(list("Tracks.List", "/tracks2", append(append([]param(nil), listParams...), rangeParams...), typeOf[trackWire](), EvidenceDoc),
+	epTracksList: withTotal(list("Tracks.List", "/tracks2", append(append([]param(nil), listParams...), rangeParams...), typeOf[wireTrack](), EvidenceDoc),
 		"path, offset, limit, includeTotal documented; vehicleId, from, to and the item fields assumed (v2 names carId, startTime, endTime)"),
-	epTracksGet:       get("Tracks.Get", "/tracks/{trackId}", typeOf[trackWire](), EvidenceDoc),
+	epTracksGet:       get("Tracks.Get", "/tracks/{trackId}", typeOf[wireTrack](), EvidenceDoc),
 	epTrackpointsList: withTotal(list("Tracks.ListTrackpoints", "/trackpoints/{trackId}", []param{{name: qOffset}, {name: qLimit}, {name: qIncludeTotal}}, nil, EvidenceDoc), "path and limit documented; time and speed v2; coordinate names assumed"),
-	epReportSummary:   list("Reports.Summary", "/reports/summary", rangeParams, typeOf[summaryRowWire](), EvidenceAssumed),
-	epReportDaily:     list("Reports.Daily", "/reports/daily", rangeParams, typeOf[dailyRowWire](), EvidenceAssumed),
+	epReportSummary:   list("Reports.Summary", "/reports/summary", rangeParams, typeOf[wireSummaryRow](), EvidenceAssumed),
+	epReportDaily:     list("Reports.Daily", "/reports/daily", rangeParams, typeOf[wireDailyRow](), EvidenceAssumed),
 	epReport:          list("Reports.Rows", "/reports/{reportType}", rangeParams, nil, EvidenceAssumed),
 	epUsersList:       withTotal(list("Users.List", "/users", listParams, typeOf[User](), EvidenceAssumed), ""),
 	epUsersGet:        get("Users.Get", "/users/{userId}", typeOf[User](), EvidenceAssumed),
@@ -158,21 +158,21 @@ var endpoints = [numEndpoints]endpoint{
 	epTeamsList:       withTotal(list("Teams.List", "/teams", listParams, typeOf[Team](), EvidenceAssumed), ""),
 	epTeamsGet:        get("Teams.Get", "/teams/{teamId}", typeOf[Team](), EvidenceAssumed),
 	epJobsList: withTotal(list("Jobs.List", "/jobs", append(append([]param(nil), listParams...), param{name: qVehicleID, aliases: []string{"carId"}}, param{name: qStatus}),
-		typeOf[jobWire](), EvidenceAssumed), ""),
-	epJobsGet:               get("Jobs.Get", "/jobs/{jobId}", typeOf[jobWire](), EvidenceAssumed),
-	epJobsCreate:            write("Jobs.Create", http.MethodPost, "/jobs", typeOf[jobWire]()),
-	epJobsUpdate:            write("Jobs.Update", http.MethodPut, "/jobs/{jobId}", typeOf[jobWire]()),
+		typeOf[wireJob](), EvidenceAssumed), ""),
+	epJobsGet:               get("Jobs.Get", "/jobs/{jobId}", typeOf[wireJob](), EvidenceAssumed),
+	epJobsCreate:            write("Jobs.Create", http.MethodPost, "/jobs", typeOf[wireJob]()),
+	epJobsUpdate:            write("Jobs.Update", http.MethodPut, "/jobs/{jobId}", typeOf[wireJob]()),
 	epJobsDelete:            write("Jobs.Delete", http.MethodDelete, "/jobs/{jobId}", nil),
-	epGeofencesList:         withTotal(list("Geofences.List", "/geofences", listParams, typeOf[geofenceWire](), EvidenceAssumed), ""),
-	epGeofencesGet:          get("Geofences.Get", "/geofences/{geofenceId}", typeOf[geofenceWire](), EvidenceAssumed),
-	epGeofencesCreate:       write("Geofences.Create", http.MethodPost, "/geofences", typeOf[geofenceWire]()),
-	epGeofencesUpdate:       write("Geofences.Update", http.MethodPut, "/geofences/{geofenceId}", typeOf[geofenceWire]()),
+	epGeofencesList:         withTotal(list("Geofences.List", "/geofences", listParams, typeOf[wireGeofence](), EvidenceAssumed), ""),
+	epGeofencesGet:          get("Geofences.Get", "/geofences/{geofenceId}", typeOf[wireGeofence](), EvidenceAssumed),
+	epGeofencesCreate:       write("Geofences.Create", http.MethodPost, "/geofences", typeOf[wireGeofence]()),
+	epGeofencesUpdate:       write("Geofences.Update", http.MethodPut, "/geofences/{geofenceId}", typeOf[wireGeofence]()),
 	epGeofencesDelete:       write("Geofences.Delete", http.MethodDelete, "/geofences/{geofenceId}", nil),
-	epMapSharingLinksList:   withTotal(list("MapSharingLinks.List", "/mapSharingLinks", listParams, typeOf[mapSharingLinkWire](), EvidenceAssumed), ""),
-	epMapSharingLinksCreate: write("MapSharingLinks.Create", http.MethodPost, "/mapSharingLinks", typeOf[mapSharingLinkWire]()),
+	epMapSharingLinksList:   withTotal(list("MapSharingLinks.List", "/mapSharingLinks", listParams, typeOf[wireMapSharingLink](), EvidenceAssumed), ""),
+	epMapSharingLinksCreate: write("MapSharingLinks.Create", http.MethodPost, "/mapSharingLinks", typeOf[wireMapSharingLink]()),
 	epMapSharingLinksDelete: write("MapSharingLinks.Delete", http.MethodDelete, "/mapSharingLinks/{linkId}", nil),
 	epLastPositions: list("Positions.Last", "/vehicles/lastPositions", append([]param{{name: qVehicleIDs}, {name: qGroupIDs}}, pagingParams...),
-		typeOf[lastPositionWire](), EvidenceDoc),
+		typeOf[wireLastPosition](), EvidenceDoc),
 }
 
 func withTotal(e endpoint, notes string) endpoint {

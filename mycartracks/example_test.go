@@ -74,7 +74,7 @@ func ExampleTracksService_AllTrackpoints() {
 	defer done()
 	ctx := context.Background()
 
-	page, err := client.Tracks.List(ctx, &mycartracks.TrackListOptions{ListOptions: mycartracks.ListOptions{Limit: 1}})
+	page, err := client.Tracks.List(ctx, &mycartracks.TrackListOptions{ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 1}}})
 	if err != nil {
 		log.Fatal(err)
 	}

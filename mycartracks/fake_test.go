@@ -73,7 +73,7 @@ func TestFakeReads(t *testing.T) {
 		_, err = c.Vehicles.Get(ctx, 999999)
 		assert.ErrorIs(t, err, telematics.ErrNotFound)
 
-		projected, err := c.Vehicles.List(ctx, &mycartracks.ListOptions{Fields: []string{"id"}, Sort: []string{"-id"}, Limit: 2})
+		projected, err := c.Vehicles.List(ctx, &mycartracks.ListOptions{Fields: []string{"id"}, Sort: []string{"-id"}, Paging: mycartracks.Paging{Limit: 2}})
 		require.NoError(t, err)
 		require.Len(t, projected.Items, 2)
 		assert.Empty(t, projected.Items[0].Name, "fields projection")
@@ -127,7 +127,7 @@ func TestFakeReads(t *testing.T) {
 		}
 
 		i := 0
-		for p, err := range c.Tracks.AllTrackpoints(ctx, tr.ID, &mycartracks.TrackpointListOptions{Limit: 10, KeepRaw: true}) {
+		for p, err := range c.Tracks.AllTrackpoints(ctx, tr.ID, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: 10}, KeepRaw: true}) {
 			require.NoError(t, err)
 			w, ok := f.srv.Trackpoint(int64(tr.ID), i)
 			require.True(t, ok)
@@ -144,7 +144,7 @@ func TestFakeReads(t *testing.T) {
 			i++
 		}
 		assert.Equal(t, 25, i)
-		page, err := c.Tracks.ListTrackpoints(ctx, tr.ID, &mycartracks.TrackpointListOptions{Offset: 20, Limit: 10, IncludeTotal: true})
+		page, err := c.Tracks.ListTrackpoints(ctx, tr.ID, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Offset: 20, Limit: 10}, IncludeTotal: true})
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 5)
 		assert.Equal(t, 25, page.Total)
@@ -555,7 +555,7 @@ func TestTrackPositions(t *testing.T) {
 	track := page.Items[0]
 
 	n := 0
-	for p, err := range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Limit: 1000}) {
+	for p, err := range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: 1000}}) {
 		require.NoError(t, err)
 		w, ok := f.srv.Trackpoint(int64(track.ID), n)
 		require.True(t, ok)
@@ -569,7 +569,7 @@ func TestTrackPositions(t *testing.T) {
 	// Breaking out stops fetching: one page of 1000 was enough for 10 points.
 	f.srv.ResetRequests()
 	n = 0
-	for range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Limit: 1000}) {
+	for range f.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: 1000}}) {
 		if n++; n == 10 {
 			break
 		}

@@ -6,9 +6,9 @@ type GeoPoint struct {
 	Longitude float64 `json:"longitude"`
 }
 
-// geoPointWire is a coordinate as the API may send it: latitude (alias lat) and
+// wireGeoPoint is a coordinate as the API may send it: latitude (alias lat) and
 // longitude (aliases lng, lon), as numbers or numeric strings.
-type geoPointWire struct {
+type wireGeoPoint struct {
 	Latitude  flexFloat `json:"latitude"`
 	Lat       flexFloat `json:"lat" alias:"latitude"`
 	Longitude flexFloat `json:"longitude"`
@@ -16,13 +16,13 @@ type geoPointWire struct {
 	Lon       flexFloat `json:"lon" alias:"longitude"`
 }
 
-func (w geoPointWire) point() GeoPoint {
+func (w wireGeoPoint) point() GeoPoint {
 	return GeoPoint{Latitude: first(w.Latitude, w.Lat).v, Longitude: first(w.Longitude, w.Lng, w.Lon).v}
 }
 
 // UnmarshalJSON decodes a coordinate, accepting the aliases lat, lng and lon.
 func (p *GeoPoint) UnmarshalJSON(b []byte) error {
-	var w geoPointWire
+	var w wireGeoPoint
 	if _, err := decodeObject(b, &w); err != nil {
 		return err
 	}

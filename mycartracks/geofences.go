@@ -30,20 +30,20 @@ type Geofence struct {
 	Raw json.RawMessage
 }
 
-type geofenceWire struct {
+type wireGeofence struct {
 	ID     ID             `json:"id"`
 	Name   string         `json:"name"`
 	Type   GeofenceType   `json:"type"`
-	Center *geoPointWire  `json:"center"`
+	Center *wireGeoPoint  `json:"center"`
 	Radius flexFloat      `json:"radius"`
-	Points []geoPointWire `json:"points"`
+	Points []wireGeoPoint `json:"points"`
 }
 
 // UnmarshalJSON decodes a geofence (radius in metres), also from a {"data":{...}}
 // envelope, keeping Raw.
 func (g *Geofence) UnmarshalJSON(b []byte) error { return unmarshalModel(b, g, geofenceFromWire) }
 
-func geofenceFromWire(w *geofenceWire, raw json.RawMessage) Geofence {
+func geofenceFromWire(w *wireGeofence, raw json.RawMessage) Geofence {
 	g := Geofence{ID: w.ID, Name: w.Name, Type: w.Type, Radius: telematics.Metres(w.Radius.v), Raw: raw}
 	if w.Center != nil {
 		c := w.Center.point()
@@ -103,7 +103,7 @@ func (p GeofenceParams) MarshalJSON() ([]byte, error) {
 // the write scope.
 type GeofencesService service
 
-var geofencesList = listEndpoint[geofenceWire, Geofence]{epGeofencesList, geofenceFromWire, func(x *Geofence) ID { return x.ID }}
+var geofencesList = listEndpoint[wireGeofence, Geofence]{epGeofencesList, geofenceFromWire, func(x *Geofence) ID { return x.ID }}
 
 // List returns one page of geofences. opts may be nil.
 func (s *GeofencesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Geofence], error) {

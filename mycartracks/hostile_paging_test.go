@@ -139,7 +139,7 @@ func TestPagingCost(t *testing.T) {
 				mycartrackstest.WithVehicles(tc.tracks / 100), mycartrackstest.WithTracksPerVehicle(100)}, tc.opts...))
 			all := f.srv.Fleet().Tracks()
 			require.Len(t, all, tc.tracks)
-			opts := &mycartracks.TrackpointListOptions{Limit: tc.limit}
+			opts := &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: tc.limit}}
 			if tc.limit > 0 {
 				long := slices.IndexFunc(all, func(tr mycartrackstest.Track) bool { return tr.Points > tc.limit })
 				n, err := count(f.client.Tracks.AllTrackpoints(ctx, mycartracks.ID(all[long].ID), opts))
@@ -229,7 +229,7 @@ func TestRowsChangingWhilePaging(t *testing.T) {
 			f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(25)})
 			all := f.srv.Fleet().VehicleIDs()
 			var got []int64
-			for v, err := range f.client.Vehicles.All(ctx, &mycartracks.ListOptions{Limit: 10}) {
+			for v, err := range f.client.Vehicles.All(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 10}}) {
 				require.NoError(t, err)
 				got = append(got, int64(v.ID))
 				if len(got) == 10 {
@@ -245,17 +245,17 @@ func TestRowsChangingWhilePaging(t *testing.T) {
 func TestLimitClamped(t *testing.T) {
 	ctx := context.Background()
 	f := newFake(t, []mycartrackstest.Option{mycartrackstest.WithVehicles(3), mycartrackstest.WithTracksPerVehicle(1), mycartrackstest.WithPointsPerTrack(30)})
-	page, err := f.client.Vehicles.List(ctx, &mycartracks.ListOptions{Limit: 5000})
+	page, err := f.client.Vehicles.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 5000}})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 3)
-	n, err := count(f.client.Jobs.All(ctx, &mycartracks.JobListOptions{ListOptions: mycartracks.ListOptions{Limit: 1 << 30}}))
+	n, err := count(f.client.Jobs.All(ctx, &mycartracks.JobListOptions{ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 1 << 30}}}))
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	track := mycartracks.ID(f.srv.Fleet().Tracks()[0].ID)
-	tp, err := f.client.Tracks.ListTrackpoints(ctx, track, &mycartracks.TrackpointListOptions{Limit: 50000})
+	tp, err := f.client.Tracks.ListTrackpoints(ctx, track, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: 50000}})
 	require.NoError(t, err)
 	assert.Len(t, tp.Items, 30)
-	n, err = count(f.client.Tracks.AllTrackpoints(ctx, track, &mycartracks.TrackpointListOptions{Limit: 50000}))
+	n, err = count(f.client.Tracks.AllTrackpoints(ctx, track, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Limit: 50000}}))
 	require.NoError(t, err)
 	assert.Equal(t, 30, n)
 	for _, r := range f.srv.Requests() {

@@ -38,7 +38,7 @@ type Job struct {
 	Raw json.RawMessage
 }
 
-type jobWire struct {
+type wireJob struct {
 	ID          ID                   `json:"id"`
 	Name        string               `json:"name"`
 	Status      JobStatus            `json:"status"`
@@ -58,7 +58,7 @@ type jobWire struct {
 // UnmarshalJSON decodes a job, also from a {"data":{...}} envelope, keeping Raw.
 func (j *Job) UnmarshalJSON(b []byte) error { return unmarshalModel(b, j, jobFromWire) }
 
-func jobFromWire(w *jobWire, raw json.RawMessage) Job {
+func jobFromWire(w *wireJob, raw json.RawMessage) Job {
 	j := Job{
 		ID:          w.ID,
 		Name:        w.Name,
@@ -174,7 +174,7 @@ func (o JobListOptions) filters(q url.Values) {
 // scope.
 type JobsService service
 
-var jobsList = listEndpoint[jobWire, Job]{epJobsList, jobFromWire, func(x *Job) ID { return x.ID }}
+var jobsList = listEndpoint[wireJob, Job]{epJobsList, jobFromWire, func(x *Job) ID { return x.ID }}
 
 // List returns one page of jobs. opts may be nil.
 func (s *JobsService) List(ctx context.Context, opts *JobListOptions, reqOpts ...RequestOption) (*Page[Job], error) {

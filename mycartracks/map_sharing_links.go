@@ -20,7 +20,7 @@ type MapSharingLink struct {
 	Raw json.RawMessage
 }
 
-type mapSharingLinkWire struct {
+type wireMapSharingLink struct {
 	ID         ID                   `json:"id"`
 	URL        string               `json:"url"`
 	VehicleIDs []ID                 `json:"vehicleIds"`
@@ -32,7 +32,7 @@ func (l *MapSharingLink) UnmarshalJSON(b []byte) error {
 	return unmarshalModel(b, l, mapSharingLinkFromWire)
 }
 
-func mapSharingLinkFromWire(w *mapSharingLinkWire, raw json.RawMessage) MapSharingLink {
+func mapSharingLinkFromWire(w *wireMapSharingLink, raw json.RawMessage) MapSharingLink {
 	l := MapSharingLink{ID: w.ID, URL: w.URL, VehicleIDs: w.VehicleIDs, ExpiresAt: w.ExpiresAt.Time, Raw: raw}
 	return l
 }
@@ -68,7 +68,7 @@ func (p MapSharingLinkParams) MarshalJSON() ([]byte, error) {
 // write scope.
 type MapSharingLinksService service
 
-var mapSharingLinksList = listEndpoint[mapSharingLinkWire, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire, func(x *MapSharingLink) ID { return x.ID }}
+var mapSharingLinksList = listEndpoint[wireMapSharingLink, MapSharingLink]{epMapSharingLinksList, mapSharingLinkFromWire, func(x *MapSharingLink) ID { return x.ID }}
 
 // List returns one page of links. opts may be nil.
 func (s *MapSharingLinksService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[MapSharingLink], error) {

@@ -14,15 +14,33 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
+// Paging is the position and size of a page: the fields the options of every list
+// share (ListOptions, TrackpointListOptions, LastPositionOptions). The zero value asks
+// for the first page of the API's default size.
+type Paging struct {
+	// Offset is the zero-based index of the first item; a negative offset is 0.
+	Offset int
+	// Limit is the page size. Zero lets the API choose for a single page (List, Last,
+	// ListTrackpoints); the iterators (All, AllLast, AllTrackpoints) then page with the
+	// largest size allowed: MaxPageSize, or MaxTrackpointPageSize for trackpoints. A
+	// limit above that size is sent as that size (the API refuses larger ones); a
+	// negative limit is 0.
+	Limit int
+}
+
+func (p Paging) encode(q url.Values) {
+	if p.Offset > 0 {
+		q.Set(qOffset, strconv.Itoa(p.Offset))
+	}
+	if p.Limit > 0 {
+		q.Set(qLimit, strconv.Itoa(p.Limit))
+	}
+}
+
 // ListOptions pages and shapes a list call. The zero value asks for the first page of
 // the API's default size (DefaultPageSize).
 type ListOptions struct {
-	// Offset is the zero-based index of the first item; a negative offset is 0.
-	Offset int
-	// Limit is the page size. Zero lets the API choose for List; All then pages with
-	// MaxPageSize. A limit above MaxPageSize is sent as MaxPageSize (the API refuses
-	// larger ones); a negative limit is 0.
-	Limit int
+	Paging
 	// IncludeTotal asks the API for the number of items of the whole list (Page.Total).
 	// All asks for it on every list that has it, whatever this says, to tell the end of
 	// the list without an extra request.
@@ -48,7 +66,7 @@ func (o *ListOptions) clone() ListOptions {
 }
 
 func (o ListOptions) encode(q url.Values) {
-	encodePaging(q, o.Offset, o.Limit)
+	o.Paging.encode(q)
 	if o.IncludeTotal {
 		q.Set(qIncludeTotal, "true")
 	}
@@ -60,16 +78,9 @@ func (o ListOptions) encode(q url.Values) {
 	}
 }
 
-func encodePaging(q url.Values, offset, limit int) {
-	if offset > 0 {
-		q.Set(qOffset, strconv.Itoa(offset))
-	}
-	if limit > 0 {
-		q.Set(qLimit, strconv.Itoa(limit))
-	}
-}
-
-// Page is one page of a list.
+// Page is one page of a list. It has the shape of smartcar.Page: Items, Total (-1 when
+// unknown) and HasNext; the cursor is the provider's own, NextOffset here where Smartcar
+// pages by number (smartcar.Page.NextPageNumber).
 type Page[T any] struct {
 	// Items are the page's items, in the API's order.
 	Items []T
@@ -80,9 +91,13 @@ type Page[T any] struct {
 	// last: it is empty, the total says the list is complete, or it is shorter than a
 	// page size the API is known to honour. A short page whose end is not known (the
 	// API may cap pages below the limit asked for without saying so) has the offset
-	// after its items, where the next page is empty if the list has ended.
+	// after its items, where the next page is empty if the list has ended. Pass it as
+	// the options' Offset to fetch the next page.
 	NextOffset int
 }
+
+// HasNext reports whether another page may follow (NextOffset is not -1).
+func (p *Page[T]) HasNext() bool { return p.NextOffset >= 0 }
 
 // pageCap is what a client learned of the page-size cap of one list endpoint: the API
 // may return fewer items than the limit asked for without saying so, and never
@@ -360,15 +375,4 @@ func (e listEndpoint[W, T]) all(ctx context.Context, c *Client, o ListOptions, f
 		o.Sort = []string{endpoints[e.id].stableSort}
 	}
 	return e.lister(ctx, c, o, filters, opts).all(o.Offset, o.Limit)
-}
-
-func idList(ids []ID) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(id.String())
-	}
-	return b.String()
 }

@@ -251,7 +251,7 @@ var everyList = []pagedList{
 		item: func(i int) map[string]any { return map[string]any{"vehicleId": i + 1} },
 		fns: func(c *mycartracks.Client) listFns {
 			opts := func(o mycartracks.ListOptions) *mycartracks.LastPositionOptions {
-				return &mycartracks.LastPositionOptions{Offset: o.Offset, Limit: o.Limit}
+				return &mycartracks.LastPositionOptions{Paging: o.Paging}
 			}
 			return paged(opts, c.Positions.Last, c.Positions.AllLast, func(v mycartracks.LastPosition) mycartracks.ID { return v.VehicleID })
 		}},
@@ -259,7 +259,7 @@ var everyList = []pagedList{
 		item: func(i int) map[string]any { return map[string]any{"id": i + 1, "time": 1767261600000 + int64(i)*1000} },
 		fns: func(c *mycartracks.Client) listFns {
 			opts := func(o mycartracks.ListOptions) *mycartracks.TrackpointListOptions {
-				return &mycartracks.TrackpointListOptions{Offset: o.Offset, Limit: o.Limit, IncludeTotal: o.IncludeTotal}
+				return &mycartracks.TrackpointListOptions{Paging: o.Paging, IncludeTotal: o.IncludeTotal}
 			}
 			list := func(ctx context.Context, o *mycartracks.TrackpointListOptions, r ...mycartracks.RequestOption) (*mycartracks.Page[mycartracks.Trackpoint], error) {
 				return c.Tracks.ListTrackpoints(ctx, 42, o, r...)
@@ -293,7 +293,7 @@ func TestEveryListPagingEdgeCases(t *testing.T) {
 				if l.noTotal {
 					cost = tc.noTotal
 				}
-				opts := mycartracks.ListOptions{Limit: pageSize, IncludeTotal: tc.includeTotal}
+				opts := mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: pageSize}, IncludeTotal: tc.includeTotal}
 
 				for i := range 2 {
 					before := s.requests.Load()
@@ -414,15 +414,17 @@ func TestListSinglePage(t *testing.T) {
 	assert.Len(t, page.Items, mycartracks.DefaultPageSize, "the API's default page")
 	assert.Equal(t, -1, page.Total, "not asked")
 	assert.Equal(t, 100, page.NextOffset)
+	assert.True(t, page.HasNext())
 
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Offset: 200, Limit: 100, IncludeTotal: true})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: 200, Limit: 100}, IncludeTotal: true})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 50)
 	assert.Equal(t, 250, page.Total)
 	assert.Equal(t, -1, page.NextOffset)
+	assert.False(t, page.HasNext())
 
 	// A limit above the largest allowed is clamped, not sent to be refused.
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: -3})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: -3, Limit: 5000}})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 250)
 	seen := s.seen("GET /vehicleGroups")
@@ -430,12 +432,12 @@ func TestListSinglePage(t *testing.T) {
 	// 250 items, more than the largest page seen (100), fewer than asked: the API may
 	// have capped the page. The next page tells.
 	assert.Equal(t, 250, page.NextOffset)
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: page.NextOffset})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: page.NextOffset, Limit: 5000}})
 	require.NoError(t, err)
 	assert.Empty(t, page.Items)
 	assert.Equal(t, -1, page.NextOffset)
 	// Now 250 is known to be honoured: a shorter page ends the list.
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 1000, Offset: 10})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: 10, Limit: 1000}})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 240)
 	assert.Equal(t, -1, page.NextOffset)
@@ -494,17 +496,17 @@ func TestQueryParameters(t *testing.T) {
 	to := from.Add(24 * time.Hour)
 
 	_, err := s.client.Tracks.List(ctx, &mycartracks.TrackListOptions{
-		ListOptions: mycartracks.ListOptions{Offset: 10, Limit: 20, IncludeTotal: true, Sort: []string{"-startTime", "id"}, Fields: []string{"id", "name"}},
+		ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: 10, Limit: 20}, IncludeTotal: true, Sort: []string{"-startTime", "id"}, Fields: []string{"id", "name"}},
 		VehicleID:   7, From: from, To: to,
 	})
 	require.NoError(t, err)
 	_, err = s.client.Jobs.List(ctx, &mycartracks.JobListOptions{VehicleID: 7, Status: mycartracks.JobAssigned})
 	require.NoError(t, err)
-	_, err = s.client.Positions.Last(ctx, &mycartracks.LastPositionOptions{VehicleIDs: []mycartracks.ID{1, 2}, GroupIDs: []mycartracks.ID{9}, Limit: 50})
+	_, err = s.client.Positions.Last(ctx, &mycartracks.LastPositionOptions{VehicleIDs: []mycartracks.ID{1, 2}, GroupIDs: []mycartracks.ID{9}, Paging: mycartracks.Paging{Limit: 50}})
 	require.NoError(t, err)
 	_, err = s.client.Reports.Summary(ctx, &mycartracks.ReportOptions{VehicleID: 7, From: from, To: to})
 	require.NoError(t, err)
-	_, err = s.client.Tracks.ListTrackpoints(ctx, 42, &mycartracks.TrackpointListOptions{Offset: 5, Limit: 10, IncludeTotal: true})
+	_, err = s.client.Tracks.ListTrackpoints(ctx, 42, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Offset: 5, Limit: 10}, IncludeTotal: true})
 	require.NoError(t, err)
 
 	want := map[string]url.Values{
@@ -629,13 +631,13 @@ func TestIteratorsRangeAgain(t *testing.T) {
 	s.serveList("GET /trackpoints/{id}", listSpec{n: 25, total: -1, maxLimit: mycartracks.MaxTrackpointPageSize, item: point})
 	track := mycartracks.Track{ID: 42, VehicleID: 7}
 	seqs := map[string]func() ([]int64, error){
-		"Vehicles.All": rangeIDs(s.client.Vehicles.All(ctx, &mycartracks.ListOptions{Offset: 3, Limit: 4}),
+		"Vehicles.All": rangeIDs(s.client.Vehicles.All(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: 3, Limit: 4}}),
 			func(v mycartracks.Vehicle) int64 { return int64(v.ID) }),
-		"Positions.AllLast": rangeIDs(s.client.Positions.AllLast(ctx, &mycartracks.LastPositionOptions{Offset: 3, Limit: 4}),
+		"Positions.AllLast": rangeIDs(s.client.Positions.AllLast(ctx, &mycartracks.LastPositionOptions{Paging: mycartracks.Paging{Offset: 3, Limit: 4}}),
 			func(p mycartracks.LastPosition) int64 { return int64(p.VehicleID) }),
-		"Tracks.AllTrackpoints": rangeIDs(s.client.Tracks.AllTrackpoints(ctx, track.ID, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+		"Tracks.AllTrackpoints": rangeIDs(s.client.Tracks.AllTrackpoints(ctx, track.ID, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Offset: 3, Limit: 4}}),
 			func(p mycartracks.Trackpoint) int64 { return int64(p.ID) }),
-		"Tracks.Positions": rangeIDs(s.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Offset: 3, Limit: 4}),
+		"Tracks.Positions": rangeIDs(s.client.Tracks.Positions(ctx, track, &mycartracks.TrackpointListOptions{Paging: mycartracks.Paging{Offset: 3, Limit: 4}}),
 			func(p telematics.Position) int64 { return (p.Time.UnixMilli()-1767261600000)/1000 + 1 }),
 	}
 	want := make([]int64, 0, 22)

@@ -24,7 +24,7 @@ type LastPosition struct {
 	Raw json.RawMessage
 }
 
-type lastPositionWire struct {
+type wireLastPosition struct {
 	VehicleID   *ID                  `json:"vehicleId"`
 	CarID       *ID                  `json:"carId" alias:"vehicleId"`
 	VehicleName string               `json:"vehicleName"`
@@ -46,7 +46,7 @@ func (l *LastPosition) UnmarshalJSON(b []byte) error {
 	return unmarshalModel(b, l, lastPositionFromWire)
 }
 
-func lastPositionFromWire(w *lastPositionWire, raw json.RawMessage) LastPosition {
+func lastPositionFromWire(w *wireLastPosition, raw json.RawMessage) LastPosition {
 	id := firstID(w.VehicleID, w.CarID)
 	l := LastPosition{
 		VehicleID:   id,
@@ -101,9 +101,9 @@ type LastPositionOptions struct {
 	// these groups (both empty: every vehicle).
 	VehicleIDs []ID
 	GroupIDs   []ID
-	// Offset and Limit page the result (0: the API's default for Last, MaxPageSize for
+	// Paging pages the result (Limit 0: the API's default for Last, MaxPageSize for
 	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize).
-	Offset, Limit int
+	Paging
 }
 
 func (o *LastPositionOptions) clone() LastPositionOptions {
@@ -117,7 +117,7 @@ func (o *LastPositionOptions) clone() LastPositionOptions {
 }
 
 func (o LastPositionOptions) paging() ListOptions {
-	return ListOptions{Offset: o.Offset, Limit: o.Limit}
+	return ListOptions{Paging: o.Paging}
 }
 
 // filters adds the query parameters selecting the vehicles.
@@ -134,7 +134,7 @@ func (o LastPositionOptions) filters(q url.Values) {
 // (GET /vehicles/lastPositions), the snapshot a live map starts from.
 type PositionsService service
 
-var lastPositionsList = listEndpoint[lastPositionWire, LastPosition]{epLastPositions, lastPositionFromWire, func(x *LastPosition) ID { return x.VehicleID }}
+var lastPositionsList = listEndpoint[wireLastPosition, LastPosition]{epLastPositions, lastPositionFromWire, func(x *LastPosition) ID { return x.VehicleID }}
 
 // Last returns one page of last positions. opts may be nil.
 func (s *PositionsService) Last(ctx context.Context, opts *LastPositionOptions, reqOpts ...RequestOption) (*Page[LastPosition], error) {

@@ -42,7 +42,7 @@ type SummaryRow struct {
 	Raw json.RawMessage
 }
 
-type summaryRowWire struct {
+type wireSummaryRow struct {
 	VehicleID   *ID       `json:"vehicleId"`
 	CarID       *ID       `json:"carId" alias:"vehicleId"`
 	VehicleName string    `json:"vehicleName"`
@@ -57,7 +57,7 @@ func (r *SummaryRow) UnmarshalJSON(b []byte) error {
 	return unmarshalModel(b, r, summaryRowFromWire)
 }
 
-func summaryRowFromWire(w *summaryRowWire, raw json.RawMessage) SummaryRow {
+func summaryRowFromWire(w *wireSummaryRow, raw json.RawMessage) SummaryRow {
 	return SummaryRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		VehicleName: w.VehicleName,
@@ -94,7 +94,7 @@ type DailyRow struct {
 	Raw json.RawMessage
 }
 
-type dailyRowWire struct {
+type wireDailyRow struct {
 	VehicleID   *ID       `json:"vehicleId"`
 	CarID       *ID       `json:"carId" alias:"vehicleId"`
 	Date        string    `json:"date"`
@@ -106,7 +106,7 @@ type dailyRowWire struct {
 // UnmarshalJSON decodes a row (distance in km, driving time in ms).
 func (r *DailyRow) UnmarshalJSON(b []byte) error { return unmarshalModel(b, r, dailyRowFromWire) }
 
-func dailyRowFromWire(w *dailyRowWire, raw json.RawMessage) DailyRow {
+func dailyRowFromWire(w *wireDailyRow, raw json.RawMessage) DailyRow {
 	return DailyRow{
 		VehicleID:   firstID(w.VehicleID, w.CarID),
 		Date:        w.Date,

@@ -67,7 +67,7 @@ func Endpoints() []Endpoint {
 		if e.list {
 			ep.Envelope = []Name{{Name: "data"}}
 			if e.total {
-				ep.Envelope = append(ep.Envelope, fieldNames(reflect.TypeOf(listEnvelope[json.RawMessage]{}), "")[1:]...)
+				ep.Envelope = append(ep.Envelope, fieldNames(reflect.TypeOf(wireList[json.RawMessage]{}), "")[1:]...)
 			}
 		}
 		out = append(out, ep)

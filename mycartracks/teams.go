@@ -18,10 +18,10 @@ type Team struct {
 // UnmarshalJSON decodes a team, also from a {"data":{...}} envelope, keeping Raw.
 func (t *Team) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, teamFromWire) }
 
-// teamWire decodes like Team without its UnmarshalJSON.
-type teamWire Team
+// wireTeam decodes like Team without its UnmarshalJSON.
+type wireTeam Team
 
-func teamFromWire(w *teamWire, raw json.RawMessage) Team {
+func teamFromWire(w *wireTeam, raw json.RawMessage) Team {
 	t := Team(*w)
 	t.Raw = raw
 	return t
@@ -30,7 +30,7 @@ func teamFromWire(w *teamWire, raw json.RawMessage) Team {
 // TeamsService lists and reads teams (GET /teams).
 type TeamsService service
 
-var teamsList = listEndpoint[teamWire, Team]{epTeamsList, teamFromWire, func(x *Team) ID { return x.ID }}
+var teamsList = listEndpoint[wireTeam, Team]{epTeamsList, teamFromWire, func(x *Team) ID { return x.ID }}
 
 // List returns one page of teams. opts may be nil.
 func (s *TeamsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Team], error) {

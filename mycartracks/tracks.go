@@ -30,9 +30,9 @@ type Track struct {
 	Raw json.RawMessage
 }
 
-// trackWire is a track as sent: times in epoch ms, distance in km, durations in ms,
+// wireTrack is a track as sent: times in epoch ms, distance in km, durations in ms,
 // speeds in km/h; v2 named the vehicle carId.
-type trackWire struct {
+type wireTrack struct {
 	ID            ID                   `json:"id"`
 	VehicleID     *ID                  `json:"vehicleId"`
 	CarID         *ID                  `json:"carId" alias:"vehicleId"`
@@ -51,7 +51,7 @@ type trackWire struct {
 // alias carId, keeping Raw.
 func (t *Track) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t, trackFromWire) }
 
-func trackFromWire(w *trackWire, raw json.RawMessage) Track {
+func trackFromWire(w *wireTrack, raw json.RawMessage) Track {
 	t := Track{
 		ID:            w.ID,
 		VehicleID:     firstID(w.VehicleID, w.CarID),
@@ -146,7 +146,7 @@ func encodeRange(q url.Values, from, to time.Time) {
 // trackpoints (GET /trackpoints/{trackId}).
 type TracksService service
 
-var tracksList = listEndpoint[trackWire, Track]{epTracksList, trackFromWire, func(x *Track) ID { return x.ID }}
+var tracksList = listEndpoint[wireTrack, Track]{epTracksList, trackFromWire, func(x *Track) ID { return x.ID }}
 
 // List returns one page of tracks, ordered by start time then id unless opts.Sort says
 // otherwise. opts may be nil.
@@ -169,12 +169,9 @@ func (s *TracksService) Get(ctx context.Context, id ID, reqOpts ...RequestOption
 
 // TrackpointListOptions pages Tracks.ListTrackpoints and Tracks.AllTrackpoints.
 type TrackpointListOptions struct {
-	// Offset is the index of the first point.
-	Offset int
-	// Limit is the page size. Zero lets the API choose for ListTrackpoints;
-	// AllTrackpoints then pages with MaxTrackpointPageSize. A limit above
-	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize; a negative one is 0.
-	Limit int
+	// Paging's Offset is the index of the first point; a Limit above
+	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize.
+	Paging
 	// IncludeTotal asks for the number of points of the whole track (Page.Total).
 	// AllTrackpoints asks for it whatever this says.
 	IncludeTotal bool
@@ -185,7 +182,7 @@ type TrackpointListOptions struct {
 
 func (o *TrackpointListOptions) query() url.Values {
 	q := url.Values{}
-	encodePaging(q, o.Offset, o.Limit)
+	o.Paging.encode(q)
 	if o.IncludeTotal {
 		q.Set(qIncludeTotal, "true")
 	}

@@ -18,10 +18,10 @@ type User struct {
 // UnmarshalJSON decodes a user, also from a {"data":{...}} envelope, keeping Raw.
 func (u *User) UnmarshalJSON(b []byte) error { return unmarshalModel(b, u, userFromWire) }
 
-// userWire decodes like User without its UnmarshalJSON.
-type userWire User
+// wireUser decodes like User without its UnmarshalJSON.
+type wireUser User
 
-func userFromWire(w *userWire, raw json.RawMessage) User {
+func userFromWire(w *wireUser, raw json.RawMessage) User {
 	u := User(*w)
 	u.Raw = raw
 	return u
@@ -30,7 +30,7 @@ func userFromWire(w *userWire, raw json.RawMessage) User {
 // UsersService lists and reads users (GET /users).
 type UsersService service
 
-var usersList = listEndpoint[userWire, User]{epUsersList, userFromWire, func(x *User) ID { return x.ID }}
+var usersList = listEndpoint[wireUser, User]{epUsersList, userFromWire, func(x *User) ID { return x.ID }}
 
 // List returns one page of users. opts may be nil.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[User], error) {

@@ -20,10 +20,10 @@ func (g *VehicleGroup) UnmarshalJSON(b []byte) error {
 	return unmarshalModel(b, g, vehicleGroupFromWire)
 }
 
-// vehicleGroupWire decodes like VehicleGroup without its UnmarshalJSON.
-type vehicleGroupWire VehicleGroup
+// wireVehicleGroup decodes like VehicleGroup without its UnmarshalJSON.
+type wireVehicleGroup VehicleGroup
 
-func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup {
+func vehicleGroupFromWire(w *wireVehicleGroup, raw json.RawMessage) VehicleGroup {
 	g := VehicleGroup(*w)
 	g.Raw = raw
 	return g
@@ -32,7 +32,7 @@ func vehicleGroupFromWire(w *vehicleGroupWire, raw json.RawMessage) VehicleGroup
 // VehicleGroupsService lists and reads vehicle groups (GET /vehicleGroups).
 type VehicleGroupsService service
 
-var vehicleGroupsList = listEndpoint[vehicleGroupWire, VehicleGroup]{epVehicleGroupsList, vehicleGroupFromWire, func(x *VehicleGroup) ID { return x.ID }}
+var vehicleGroupsList = listEndpoint[wireVehicleGroup, VehicleGroup]{epVehicleGroupsList, vehicleGroupFromWire, func(x *VehicleGroup) ID { return x.ID }}
 
 // List returns one page of vehicle groups. opts may be nil.
 func (s *VehicleGroupsService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[VehicleGroup], error) {

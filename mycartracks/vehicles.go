@@ -24,10 +24,10 @@ type Vehicle struct {
 // UnmarshalJSON decodes a vehicle, also from a {"data":{...}} envelope, keeping Raw.
 func (v *Vehicle) UnmarshalJSON(b []byte) error { return unmarshalModel(b, v, vehicleFromWire) }
 
-// vehicleWire decodes like Vehicle without its UnmarshalJSON.
-type vehicleWire Vehicle
+// wireVehicle decodes like Vehicle without its UnmarshalJSON.
+type wireVehicle Vehicle
 
-func vehicleFromWire(w *vehicleWire, raw json.RawMessage) Vehicle {
+func vehicleFromWire(w *wireVehicle, raw json.RawMessage) Vehicle {
 	v := Vehicle(*w)
 	v.Raw = raw
 	return v
@@ -49,7 +49,7 @@ func (v Vehicle) Telematics() telematics.Vehicle {
 // VehiclesService lists and reads vehicles (GET /vehicles, /vehicles/{id}).
 type VehiclesService service
 
-var vehiclesList = listEndpoint[vehicleWire, Vehicle]{epVehiclesList, vehicleFromWire, func(x *Vehicle) ID { return x.ID }}
+var vehiclesList = listEndpoint[wireVehicle, Vehicle]{epVehiclesList, vehicleFromWire, func(x *Vehicle) ID { return x.ID }}
 
 // List returns one page of vehicles. opts may be nil.
 func (s *VehiclesService) List(ctx context.Context, opts *ListOptions, reqOpts ...RequestOption) (*Page[Vehicle], error) {

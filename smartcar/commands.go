@@ -152,20 +152,16 @@ type wireCommand struct {
 		CompletedAt       timestamp       `json:"completedAt"`
 		DurationInSeconds json.RawMessage `json:"durationInSeconds"`
 	} `json:"meta"`
-	raw json.RawMessage
 }
 
-func (w *wireCommand) UnmarshalJSON(b []byte) error {
-	type plain wireCommand
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
+// UnmarshalJSON decodes a command execution resource as the Vehicle API sends it,
+// keeping Raw. HTTPStatus, a property of the answer rather than of the resource, stays 0.
+func (e *CommandExecution) UnmarshalJSON(b []byte) error {
+	return unmarshalModel(b, e, commandFromWire)
 }
 
-func (w *wireCommand) execution(status int) *CommandExecution {
-	e := &CommandExecution{
+func commandFromWire(w *wireCommand, raw json.RawMessage) CommandExecution {
+	e := CommandExecution{
 		ID:            w.ID,
 		Type:          w.Attributes.CommandType,
 		Status:        w.Attributes.Status.Value,
@@ -173,17 +169,48 @@ func (w *wireCommand) execution(status int) *CommandExecution {
 		Parameters:    w.Attributes.Parameters,
 		ExecutedAt:    w.Meta.ExecutedAt.Time,
 		CompletedAt:   w.Meta.CompletedAt.Time,
-		HTTPStatus:    status,
-		Raw:           w.raw,
+		Raw:           raw,
 	}
 	if f, ok := number(w.Meta.DurationInSeconds); ok && f >= 0 && f < math.MaxInt64/float64(time.Second) {
-		e.Duration = time.Duration(f * float64(time.Second))
+		e.Duration = time.Duration(math.Round(f * float64(time.Second)))
 	}
 	if w.Attributes.Status.Error != nil {
 		d := w.Attributes.Status.Error.detail()
 		e.Error = &d
 	}
 	return e
+}
+
+// MarshalJSON encodes the execution as the Vehicle API sends it: {"id", "type",
+// "attributes": {"commandType", "status": {"value", "error"}, "executionMode",
+// "parameters"}, "meta": {"executedAt", "completedAt" (RFC 3339), "durationInSeconds"}}.
+// HTTPStatus and Raw are not encoded.
+func (e CommandExecution) MarshalJSON() ([]byte, error) {
+	type status struct {
+		Value string    `json:"value,omitempty"`
+		Error *outError `json:"error,omitempty"`
+	}
+	type attributes struct {
+		CommandType   string          `json:"commandType,omitempty"`
+		Status        status          `json:"status"`
+		ExecutionMode string          `json:"executionMode,omitempty"`
+		Parameters    json.RawMessage `json:"parameters,omitempty"`
+	}
+	type meta struct {
+		ExecutedAt        *time.Time `json:"executedAt,omitempty"`
+		CompletedAt       *time.Time `json:"completedAt,omitempty"`
+		DurationInSeconds float64    `json:"durationInSeconds,omitempty"`
+	}
+	return json.Marshal(struct {
+		ID         string     `json:"id"`
+		Type       string     `json:"type"`
+		Attributes attributes `json:"attributes"`
+		Meta       meta       `json:"meta"`
+	}{
+		ID: e.ID, Type: "command-execution",
+		Attributes: attributes{e.Type, status{e.Status, errorOut(e.Error)}, e.ExecutionMode, e.Parameters},
+		Meta:       meta{outTime(e.ExecutedAt), outTime(e.CompletedAt), e.Duration.Seconds()},
+	})
 }
 
 // send posts a command and decodes its execution record.
@@ -199,20 +226,23 @@ func (s *CommandsService) send(ctx context.Context, format, vehicleID string, bo
 // execute sends a command or schedule request and decodes its execution record: a
 // CommandError when the record reports a failure, a RequestError when there is none.
 func execute(ctx context.Context, c *Client, method, path string, body any, opts []RequestOption) (*CommandExecution, *wireCommand, error) {
-	var doc wireOne[wireCommand]
+	var doc wireOne[json.RawMessage]
 	resp, err := c.do(ctx, call{api: c.vehicleAPI, method: method, path: path, body: body, needUser: true, command: true}, &doc, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if doc.Data == nil {
+	var w wireCommand
+	if doc.Data == nil || len(*doc.Data) == 0 || string(*doc.Data) == "null" || json.Unmarshal(*doc.Data, &w) != nil {
 		// Smartcar accepted the command but said nothing of its outcome.
 		return nil, nil, malformedAt(resp, malformed("command response with status %d has no execution record", resp.StatusCode))
 	}
-	exec := doc.Data.execution(resp.StatusCode)
+	e := commandFromWire(&w, keepRaw(*doc.Data))
+	exec := &e
+	exec.HTTPStatus = resp.StatusCode
 	if exec.Error != nil || strings.EqualFold(exec.Status, CommandStatusError) {
-		return exec, doc.Data, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
+		return exec, &w, &CommandError{Execution: exec, Method: resp.Method, URL: resp.URL}
 	}
-	return exec, doc.Data, nil
+	return exec, &w, nil
 }
 
 // StartCharge starts charging the vehicle.

@@ -14,9 +14,6 @@ import (
 // application: one per vehicle a user connected through Smartcar Connect.
 type ConnectionsService service
 
-// UsersService removes users.
-type UsersService service
-
 // Connection is the link between a vehicle and the user who connected it, with the
 // permissions the user granted.
 type Connection struct {
@@ -64,19 +61,14 @@ type wireConnection struct {
 		UpdatedAt timestamp `json:"updatedAt"`
 	} `json:"meta"`
 	Links wireLinks `json:"links"`
-	raw   json.RawMessage
 }
 
-func (w *wireConnection) UnmarshalJSON(b []byte) error {
-	type plain wireConnection
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
+// UnmarshalJSON decodes a connection resource as the Vehicle API sends it, keeping Raw.
+func (c *Connection) UnmarshalJSON(b []byte) error {
+	return unmarshalModel(b, c, connectionFromWire)
 }
 
-func (w *wireConnection) connection() Connection {
+func connectionFromWire(w *wireConnection, raw json.RawMessage) Connection {
 	c := Connection{
 		ID:             w.ID,
 		UserID:         cmp.Or(w.Relationships.User.id(), w.Attributes.User.ID),
@@ -85,7 +77,7 @@ func (w *wireConnection) connection() Connection {
 		CreatedAt:      w.Meta.CreatedAt.Time,
 		UpdatedAt:      w.Meta.UpdatedAt.Time,
 		SelfURL:        w.Links.Self.href,
-		Raw:            w.raw,
+		Raw:            raw,
 	}
 	c.Vehicle = w.Attributes.Vehicle.vehicle(c.VehicleID)
 	c.Vehicle.SelfURL = w.Relationships.Vehicle.Links.Related.href
@@ -96,6 +88,50 @@ func (w *wireConnection) connection() Connection {
 		}
 	}
 	return c
+}
+
+// MarshalJSON encodes the connection as the Vehicle API sends it: {"id", "type":
+// "connection", "attributes": {"permissions", "vehicle"}, "relationships": {"vehicle",
+// "user"}, "meta": {"createdAt", "updatedAt"} (RFC 3339), "links": {"self"}}. Raw is not
+// encoded.
+func (c Connection) MarshalJSON() ([]byte, error) {
+	type user struct {
+		ExternalID string `json:"externalId,omitempty"`
+	}
+	type attributes struct {
+		Permissions []Permission          `json:"permissions,omitempty"`
+		Vehicle     wireVehicleAttributes `json:"vehicle"`
+		User        *user                 `json:"user,omitempty"`
+	}
+	type relationships struct {
+		Vehicle *outRelationship `json:"vehicle,omitempty"`
+		User    *outRelationship `json:"user,omitempty"`
+	}
+	type meta struct {
+		CreatedAt *time.Time `json:"createdAt,omitempty"`
+		UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	}
+	attrs := attributes{Permissions: c.Permissions, Vehicle: c.Vehicle.attributes()}
+	if c.UserExternalID != "" {
+		attrs.User = &user{ExternalID: c.UserExternalID}
+	}
+	return json.Marshal(struct {
+		ID            string        `json:"id"`
+		Type          string        `json:"type"`
+		Attributes    attributes    `json:"attributes"`
+		Relationships relationships `json:"relationships"`
+		Meta          meta          `json:"meta"`
+		Links         *outLinks     `json:"links,omitempty"`
+	}{
+		ID: c.ID, Type: "connection",
+		Attributes: attrs,
+		Relationships: relationships{
+			Vehicle: relationship("vehicle", c.VehicleID, c.Vehicle.SelfURL),
+			User:    relationship("user", c.UserID, ""),
+		},
+		Meta:  meta{outTime(c.CreatedAt), outTime(c.UpdatedAt)},
+		Links: selfLinks(c.SelfURL),
+	})
 }
 
 // ConnectionListOptions filters and pages a connection list. The zero value lists
@@ -133,8 +169,6 @@ func setIf(q url.Values, key, value string) {
 	}
 }
 
-func convertConnection(w *wireConnection) Connection { return w.connection() }
-
 // List returns one page of connections. Fetch the next with opts.PageNumber =
 // page.NextPageNumber while page.HasNext(), or use All.
 func (s *ConnectionsService) List(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) (*Page[Connection], error) {
@@ -142,27 +176,22 @@ func (s *ConnectionsService) List(ctx context.Context, opts *ConnectionListOptio
 	if err != nil {
 		return nil, err
 	}
-	return listPage(ctx, s.c, s.c.vehicleAPI, pathConnections, q, convertConnection, reqOpts)
+	return listPage(ctx, s.c, s.c.vehicleAPI, pathConnections, q, decoded[Connection], reqOpts)
 }
 
 // All iterates over every connection matching opts, fetching pages as it goes (from
 // opts.PageNumber, if set). It stops at the first error, which it yields once.
 func (s *ConnectionsService) All(ctx context.Context, opts *ConnectionListOptions, reqOpts ...RequestOption) iter.Seq2[Connection, error] {
 	q, err := opts.query()
-	return iterate(ctx, s.c, s.c.vehicleAPI, pathConnections, q, err, convertConnection, reqOpts)
+	return iterate(ctx, s.c, s.c.vehicleAPI, pathConnections, q, err, decoded[Connection], reqOpts)
 }
 
 // Get returns one connection.
 func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...RequestOption) (*Connection, error) {
-	return getOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, "connection", convertConnection, opts)
+	return getOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, "connection", decoded[Connection], opts)
 }
 
 // Delete disconnects the vehicle of a connection from the application.
 func (s *ConnectionsService) Delete(ctx context.Context, connectionID string, opts ...RequestOption) error {
 	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathConnection, connectionID, opts)
-}
-
-// Delete removes a user from the application with all their connections and data.
-func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
-	return deleteOne(ctx, s.c, s.c.vehicleAPI, pathUser, userID, opts)
 }

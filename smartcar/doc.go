@@ -57,6 +57,12 @@
 // Connections.Delete disconnects a vehicle; Users.Delete removes a user with all their
 // connections.
 //
+// Connection, Vehicle, Subscription and CommandExecution keep the resource they were
+// decoded from in Raw, their own copy. json.Marshal writes a model back in Smartcar's
+// JSON:API form, and a Signal in the webhook form, so json.Unmarshal reads the same
+// value from it (Raw aside; CommandExecution.HTTPStatus and Signal.VehicleID are not
+// part of the resource).
+//
 // # Signals
 //
 // Signals.List reads every signal of a vehicle (following page links, at most

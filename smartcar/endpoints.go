@@ -1,6 +1,6 @@
 package smartcar
 
-// Every path of both APIs, relative to their roots (shared/reference/smartcar-v3.md §4–5).
+// Every path of both APIs, relative to their roots (docs/evidence.md, Smartcar §4–5).
 // A correction from Smartcar's OpenAPI documents is a one-line change here.
 const (
 	// Vehicle API.

@@ -78,7 +78,7 @@ func (g SignalGroup) Codes() []SignalCode {
 // Connect for the signals of this group, and false when it is not documented.
 //
 // Smartcar publishes a per-signal permission table that our reference could not retrieve
-// (shared/reference/smartcar-v3.md §6.4), so no group has a documented permission yet and
+// (docs/evidence.md, Smartcar §6.4), so no group has a documented permission yet and
 // this returns ("", false) for every group rather than a guess. A missing permission shows
 // up on the signal itself: its status is ERROR with error type PERMISSION (see
 // Signal.NeedsPermission), and Connection.Permissions lists what was granted.
@@ -95,7 +95,7 @@ var groupPermissions = map[SignalGroup]Permission{}
 // Connect ("read_odometer", "control_security").
 type Permission string
 
-// Permission names Smartcar uses ([T] list in shared/reference/smartcar-v3.md §6.4).
+// Permission names Smartcar uses ([T] list in docs/evidence.md, Smartcar §6.4).
 const (
 	PermissionReadAlerts              Permission = "read_alerts"
 	PermissionReadBattery             Permission = "read_battery"

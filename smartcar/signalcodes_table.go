@@ -1,4 +1,4 @@
-// The signal catalogue of shared/reference/smartcar-v3.md §6.3, one line per code.
+// The signal catalogue (docs/evidence.md, Smartcar §6.3), one line per code.
 
 package smartcar
 

@@ -2,7 +2,6 @@ package smartcar
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,7 +114,7 @@ func (s *Signal) Position() (telematics.Position, bool) {
 }
 
 // Telematics converts the signal to the provider-neutral type.
-func (s *Signal) Telematics() telematics.Signal {
+func (s Signal) Telematics() telematics.Signal {
 	out := telematics.Signal{
 		Code:         string(s.Code),
 		Name:         s.Name,
@@ -131,192 +130,6 @@ func (s *Signal) Telematics() telematics.Signal {
 		out.Error = &telematics.SignalError{Type: string(d.Type), Code: string(d.Code), Message: d.Message(), Resolution: string(d.Resolution)}
 	}
 	return out
-}
-
-// wireSignalFields are the fields of a signal that the JSON:API form nests in
-// attributes and the webhook form sends at the top level.
-type wireSignalFields struct {
-	Code   string          `json:"code"`
-	Name   string          `json:"name"`
-	Group  string          `json:"group"`
-	Status wireStatus      `json:"status"`
-	Body   json.RawMessage `json:"body"`
-}
-
-type wireSignalMeta struct {
-	RetrievedAt  timestamp `json:"retrievedAt"`
-	OEMUpdatedAt timestamp `json:"oemUpdatedAt"`
-	IngestedAt   timestamp `json:"ingestedAt"`
-	FetchedAt    timestamp `json:"fetchedAt"`
-}
-
-type wireSignal struct {
-	ID         string            `json:"id"`
-	Attributes *wireSignalFields `json:"attributes"`
-	wireSignalFields
-	Meta  wireSignalMeta `json:"meta"`
-	Links struct {
-		Self link `json:"self"`
-	} `json:"links"`
-}
-
-// wireStatus is {"value": "ERROR", "error": {...}}, or a bare status string.
-type wireStatus struct {
-	Value string
-	Error *wireError
-}
-
-// A status of another shape is left empty rather than failing the signal.
-func (w *wireStatus) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		_ = json.Unmarshal(b, &w.Value)
-		return nil
-	}
-	var o struct {
-		Value flexText   `json:"value"`
-		Error *wireError `json:"error"`
-	}
-	if json.Unmarshal(b, &o) == nil {
-		w.Value, w.Error = string(o.Value), o.Error
-	}
-	return nil
-}
-
-// UnmarshalJSON decodes a signal in the JSON:API form of the Vehicle API ({"id", "type",
-// "attributes": {"code", "name", "group", "status", "body"}, "meta", "links"}) or in the
-// flat form of webhook payloads ({"code", "name", "group", "status", "body", "meta"}).
-//
-// A signal object whose members have unexpected types is not an error: each such member
-// is left empty and the others (status, body, times) are kept.
-func (s *Signal) UnmarshalJSON(b []byte) error {
-	var w wireSignal
-	if err := json.Unmarshal(b, &w); err != nil {
-		var ok bool
-		if w, ok = lenientWireSignal(b); !ok {
-			return err
-		}
-	}
-	*s = w.signal()
-	return nil
-}
-
-// lenientWireSignal decodes a signal object member by member, so that a member of an
-// unexpected type loses only itself. ok is false when b is not a JSON object.
-func lenientWireSignal(b []byte) (w wireSignal, ok bool) {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(b, &top) != nil || top == nil {
-		return w, false
-	}
-	decodeMembers(top, map[string]any{"id": &w.ID, "meta": &w.Meta, "links": &w.Links})
-	w.wireSignalFields = lenientFields(top)
-	var attrs map[string]json.RawMessage
-	if raw, ok := top["attributes"]; ok && json.Unmarshal(raw, &attrs) == nil && attrs != nil {
-		f := lenientFields(attrs)
-		w.Attributes = &f
-	}
-	return w, true
-}
-
-func lenientFields(m map[string]json.RawMessage) wireSignalFields {
-	var f wireSignalFields
-	decodeMembers(m, map[string]any{"code": &f.Code, "name": &f.Name, "group": &f.Group, "status": &f.Status})
-	if raw, ok := m["body"]; ok {
-		f.Body = keepRaw(raw)
-	}
-	return f
-}
-
-// decodeMembers decodes each member of m that dst names into its target, ignoring the
-// ones that do not fit.
-func decodeMembers(m map[string]json.RawMessage, dst map[string]any) {
-	for name, target := range dst {
-		if raw, ok := m[name]; ok {
-			_ = json.Unmarshal(raw, target)
-		}
-	}
-}
-
-// signal converts the decoded wire form.
-func (w *wireSignal) signal() Signal {
-	f := &w.wireSignalFields
-	if w.Attributes != nil {
-		f = w.Attributes
-	}
-	s := Signal{
-		Code:         SignalCode(cmp.Or(f.Code, w.ID)),
-		Name:         f.Name,
-		Group:        SignalGroup(f.Group),
-		Status:       telematics.SignalStatus(f.Status.Value),
-		OEMUpdatedAt: w.Meta.OEMUpdatedAt.Time,
-		RetrievedAt:  w.Meta.RetrievedAt.Time,
-		IngestedAt:   w.Meta.IngestedAt.Time,
-		FetchedAt:    w.Meta.FetchedAt.Time,
-		SelfURL:      w.Links.Self.href,
-	}
-	if present(f.Body) {
-		s.Body = f.Body
-		s.Value = DecodeValue(f.Body)
-	}
-	if f.Status.Error != nil {
-		d := f.Status.Error.detail()
-		s.Error = &d
-	}
-	if s.Status == "" {
-		switch {
-		case s.Error != nil:
-			s.Status = telematics.SignalStatusError
-		case s.Body != nil:
-			// Payloads older than webhook version 4.0 have no status.
-			s.Status = telematics.SignalStatusSuccess
-		}
-	}
-	return s
-}
-
-// MarshalJSON encodes the signal in the flat webhook form, which UnmarshalJSON reads
-// back.
-func (s Signal) MarshalJSON() ([]byte, error) {
-	type wireErr struct {
-		Type        ErrorType `json:"type,omitempty"`
-		Code        ErrorCode `json:"code,omitempty"`
-		Title       string    `json:"title,omitempty"`
-		Detail      string    `json:"detail,omitempty"`
-		Description string    `json:"description,omitempty"`
-		Resolution  *struct {
-			Type ResolutionType `json:"type"`
-		} `json:"resolution,omitempty"`
-	}
-	type status struct {
-		Value string   `json:"value"`
-		Error *wireErr `json:"error,omitempty"`
-	}
-	out := struct {
-		Code   SignalCode        `json:"code"`
-		Name   string            `json:"name,omitempty"`
-		Group  SignalGroup       `json:"group,omitempty"`
-		Body   json.RawMessage   `json:"body,omitempty"`
-		Status status            `json:"status"`
-		Meta   map[string]string `json:"meta,omitempty"`
-	}{Code: s.Code, Name: s.Name, Group: s.Group, Body: s.Body, Status: status{Value: string(s.Status)}}
-	if d := s.Error; d != nil {
-		we := &wireErr{Type: d.Type, Code: d.Code, Title: d.Title, Detail: d.Detail, Description: d.Description}
-		if d.Resolution != "" {
-			we.Resolution = &struct {
-				Type ResolutionType `json:"type"`
-			}{d.Resolution}
-		}
-		out.Status.Error = we
-	}
-	for name, t := range map[string]time.Time{"oemUpdatedAt": s.OEMUpdatedAt, "retrievedAt": s.RetrievedAt, "ingestedAt": s.IngestedAt, "fetchedAt": s.FetchedAt} {
-		if !t.IsZero() {
-			if out.Meta == nil {
-				out.Meta = map[string]string{}
-			}
-			out.Meta[name] = t.UTC().Format(time.RFC3339Nano)
-		}
-	}
-	return json.Marshal(out)
 }
 
 // SignalSet is every signal read from a vehicle in one call.
@@ -338,64 +151,12 @@ func (s *SignalSet) Get(code SignalCode) (*Signal, bool) {
 }
 
 // Telematics converts every signal to the provider-neutral type.
-func (s *SignalSet) Telematics() []telematics.Signal {
+func (s SignalSet) Telematics() []telematics.Signal {
 	out := make([]telematics.Signal, len(s.Signals))
 	for i := range s.Signals {
 		out[i] = s.Signals[i].Telematics()
 	}
 	return out
-}
-
-type wireSignalList struct {
-	Data     []wireSignal    `json:"data"`
-	Meta     wireMeta        `json:"meta"`
-	Links    wireLinks       `json:"links"`
-	Included json.RawMessage `json:"included"`
-	Errors   json.RawMessage `json:"errors"`
-}
-
-// lenientSignalList is wireSignalList with each signal decoded on its own, so that one
-// malformed signal does not fail the others.
-type lenientSignalList struct {
-	Data     []Signal        `json:"data"`
-	Meta     wireMeta        `json:"meta"`
-	Links    wireLinks       `json:"links"`
-	Included json.RawMessage `json:"included"`
-	Errors   json.RawMessage `json:"errors"`
-}
-
-// decodeSignalList decodes a page of signals: in one pass when every signal is well
-// formed, else signal by signal.
-func decodeSignalList(raw []byte) ([]Signal, *lenientSignalList, error) {
-	var fast wireSignalList
-	if err := json.Unmarshal(raw, &fast); err == nil {
-		if err := checkListErrors(len(fast.Data), fast.Errors); err != nil {
-			return nil, nil, err
-		}
-		if fast.Data == nil {
-			if err := checkListData(raw); err != nil {
-				return nil, nil, err
-			}
-		}
-		sigs := make([]Signal, len(fast.Data))
-		for i := range fast.Data {
-			sigs[i] = fast.Data[i].signal()
-		}
-		return sigs, &lenientSignalList{Meta: fast.Meta, Links: fast.Links, Included: fast.Included}, nil
-	}
-	var slow lenientSignalList
-	if err := json.Unmarshal(raw, &slow); err != nil {
-		return nil, nil, malformed("signal list: %v", err)
-	}
-	if err := checkListErrors(len(slow.Data), slow.Errors); err != nil {
-		return nil, nil, err
-	}
-	if slow.Data == nil {
-		if err := checkListData(raw); err != nil {
-			return nil, nil, err
-		}
-	}
-	return slow.Data, &slow, nil
 }
 
 // MaxSignalPages bounds how many pages Signals.List fetches. Smartcar has been seen to
@@ -441,24 +202,30 @@ func includedVehicle(raw json.RawMessage) *Vehicle {
 	if len(raw) == 0 {
 		return nil
 	}
-	var candidates []wireVehicle
+	var candidates []json.RawMessage
 	switch raw[0] {
 	case '{':
 		var o struct {
-			Vehicle *wireVehicle `json:"vehicle"`
+			Vehicle json.RawMessage `json:"vehicle"`
 		}
-		if json.Unmarshal(raw, &o) != nil || o.Vehicle == nil {
+		if json.Unmarshal(raw, &o) != nil || !present(o.Vehicle) {
 			return nil
 		}
-		candidates = append(candidates, *o.Vehicle)
+		candidates = append(candidates, o.Vehicle)
 	case '[':
 		if json.Unmarshal(raw, &candidates) != nil {
 			return nil
 		}
 	}
-	for i := range candidates {
-		if w := &candidates[i]; w.Type == "" || w.Type == "vehicle" {
-			v := w.vehicle()
+	wires := make([]wireVehicle, len(candidates))
+	for i, c := range candidates {
+		if json.Unmarshal(c, &wires[i]) != nil {
+			return nil
+		}
+	}
+	for i := range wires {
+		if w := &wires[i]; w.Type == "" || w.Type == "vehicle" {
+			v := vehicleFromWire(w, keepRaw(candidates[i]))
 			return &v
 		}
 	}

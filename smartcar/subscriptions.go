@@ -49,19 +49,15 @@ type wireSubscription struct {
 		UpdatedAt timestamp `json:"updatedAt"`
 	} `json:"meta"`
 	Links wireLinks `json:"links"`
-	raw   json.RawMessage
 }
 
-func (w *wireSubscription) UnmarshalJSON(b []byte) error {
-	type plain wireSubscription
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
+// UnmarshalJSON decodes a subscription resource as the Management API sends it, keeping
+// Raw.
+func (s *Subscription) UnmarshalJSON(b []byte) error {
+	return unmarshalModel(b, s, subscriptionFromWire)
 }
 
-func convertSubscription(w *wireSubscription) Subscription {
+func subscriptionFromWire(w *wireSubscription, raw json.RawMessage) Subscription {
 	s := Subscription{
 		ID:        w.ID,
 		WebhookID: w.Relationships.Webhook.id(),
@@ -70,12 +66,49 @@ func convertSubscription(w *wireSubscription) Subscription {
 		CreatedAt: w.Meta.CreatedAt.Time,
 		UpdatedAt: w.Meta.UpdatedAt.Time,
 		SelfURL:   w.Links.Self.href,
-		Raw:       w.raw,
+		Raw:       raw,
 	}
 	s.WebhookURL = w.Relationships.Webhook.Links.Related.href
 	s.Vehicle = w.Attributes.Vehicle.vehicle(s.VehicleID)
 	s.Vehicle.SelfURL = w.Relationships.Vehicle.Links.Related.href
 	return s
+}
+
+// MarshalJSON encodes the subscription as the Management API sends it: {"id", "type":
+// "subscription", "attributes": {"vehicle"}, "relationships": {"webhook", "user",
+// "vehicle"}, "meta": {"createdAt", "updatedAt"} (RFC 3339), "links": {"self"}}. Raw is
+// not encoded.
+func (s Subscription) MarshalJSON() ([]byte, error) {
+	type attributes struct {
+		Vehicle wireVehicleAttributes `json:"vehicle"`
+	}
+	type relationships struct {
+		Webhook *outRelationship `json:"webhook,omitempty"`
+		User    *outRelationship `json:"user,omitempty"`
+		Vehicle *outRelationship `json:"vehicle,omitempty"`
+	}
+	type meta struct {
+		CreatedAt *time.Time `json:"createdAt,omitempty"`
+		UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	}
+	return json.Marshal(struct {
+		ID            string        `json:"id"`
+		Type          string        `json:"type"`
+		Attributes    attributes    `json:"attributes"`
+		Relationships relationships `json:"relationships"`
+		Meta          meta          `json:"meta"`
+		Links         *outLinks     `json:"links,omitempty"`
+	}{
+		ID: s.ID, Type: "subscription",
+		Attributes: attributes{s.Vehicle.attributes()},
+		Relationships: relationships{
+			Webhook: relationship("webhook", s.WebhookID, s.WebhookURL),
+			User:    relationship("user", s.UserID, ""),
+			Vehicle: relationship("vehicle", s.VehicleID, s.Vehicle.SelfURL),
+		},
+		Meta:  meta{outTime(s.CreatedAt), outTime(s.UpdatedAt)},
+		Links: selfLinks(s.SelfURL),
+	})
 }
 
 // SubscribeRequest names the vehicle to subscribe and the webhook; all three ids are
@@ -154,19 +187,19 @@ func (s *SubscriptionsService) List(ctx context.Context, opts *SubscriptionListO
 	if err != nil {
 		return nil, err
 	}
-	return listPage(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, convertSubscription, reqOpts)
+	return listPage(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, decoded[Subscription], reqOpts)
 }
 
 // All iterates over every subscription matching opts, fetching pages as it goes (from
 // opts.PageNumber, if set). It stops at the first error, which it yields once.
 func (s *SubscriptionsService) All(ctx context.Context, opts *SubscriptionListOptions, reqOpts ...RequestOption) iter.Seq2[Subscription, error] {
 	q, err := opts.query()
-	return iterate(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, err, convertSubscription, reqOpts)
+	return iterate(ctx, s.c, s.c.managementAPI, pathSubscriptions, q, err, decoded[Subscription], reqOpts)
 }
 
 // Get returns one subscription.
 func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, opts ...RequestOption) (*Subscription, error) {
-	return getOne(ctx, s.c, s.c.managementAPI, pathSubscription, subscriptionID, "subscription", convertSubscription, opts)
+	return getOne(ctx, s.c, s.c.managementAPI, pathSubscription, subscriptionID, "subscription", decoded[Subscription], opts)
 }
 
 // Unsubscribe deletes a subscription: the vehicle stops sending to the webhook.

@@ -49,11 +49,11 @@ func (v Vehicle) Telematics() telematics.Vehicle {
 }
 
 type wireVehicleAttributes struct {
-	Make           string  `json:"make"`
-	Model          string  `json:"model"`
-	Year           flexInt `json:"year"`
-	PowertrainType string  `json:"powertrainType"`
-	Mode           string  `json:"mode"`
+	Make           string  `json:"make,omitempty"`
+	Model          string  `json:"model,omitempty"`
+	Year           flexInt `json:"year,omitempty"`
+	PowertrainType string  `json:"powertrainType,omitempty"`
+	Mode           string  `json:"mode,omitempty"`
 }
 
 func (a *wireVehicleAttributes) vehicle(id string) Vehicle {
@@ -65,27 +65,37 @@ type wireVehicle struct {
 	Type       string                `json:"type"`
 	Attributes wireVehicleAttributes `json:"attributes"`
 	Links      wireLinks             `json:"links"`
-	raw        json.RawMessage
 }
 
-func (w *wireVehicle) UnmarshalJSON(b []byte) error {
-	type plain wireVehicle
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
-}
+// UnmarshalJSON decodes a vehicle resource as the Vehicle API sends it, keeping Raw.
+func (v *Vehicle) UnmarshalJSON(b []byte) error { return unmarshalModel(b, v, vehicleFromWire) }
 
-func (w *wireVehicle) vehicle() Vehicle {
+func vehicleFromWire(w *wireVehicle, raw json.RawMessage) Vehicle {
 	v := w.Attributes.vehicle(w.ID)
 	v.SelfURL = w.Links.Self.href
-	v.Raw = w.raw
+	v.Raw = raw
 	return v
+}
+
+// MarshalJSON encodes the vehicle as the Vehicle API sends it: {"id", "type": "vehicle",
+// "attributes": {"make", "model", "year", "powertrainType", "mode"}, "links": {"self"}}.
+// Raw is not encoded.
+func (v Vehicle) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID         string                `json:"id"`
+		Type       string                `json:"type"`
+		Attributes wireVehicleAttributes `json:"attributes"`
+		Links      *outLinks             `json:"links,omitempty"`
+	}{v.ID, "vehicle", v.attributes(), selfLinks(v.SelfURL)})
+}
+
+// attributes returns the vehicle's attributes in their wire form.
+func (v *Vehicle) attributes() wireVehicleAttributes {
+	return wireVehicleAttributes{Make: v.Make, Model: v.Model, Year: flexInt(v.Year), PowertrainType: v.PowertrainType, Mode: string(v.Mode)}
 }
 
 // Get returns the attributes of a vehicle: make, model, year, powertrain and mode. The
 // user id is optional here.
 func (s *VehiclesService) Get(ctx context.Context, vehicleID string, opts ...RequestOption) (*Vehicle, error) {
-	return getOne(ctx, s.c, s.c.vehicleAPI, pathVehicle, vehicleID, "vehicle", (*wireVehicle).vehicle, opts)
+	return getOne(ctx, s.c, s.c.vehicleAPI, pathVehicle, vehicleID, "vehicle", decoded[Vehicle], opts)
 }

@@ -49,19 +49,14 @@ type wireWebhook struct {
 		UpdatedAt timestamp `json:"updatedAt"`
 	} `json:"meta"`
 	Links wireLinks `json:"links"`
-	raw   json.RawMessage
 }
 
-func (w *wireWebhook) UnmarshalJSON(b []byte) error {
-	type plain wireWebhook
-	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
-		return err
-	}
-	w.raw = keepRaw(b)
-	return nil
+// UnmarshalJSON decodes a webhook resource as the Management API sends it, keeping Raw.
+func (wh *Webhook) UnmarshalJSON(b []byte) error {
+	return unmarshalModel(b, wh, webhookFromWire)
 }
 
-func convertWebhook(w *wireWebhook) Webhook {
+func webhookFromWire(w *wireWebhook, raw json.RawMessage) Webhook {
 	return Webhook{
 		ID:            w.ID,
 		Name:          string(w.Attributes.Name),
@@ -71,8 +66,36 @@ func convertWebhook(w *wireWebhook) Webhook {
 		CreatedAt:     w.Meta.CreatedAt.Time,
 		UpdatedAt:     w.Meta.UpdatedAt.Time,
 		SelfURL:       w.Links.Self.href,
-		Raw:           w.raw,
+		Raw:           raw,
 	}
+}
+
+// MarshalJSON encodes the webhook as the Management API sends it: {"id", "type",
+// "attributes": {"name", "callbackUri", "isEnabled", "autoSubscribe"}, "meta":
+// {"createdAt", "updatedAt"}, "links": {"self"}}. Raw is not encoded.
+func (wh Webhook) MarshalJSON() ([]byte, error) {
+	type attributes struct {
+		Name          string `json:"name,omitempty"`
+		CallbackURI   string `json:"callbackUri,omitempty"`
+		IsEnabled     bool   `json:"isEnabled"`
+		AutoSubscribe bool   `json:"autoSubscribe"`
+	}
+	type meta struct {
+		CreatedAt *time.Time `json:"createdAt,omitempty"`
+		UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	}
+	return json.Marshal(struct {
+		ID         string     `json:"id"`
+		Type       string     `json:"type"`
+		Attributes attributes `json:"attributes"`
+		Meta       meta       `json:"meta"`
+		Links      *outLinks  `json:"links,omitempty"`
+	}{
+		ID: wh.ID, Type: "webhook",
+		Attributes: attributes{wh.Name, wh.CallbackURI, wh.Enabled, wh.AutoSubscribe},
+		Meta:       meta{outTime(wh.CreatedAt), outTime(wh.UpdatedAt)},
+		Links:      selfLinks(wh.SelfURL),
+	})
 }
 
 // flexBool decodes true/false, "true"/"false" and 1/0; anything else is false.
@@ -135,17 +158,17 @@ func (s *WebhooksService) List(ctx context.Context, opts *WebhookListOptions, re
 	if err != nil {
 		return nil, err
 	}
-	return listPage(ctx, s.c, s.c.managementAPI, pathWebhooks, q, convertWebhook, reqOpts)
+	return listPage(ctx, s.c, s.c.managementAPI, pathWebhooks, q, decoded[Webhook], reqOpts)
 }
 
 // All iterates over every webhook matching opts, fetching pages as it goes (from
 // opts.PageNumber, if set). It stops at the first error, which it yields once.
 func (s *WebhooksService) All(ctx context.Context, opts *WebhookListOptions, reqOpts ...RequestOption) iter.Seq2[Webhook, error] {
 	q, err := opts.query()
-	return iterate(ctx, s.c, s.c.managementAPI, pathWebhooks, q, err, convertWebhook, reqOpts)
+	return iterate(ctx, s.c, s.c.managementAPI, pathWebhooks, q, err, decoded[Webhook], reqOpts)
 }
 
 // Get returns one webhook (for example the one a Subscription's WebhookURL names).
 func (s *WebhooksService) Get(ctx context.Context, webhookID string, opts ...RequestOption) (*Webhook, error) {
-	return getOne(ctx, s.c, s.c.managementAPI, pathWebhook, webhookID, "webhook", convertWebhook, opts)
+	return getOne(ctx, s.c, s.c.managementAPI, pathWebhook, webhookID, "webhook", decoded[Webhook], opts)
 }

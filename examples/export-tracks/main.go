@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeAll()
 
 	if o.vehicle == 0 {
-		page, err := client.Vehicles.List(ctx, &mycartracks.ListOptions{Limit: 1})
+		page, err := client.Vehicles.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 1}})
 		if err != nil {
 			return fmt.Errorf("finding a vehicle: %w", err)
 		}

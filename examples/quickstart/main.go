@@ -110,7 +110,7 @@ func printLatestTracks(ctx context.Context, out io.Writer, c *mycartracks.Client
 		return nil
 	}
 	page, err := c.Tracks.List(ctx, &mycartracks.TrackListOptions{ListOptions: mycartracks.ListOptions{
-		Limit: min(latest, mycartracks.MaxPageSize), Sort: []string{"-startTime"}, IncludeTotal: true}})
+		Paging: mycartracks.Paging{Limit: min(latest, mycartracks.MaxPageSize)}, Sort: []string{"-startTime"}, IncludeTotal: true}})
 	if err != nil {
 		return fmt.Errorf("listing tracks: %w", err)
 	}

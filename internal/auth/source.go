@@ -1,7 +1,7 @@
 // Package auth is the OAuth2 client-credentials token source every fleetkit provider
 // uses. It exists because golang.org/x/oauth2's own sources cannot drop a token the
 // provider has revoked and bind every later fetch to the context they were built with
-// (see shared/reference/peers.md §4.2). This one:
+// (see docs/evidence.md, "Dependencies"). This one:
 //
 //   - caches the token and renews it a margin before it expires, by an injectable clock;
 //   - lets concurrent callers share one fetch, and a caller whose context ends stop

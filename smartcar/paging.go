@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -213,47 +212,6 @@ func nextPage(p pageInfo, q url.Values) (number int, next string) {
 	return -1, ""
 }
 
-// wireOne is a JSON:API single-resource document.
-type wireOne[W any] struct {
-	Data *W `json:"data"`
-}
-
-// wireRelationship is {"data": {"id", "type"}, "links": {"related"}}.
-type wireRelationship struct {
-	Data *struct {
-		ID   string `json:"id"`
-		Type string `json:"type"`
-	} `json:"data"`
-	Links wireLinks `json:"links"`
-}
-
-func (r wireRelationship) id() string {
-	if r.Data == nil {
-		return ""
-	}
-	return r.Data.ID
-}
-
-// timestamp decodes a time leniently through telematics.ParseTime (epoch milliseconds,
-// RFC 3339 text; 0, "" and null are the zero time). A value that is not a time is
-// dropped rather than failing the whole response.
-type timestamp struct{ time.Time }
-
-func (t *timestamp) UnmarshalJSON(b []byte) error {
-	var v time.Time
-	var err error
-	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 {
-		// A plain quoted time needs no JSON unquoting.
-		v, err = telematics.ParseTimeString(string(b[1:n-1]), telematics.EpochMillis)
-	} else {
-		v, err = telematics.ParseTime(b, telematics.EpochMillis)
-	}
-	if err == nil {
-		t.Time = v
-	}
-	return nil
-}
-
 // toPage converts a decoded collection requested with query q.
 func toPage[W any, T any](l *wireList[W], q url.Values, convert func(*W) T) *Page[T] {
 	info := listInfo(len(l.Data), &l.Meta, &l.Links)
@@ -378,34 +336,6 @@ func (c *Client) walk(ctx context.Context, k call, maxPages int, opts []RequestO
 	}
 }
 
-// getOne reads the JSON:API resource at format with id (Get of every service).
-func getOne[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, format, id, what string, convert func(*W) T, opts []RequestOption) (*T, error) {
-	path, err := httpcore.Path(format, id)
-	if err != nil {
-		return nil, invalid(err)
-	}
-	var doc wireOne[W]
-	resp, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path}, &doc, opts)
-	if err != nil {
-		return nil, err
-	}
-	if doc.Data == nil {
-		return nil, malformedAt(resp, malformed("%s response has no data", what))
-	}
-	v := convert(doc.Data)
-	return &v, nil
-}
-
-// deleteOne deletes the resource at format with id.
-func deleteOne(ctx context.Context, c *Client, api *httpcore.Client, format, id string, opts []RequestOption) error {
-	path, err := httpcore.Path(format, id)
-	if err != nil {
-		return invalid(err)
-	}
-	_, err = c.do(ctx, call{api: api, method: http.MethodDelete, path: path}, nil, opts)
-	return err
-}
-
 // nextRequest turns a next link into what to request: the link itself when it is on the
 // API's host, otherwise the collection path with the link's query, so that the token is
 // never sent elsewhere.
@@ -431,6 +361,3 @@ func cloneQuery(q url.Values) url.Values {
 	}
 	return out
 }
-
-// keepRaw copies b for a model's Raw field.
-func keepRaw(b []byte) json.RawMessage { return append(json.RawMessage(nil), b...) }
