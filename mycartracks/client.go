@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -16,8 +15,8 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// providerName names MyCarTracks in errors, logs, the User-Agent and telematics values.
-const providerName = "mycartracks"
+// Provider is the provider name in errors, logs, the User-Agent and telematics values.
+const Provider = "mycartracks"
 
 // Environment variables read by FromEnv.
 const (
@@ -59,7 +58,6 @@ type Client struct {
 	tokens    *auth.Source
 	transport *http.Transport // ours to close; nil when the caller gave an HTTP client
 	pageCaps  pageCaps
-	closed    atomic.Bool
 	canWrite  bool
 	scopes    string
 	common    service
@@ -83,7 +81,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		cfg.errs = append(cfg.errs, fmt.Errorf("client ID and client secret are required (see %s and %s)", EnvClientID, EnvClientSecret))
 	}
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", providerName, telematics.ErrInvalidInput, err)
+		return nil, fmt.Errorf("%s: %w: %v", Provider, telematics.ErrInvalidInput, err)
 	}
 	clock := cfg.clock
 	if clock == nil {
@@ -108,7 +106,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	red := redact.New(clientID, clientSecret)
 	tokens, err := auth.New(auth.Config{
 		Redactor:     red,
-		Provider:     providerName,
+		Provider:     Provider,
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
 		TokenURL:     cfg.tokenURL,
@@ -125,7 +123,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	retry := httpcore.DefaultRetry()
 	retry.MaxRetries = cfg.maxRetries
 	core, err := httpcore.New(httpcore.Config{
-		Provider:     providerName,
+		Provider:     Provider,
 		BaseURL:      cfg.baseURL,
 		HTTPClient:   hc,
 		Tokens:       tokens,
@@ -180,16 +178,12 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(strings.TrimSpace(os.Getenv(EnvClientID)), strings.TrimSpace(os.Getenv(EnvClientSecret)), append(env, opts...)...)
 }
 
-// ErrClientClosed is the error of a call made after Client.Close; it is not sent.
-var ErrClientClosed = errors.New("client closed")
-
 // Close releases the client's token source, stopping a token request in progress, its
 // share of a rate limiter given with WithRateLimiter or WithBudget, and the idle
 // connections it opened (not those of an HTTP client given with WithHTTPClient). Calls
-// made after Close fail with ErrClientClosed without being sent, also when the client
-// still holds a valid token. Close may be called more than once.
+// made after Close fail with telematics.ErrClientClosed without being sent, also when the
+// client still holds a valid token. Close may be called more than once.
 func (c *Client) Close() {
-	c.closed.Store(true)
 	c.tokens.Close()
 	c.core.Close()
 	if c.transport != nil {
@@ -234,7 +228,7 @@ func (c *Client) call(ctx context.Context, id endpointID, ids []string, query ur
 	ep := &endpoints[id]
 	path, err := ep.format(ids...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", providerName, ep.name, err)
+		return nil, fmt.Errorf("%s: %s: %w", Provider, ep.name, err)
 	}
 	return c.send(ctx, ep, path, query, body, out, opts)
 }
@@ -252,9 +246,6 @@ func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []Re
 }
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
-	if c.closed.Load() {
-		return nil, fmt.Errorf("%s: %s: %w (request not sent)", providerName, ep.name, ErrClientClosed)
-	}
 	rc := newRequestConfig(opts)
 	if ep.write && !c.canWrite {
 		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}

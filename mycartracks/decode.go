@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -327,9 +328,5 @@ func skipValidated(b []byte, i int) (int, bool) {
 
 // malformed wraps a decoding failure of a successful answer like the request loop does.
 func malformed(resp *telematics.Response, err error) error {
-	re := &telematics.RequestError{Provider: providerName, Sent: true, Err: fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err)}
-	if resp != nil {
-		re.Method, re.URL, re.Attempts = resp.Method, resp.URL, resp.Attempts
-	}
-	return re
+	return httpcore.Malformed(Provider, resp, err)
 }

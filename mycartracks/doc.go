@@ -115,12 +115,18 @@
 // for an answer of the API (status, code, message, refused fields, request id, raw
 // body), a *telematics.RateLimitError when a rate limit stopped the call, a
 // *telematics.AuthError when no token could be had, a *telematics.RequestError for
-// network failures and undecodable answers. Error strings never hold the client secret
-// or a token. telematics.MayHaveSucceeded reports a write that may have taken effect
-// although it failed: its connection broke after sending, or it was answered 500, 502
-// or 504. A DELETE retried after such a failure and then answered 404 returns nil, since
-// the first attempt may have deleted the object. Calls made after [Client.Close] fail
-// with [ErrClientClosed].
+// network failures and undecodable answers. Messages name the provider once and read
+// alike in both providers:
+//
+//	mycartracks: GET <url>: 404 Not Found: not_found: <message> (request id <id>)
+//
+// with one trailing parenthesis: refused fields, the scope the call needs, retry after,
+// request id, "the request may have been applied". Error strings never hold the client
+// secret or a token. telematics.MayHaveSucceeded reports a write that may have taken effect
+// although it failed: its connection broke after sending, or it was answered with a 5xx
+// other than 501 and 503 (500, 502, 504...). A DELETE retried after such a failure and
+// then answered 404 returns nil, since the first attempt may have deleted the object.
+// Calls made after [Client.Close] fail with telematics.ErrClientClosed.
 //
 // A success status whose body is not a list page (no "data" member: {}, null,
 // {"message":"upstream timeout"}) is a *telematics.RequestError matching

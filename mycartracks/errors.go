@@ -51,7 +51,9 @@ type APIError struct {
 	RequestID string
 	// Rate is the budget the answer reported.
 	Rate telematics.Rate
-	// RetryAfter is the wait the answer asked for, if any.
+	// RetryAfter is the wait the answer asked for, if any (Retry-After); when a rate
+	// limit stopped the call, the wait until the budget resets (see
+	// telematics.Response.RetryAfter).
 	RetryAfter time.Duration
 	// Body is the raw answer, at most 64 KiB of it.
 	Body []byte
@@ -63,39 +65,24 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Error formats the status, code, message and request id; it never holds a credential.
+// Error formats method, URL, status, code and message, then in one parenthesis the
+// refused fields, the scope the call needs, the wait asked for, the request id and
+// whether the call may have been applied, as every provider's APIError does; it never
+// holds a credential.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s %s: %s", providerName, e.Method, e.URL, httpcore.StatusText(e.StatusCode))
-	if e.Code != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Code)
-	}
-	if e.Message != "" && e.Message != e.Code {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	for i, fe := range e.Errors {
-		if i == 0 {
-			b.WriteString(" (")
-		} else {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "%s: %s", fe.Field, fe.Message)
-		if i == len(e.Errors)-1 {
-			b.WriteString(")")
-		}
+	notes := make([]string, 0, len(e.Errors)+1)
+	for _, fe := range e.Errors {
+		notes = append(notes, fe.Field+": "+fe.Message)
 	}
 	if e.Scope != "" {
-		fmt.Fprintf(&b, " (the call needs the %q scope)", e.Scope)
+		notes = append(notes, fmt.Sprintf("the call needs the %q scope", e.Scope))
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
-	if e.MayHaveSucceeded() {
-		b.WriteString(" (the request may have been applied)")
-	}
-	return b.String()
+	return httpcore.ErrorText{
+		Provider: Provider, Method: e.Method, URL: e.URL,
+		Status: httpcore.StatusText(e.StatusCode), Code: e.Code, Message: e.Message,
+		Notes: notes, RetryAfter: e.RetryAfter, RequestID: e.RequestID,
+		MayHaveSucceeded: e.MayHaveSucceeded(),
+	}.String()
 }
 
 // RateLimited reports whether the answer rejected the call because the request budget
@@ -128,19 +115,13 @@ func namesRateLimit(s string) bool {
 var rateLimitWordSep = strings.NewReplacer("_", "", "-", "", " ", "", ".", "")
 
 // MayHaveSucceeded reports whether the call may have taken effect although it failed: a
-// write (any method but GET and HEAD) answered 500, 502 or 504, which a server or a
-// proxy in front of it also sends when the request was applied upstream, or timed out
-// there. telematics.MayHaveSucceeded(err) finds it; check the state before repeating
-// such a call.
+// write (any method but GET and HEAD) answered with a 5xx other than 501 and 503 (500,
+// 502, 504...), which a server or a proxy in front of it also sends when the request was
+// applied upstream, or timed out there; the rule of every provider (see
+// telematics.MayHaveSucceeded, which finds it). Check the state before repeating such a
+// call.
 func (e *APIError) MayHaveSucceeded() bool {
-	if e.Method == http.MethodGet || e.Method == http.MethodHead {
-		return false
-	}
-	switch e.StatusCode {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return httpcore.MayHaveSucceeded(e.Method, e.StatusCode)
 }
 
 // Is reports whether the error matches a telematics sentinel (see APIError).
@@ -166,7 +147,7 @@ type ScopeError struct {
 // Error describes the failure for logs and messages; it never holds a secret.
 func (e *ScopeError) Error() string {
 	return fmt.Sprintf("%s: %s (%s) needs the %q scope but the client requests %q; create it with WithScopes(ScopeRead, ScopeWrite) (request not sent)",
-		providerName, e.Operation, e.Method, e.Scope, e.Granted)
+		Provider, e.Operation, e.Method, e.Scope, e.Granted)
 }
 
 // Is reports whether target is telematics.ErrForbidden.

@@ -75,7 +75,7 @@ func TestErrorBodyForms(t *testing.T) {
 			assert.Equal(t, "req-1", apiErr.RequestID)
 			assert.Equal(t, http.MethodGet, apiErr.Method)
 			assert.Contains(t, err.Error(), "/services/rest/v3/tracks/42")
-			assert.Contains(t, err.Error(), "(request id req-1)")
+			assert.Regexp(t, `[(, ]request id req-1\)$`, err.Error(), "the last note of the one parenthesis")
 			for _, fe := range tc.fields {
 				assert.Contains(t, err.Error(), fe.Field+": "+fe.Message)
 			}
@@ -152,6 +152,9 @@ func TestRateLimitedVersusPermission403(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr)
 		assert.True(t, apiErr.RateLimited())
 		assert.Equal(t, "rate_limit_exceeded", apiErr.Code)
+		assert.Equal(t, rl.RetryAfter, apiErr.RetryAfter, "the answer's error states the wait until the reset")
+		assert.Equal(t, err.Error(), apiErr.Error(), "said once")
+		assert.Regexp(t, `^mycartracks: GET \S+/vehicles: 403 Forbidden: rate_limit_exceeded: Rate limit exceeded, retry after the reset window \(retry after 14m50s, request id req-1\)$`, err.Error())
 	})
 	t.Run("exhausted budget is waited out by default", func(t *testing.T) {
 		s := newScripted(t)

@@ -54,7 +54,7 @@ func lastPositionFromWire(w *wireLastPosition, raw json.RawMessage) LastPosition
 		Online:      w.Online,
 		Position: telematics.Position{
 			VehicleID: id.neutral(),
-			Provider:  providerName,
+			Provider:  Provider,
 			Latitude:  first(w.Latitude, w.Lat).v,
 			Longitude: first(w.Longitude, w.Lng, w.Lon).v,
 			Time:      w.Time.Time,

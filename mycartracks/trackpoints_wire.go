@@ -283,7 +283,7 @@ func (s *jsonScanner) winner(slots *[numTPKeys]valueSpan, f tpField) []byte {
 // setting Position.Known for each optional field present.
 func (s *jsonScanner) pointFromSlots(slots *[numTPKeys]valueSpan, tp *Trackpoint) error {
 	p := &tp.Position
-	p.Provider = providerName
+	p.Provider = Provider
 	if v := s.winner(slots, tpID); v != nil {
 		n, err := fastInt(v)
 		if err != nil {

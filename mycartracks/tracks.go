@@ -94,7 +94,7 @@ func (t Track) Telematics() telematics.Track {
 	return telematics.Track{
 		ID:             t.ID.neutral(),
 		VehicleID:      t.VehicleID.neutral(),
-		Provider:       providerName,
+		Provider:       Provider,
 		Name:           t.Name,
 		Category:       t.Category,
 		Start:          t.StartTime,

@@ -38,7 +38,7 @@ func vehicleFromWire(w *wireVehicle, raw json.RawMessage) Vehicle {
 func (v Vehicle) Telematics() telematics.Vehicle {
 	return telematics.Vehicle{
 		ID:           v.ID.neutral(),
-		Provider:     providerName,
+		Provider:     Provider,
 		Name:         v.Name,
 		Description:  v.Description,
 		VIN:          v.VIN,

@@ -262,7 +262,9 @@ func FromEnv(opts ...Option) (*Client, error) {
 }
 
 // Close releases the token source, the client's share of a rate limiter and the idle
-// connections the client opened. Calls after Close fail.
+// connections the client opened. Calls made after Close fail with
+// telematics.ErrClientClosed without being sent, also when the client still holds a
+// valid token. Close may be called more than once.
 func (c *Client) Close() {
 	if c.tokens != nil {
 		c.tokens.Close()
@@ -382,14 +384,6 @@ func (c *Client) do(ctx context.Context, k call, out any, opts []RequestOption) 
 	}
 	if k.needUser && co.userID == "" {
 		return nil, ErrUserIDRequired
-	}
-	if k.method == http.MethodPost || k.method == http.MethodPatch {
-		for _, h := range replayHeaders {
-			if _, ok := co.header[h]; ok {
-				return nil, invalidf("%s %s carries %s: Smartcar documents no deduplication, and net/http would send the request a second time on a dropped connection; "+
-					"the SDK never repeats a command or other write, so read the vehicle's state before trying again (request not sent)", k.method, httpcore.RedactURLString(k.path), h)
-			}
-		}
 	}
 	req := &httpcore.Request{Method: k.method, Path: k.path, Query: k.query, Body: k.body, Header: co.header}
 	if co.userID != "" {

@@ -212,13 +212,30 @@ func TestTokenEndpointFailureIsRetried(t *testing.T) {
 }
 
 func TestClosedClientSendsNothing(t *testing.T) {
-	e := newEnv(t, nil)
-	e.client.Close()
-	_, err := e.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "closed")
-	assert.Zero(t, e.fake.CountRequests("", ""))
-	e.client.Close() // twice is harmless
+	ctx := context.Background()
+	t.Run("before any token", func(t *testing.T) {
+		e := newEnv(t, nil)
+		e.client.Close()
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		assert.ErrorIs(t, err, telematics.ErrClientClosed)
+		assert.Zero(t, e.fake.CountRequests("", ""))
+		e.client.Close() // twice is harmless
+	})
+	t.Run("holding a valid token", func(t *testing.T) {
+		e := newEnv(t, nil)
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		require.NoError(t, err)
+		before := e.fake.CountRequests("", "")
+		e.client.Close()
+		_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		assert.ErrorIs(t, err, telematics.ErrClientClosed)
+		assert.NotErrorIs(t, err, telematics.ErrUnavailable, "not worth retrying")
+		_, err = e.client.Subscriptions.List(ctx, nil)
+		assert.ErrorIs(t, err, telematics.ErrClientClosed, "the Management API too")
+		_, err = e.client.Do(ctx, smartcar.VehicleAPI, http.MethodGet, "/vehicles", nil, nil, nil)
+		assert.ErrorIs(t, err, telematics.ErrClientClosed)
+		assert.Equal(t, before, e.fake.CountRequests("", ""), "nothing sent after Close")
+	})
 }
 
 func TestHeadersAndResponse(t *testing.T) {

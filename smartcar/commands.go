@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
-	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 // CommandsService sends commands to vehicles. Every command needs the vehicle owner's
@@ -18,8 +17,8 @@ import (
 //
 // A command is never repeated by the SDK once it may have reached Smartcar: unlocking or
 // starting a charge twice is not harmless. When a command fails in a way that leaves its
-// outcome open (the connection dropped after the request was written, a 500, 502 or 504)
-// its error says so: telematics.MayHaveSucceeded(err) is true, and the vehicle's state
+// outcome open (the connection dropped after the request was written, a 5xx other than
+// 501 and 503) its error says so: telematics.MayHaveSucceeded(err) is true, and the vehicle's state
 // should be read (Signals.Get) before trying again. Refusals (4xx, including 409 vehicle
 // state, 429 rate limits and 430 billing) report false.
 //
@@ -96,13 +95,12 @@ type CommandError struct {
 // Error describes the failed command without credentials.
 func (e *CommandError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "smartcar: %s %s: command %s", e.Method, e.URL, clean(e.Execution.Type))
+	fmt.Fprintf(&b, "%s: %s %s: command %s", Provider, e.Method, e.URL, clean(e.Execution.Type))
 	if e.Execution.Status != "" {
 		b.WriteString(" " + clean(e.Execution.Status))
 	}
 	if d := e.Execution.Error; d != nil {
-		b.WriteString(": ")
-		writeKind(&b, d.Type, d.Code)
+		b.WriteString(": " + kind(d.Type, d.Code))
 		if m := d.Message(); m != "" {
 			b.WriteString(": " + clean(m))
 		}
@@ -236,8 +234,7 @@ func execute(ctx context.Context, c *Client, method, path string, body any, opts
 	var w wireCommand
 	if doc.Data == nil || len(*doc.Data) == 0 || string(*doc.Data) == "null" || json.Unmarshal(*doc.Data, &w) != nil {
 		// Smartcar accepted the command but said nothing of its outcome.
-		return nil, nil, &telematics.RequestError{Provider: Provider, Method: resp.Method, URL: resp.URL, Attempts: resp.Attempts, Sent: true,
-			Err: fmt.Errorf("%w: command response with status %d has no execution record", telematics.ErrMalformedResponse, resp.StatusCode)}
+		return nil, nil, malformedAt(resp, malformed("command response with status %d has no execution record", resp.StatusCode))
 	}
 	e := commandFromWire(&w, keepRaw(*doc.Data))
 	exec := &e
@@ -262,7 +259,7 @@ func (s *CommandsService) StopCharge(ctx context.Context, vehicleID string, opts
 // MaxChargeLimit; other values fail with telematics.ErrInvalidInput before sending.
 func (s *CommandsService) SetChargeLimit(ctx context.Context, vehicleID string, percent int, opts ...RequestOption) (*CommandExecution, error) {
 	if percent < MinChargeLimit || percent > MaxChargeLimit {
-		return nil, fmt.Errorf("smartcar: %w: charge limit %d%% is outside %d–%d%%", telematics.ErrInvalidInput, percent, MinChargeLimit, MaxChargeLimit)
+		return nil, invalidf("charge limit %d%% is outside %d–%d%%", percent, MinChargeLimit, MaxChargeLimit)
 	}
 	return s.send(ctx, pathChargeSetLimit, vehicleID, attributes(map[string]any{"percent": percent}), opts)
 }
@@ -281,7 +278,7 @@ func (s *CommandsService) Unlock(ctx context.Context, vehicleID string, opts ...
 // outside WGS 84 bounds fail with telematics.ErrInvalidInput before sending.
 func (s *CommandsService) SetDestination(ctx context.Context, vehicleID string, latitude, longitude float64, opts ...RequestOption) (*CommandExecution, error) {
 	if math.IsNaN(latitude) || latitude < -90 || latitude > 90 || math.IsNaN(longitude) || longitude < -180 || longitude > 180 {
-		return nil, fmt.Errorf("smartcar: %w: destination %v, %v is not a WGS 84 latitude and longitude", telematics.ErrInvalidInput, latitude, longitude)
+		return nil, invalidf("destination %v, %v is not a WGS 84 latitude and longitude", latitude, longitude)
 	}
 	return s.send(ctx, pathSetDestination, vehicleID, attributes(map[string]any{"latitude": latitude, "longitude": longitude}), opts)
 }

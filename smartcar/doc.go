@@ -94,7 +94,7 @@
 //	exec, err := client.Commands.Unlock(ctx, vehicleID, smartcar.WithUserID(userID))
 //	switch {
 //	case telematics.MayHaveSucceeded(err):
-//		// the connection broke after sending, or Smartcar answered 500/502/504:
+//		// the connection broke after sending, or Smartcar answered a 5xx but 501, 503:
 //		// read closure-islocked before trying again
 //	case smartcar.IsVehicleAsleep(err):
 //		// 409 VEHICLE_STATE:ASLEEP
@@ -123,9 +123,17 @@
 // user message, documentation link), the request id (quote it to Smartcar support),
 // Retry-After and the raw Body, as mycartracks.APIError does. It decodes the JSON:API
 // form of v3, the flat form of v2 and webhooks (also nested under "error"), and the
-// OAuth form, each keeping its classification. A command or other
-// write that may have taken effect says so in its message and in
-// telematics.MayHaveSucceeded. It matches the telematics sentinels with errors.Is — see
+// OAuth form, each keeping its classification. Its message reads like every provider's
+// (see the README's Errors section):
+//
+//	smartcar: GET <url>: 429 Too Many Requests: RATE_LIMIT:SMARTCAR_API: <message> (retry after 1h0m0s, request id <id>)
+//
+// with one trailing parenthesis: resolution, retry after, request id, and "the request
+// may have been applied" for a command or other write that may have taken effect
+// (telematics.MayHaveSucceeded reports it too). A malformed success answer is a
+// *telematics.RequestError with the method and URL, matching
+// telematics.ErrMalformedResponse; a call after Close fails with
+// telematics.ErrClientClosed. It matches the telematics sentinels with errors.Is — see
 // APIError.Is for the table — plus ErrBilling for Smartcar's non-standard 430 status. Billing errors deliberately do not match
 // telematics.ErrRateLimited: the allowance resets monthly, so waiting and retrying is
 // wrong. IsRateLimited, NeedsReauthentication, IsVehicleAsleep, IsVehicleUnreachable

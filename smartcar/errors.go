@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
-	"github.com/fleetkit/fleetkit-go/internal/textutil"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -20,13 +19,13 @@ var (
 	//
 	// It deliberately does not match telematics.ErrRateLimited: those limits reset
 	// monthly or need a plan change, so neither the SDK nor a caller should retry.
-	ErrBilling = errors.New("smartcar: billing limit")
+	ErrBilling = errors.New(Provider + ": billing limit")
 	// ErrAlreadySubscribed: the vehicle is already subscribed to the webhook (HTTP 409
 	// from Subscriptions.Subscribe). It also matches telematics.ErrConflict.
-	ErrAlreadySubscribed = fmt.Errorf("smartcar: already subscribed: %w", telematics.ErrConflict)
+	ErrAlreadySubscribed = fmt.Errorf("%s: already subscribed: %w", Provider, telematics.ErrConflict)
 	// ErrUserIDRequired: the call reads or controls a vehicle on behalf of its owner and
 	// needs WithUserID; nothing was sent. It also matches telematics.ErrInvalidInput.
-	ErrUserIDRequired = fmt.Errorf("smartcar: %w: this call needs the vehicle owner's user id (pass smartcar.WithUserID)", telematics.ErrInvalidInput)
+	ErrUserIDRequired = fmt.Errorf("%s: %w: this call needs the vehicle owner's user id (pass smartcar.WithUserID)", Provider, telematics.ErrInvalidInput)
 )
 
 // StatusBilling is the non-standard HTTP status Smartcar uses for billing errors.
@@ -175,11 +174,10 @@ func (d *ErrorDetail) Message() string {
 // Error formats the type, code, message and resolution.
 func (d *ErrorDetail) Error() string {
 	if d == nil {
-		return "smartcar: no error"
+		return Provider + ": no error"
 	}
 	var b strings.Builder
-	b.WriteString("smartcar: ")
-	writeKind(&b, d.Type, d.Code)
+	b.WriteString(Provider + ": " + kind(d.Type, d.Code))
 	if m := d.Message(); m != "" {
 		b.WriteString(": ")
 		b.WriteString(clean(m))
@@ -236,7 +234,9 @@ type APIError struct {
 	// missing the body's: errors[].meta.debug.requestId, errors[].meta.requestId or the
 	// flat form's requestId): quote it to Smartcar support.
 	RequestID string
-	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate limits).
+	// RetryAfter is the wait the Retry-After header asked for (per-vehicle rate
+	// limits); when a rate limit stopped the call, the wait until the budget resets (see
+	// telematics.Response.RetryAfter).
 	RetryAfter time.Duration
 	// Body is the raw answer, at most 64 KiB of it.
 	Body []byte
@@ -246,47 +246,20 @@ type APIError struct {
 	alreadySubscribed bool
 }
 
-// Error formats method, URL, status, type:code, message, resolution, Retry-After and
-// request id, and says when the call may have succeeded (see MayHaveSucceeded); never a
-// credential.
+// Error formats method, URL, status, type:code and message, then in one parenthesis the
+// resolution, the wait asked for, the request id and whether the call may have been
+// applied (see MayHaveSucceeded), as every provider's APIError does; never a credential.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("smartcar: ")
-	if e.Method != "" {
-		b.WriteString(e.Method)
-		b.WriteByte(' ')
-	}
-	if e.URL != "" {
-		b.WriteString(e.URL)
-		b.WriteString(": ")
-	}
-	b.WriteString(statusText(e.StatusCode))
-	if e.Type != "" || e.Code != "" {
-		b.WriteString(": ")
-		writeKind(&b, e.Type, e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(clean(e.Message))
-	}
+	var notes []string
 	if e.Resolution != "" {
-		b.WriteString(" (resolution: " + string(e.Resolution) + ")")
+		notes = append(notes, "resolution: "+string(e.Resolution))
 	}
-	if e.RetryAfter > 0 {
-		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id " + clean(e.RequestID) + ")")
-	}
-	if e.MayHaveSucceeded() {
-		// The sentence of telematics.RequestError, so that both kinds read alike.
-		b.WriteString(" (the request may have reached the provider and succeeded")
-		if e.Method == http.MethodPost || e.Method == http.MethodPatch {
-			b.WriteString("; it was not repeated")
-		}
-		b.WriteString(")")
-	}
-	return b.String()
+	return httpcore.ErrorText{
+		Provider: Provider, Method: e.Method, URL: e.URL,
+		Status: statusText(e.StatusCode), Code: kind(e.Type, e.Code), Message: e.Message,
+		Notes: notes, RetryAfter: e.RetryAfter, RequestID: e.RequestID,
+		MayHaveSucceeded: e.MayHaveSucceeded(),
+	}.String()
 }
 
 // Retryable reports whether repeating the call soon could help. It is false for the
@@ -333,22 +306,16 @@ func (e *APIError) Is(target error) bool {
 }
 
 // MayHaveSucceeded reports whether the call may have taken effect although it failed:
-// a command or other write answered with 500, 502 or 504 (or another 5xx but 501 and
-// 503), where Smartcar or the vehicle maker may have acted before the failure. Every 4xx
-// (409, 429, 430...) and an UPSTREAM:RATE_LIMIT refusal report false.
+// a command or other write answered with a 5xx other than 501 and 503 (500, 502, 504...),
+// where Smartcar or the vehicle maker may have acted before the failure; the rule of every
+// provider (see telematics.MayHaveSucceeded). A 502 UPSTREAM:RATE_LIMIT is a refusal and
+// reports false, as does every 4xx (409, 429, 430...).
 //
 // These are our reading of Smartcar's documentation, not its contract: that a 503 means
 // the command was not executed is our inference ([I] in the reference), and that
 // commands may answer 504 comes from a third-party write-up ([T]).
 func (e *APIError) MayHaveSucceeded() bool {
-	switch e.Method {
-	case "", http.MethodGet, http.MethodHead:
-		return false
-	}
-	if e.StatusCode < 500 || e.StatusCode == http.StatusNotImplemented || e.StatusCode == http.StatusServiceUnavailable {
-		return false
-	}
-	return !(e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit)
+	return httpcore.MayHaveSucceeded(e.Method, e.StatusCode) && !(e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit)
 }
 
 func (e *APIError) class() (ErrorType, ErrorCode, ResolutionType) {
@@ -465,15 +432,15 @@ func decodeError(resp *telematics.Response, body []byte) error {
 	return e
 }
 
-func writeKind(b *strings.Builder, typ ErrorType, code ErrorCode) {
+// kind formats Smartcar's classification: "TYPE:CODE", or whichever of them is set.
+func kind(typ ErrorType, code ErrorCode) string {
 	switch {
 	case typ != "" && code != "":
-		b.WriteString(clean(string(typ)) + ":" + clean(string(code)))
+		return clean(string(typ)) + ":" + clean(string(code))
 	case typ != "":
-		b.WriteString(clean(string(typ)))
-	default:
-		b.WriteString(clean(string(code)))
+		return clean(string(typ))
 	}
+	return clean(string(code))
 }
 
 func statusText(status int) string {
@@ -485,20 +452,28 @@ func statusText(status int) string {
 
 // clean makes provider text safe for an error string: one line, credentials removed,
 // bounded in length.
-func clean(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return textutil.Clip(httpcore.RedactString(s), 300)
-}
+func clean(s string) string { return httpcore.CleanText(s) }
 
 // invalid prefixes an argument error (already matching telematics.ErrInvalidInput).
-func invalid(err error) error { return fmt.Errorf("smartcar: %w", err) }
+func invalid(err error) error { return fmt.Errorf("%s: %w", Provider, err) }
 
-// malformed reports a response the SDK cannot use.
+// malformed describes a success answer the SDK cannot use; malformedAt turns it into the
+// error of the call.
 func malformed(format string, args ...any) error {
-	return fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrMalformedResponse}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{telematics.ErrMalformedResponse}, args...)...)
+}
+
+// malformedAt reports a malformed answer to resp as a *telematics.RequestError with the
+// call's method and URL, as the request loop reports a body it cannot decode; any other
+// error is returned as it is.
+func malformedAt(resp *telematics.Response, err error) error {
+	if !errors.Is(err, telematics.ErrMalformedResponse) {
+		return err
+	}
+	return httpcore.Malformed(Provider, resp, err)
 }
 
 // invalidf reports an argument the SDK refuses before sending.
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrInvalidInput}, args...)...)
+	return fmt.Errorf("%s: %w: "+format, append([]any{Provider, telematics.ErrInvalidInput}, args...)...)
 }

@@ -141,7 +141,7 @@ func TestAPIErrorString(t *testing.T) {
 		RequestID: "req-9", RetryAfter: 30 * time.Second,
 	}
 	assert.Equal(t, "smartcar: POST https://vehicle.api.smartcar.com/v3/vehicles/v1/commands/security/lock: 409 Conflict: VEHICLE_STATE:ASLEEP: "+
-		"The vehicle is asleep. (resolution: RETRY_LATER) (retry after 30s) (request id req-9)", err.Error())
+		"The vehicle is asleep. (resolution: RETRY_LATER, retry after 30s, request id req-9)", err.Error())
 	assert.Equal(t, "smartcar: 430 Billing Limit", (&smartcar.APIError{StatusCode: 430}).Error())
 	assert.Equal(t, "smartcar: 599: PARAMETER", (&smartcar.APIError{StatusCode: 599, Code: "PARAMETER"}).Error())
 	long := &smartcar.APIError{StatusCode: 400, Message: strings.Repeat("é", 400)}

@@ -237,10 +237,6 @@ var reservedHeaders = map[string]string{
 	"Host":           "set the API URLs with WithVehicleAPIURL or WithManagementAPIURL",
 }
 
-// replayHeaders make net/http send a request again on a new connection when the first
-// one broke: a command carrying one could reach the vehicle twice.
-var replayHeaders = []string{"Idempotency-Key", "X-Idempotency-Key"}
-
 // WithRequestTimeout bounds each attempt of this call instead of the client's read or
 // command timeout.
 func WithRequestTimeout(d time.Duration) RequestOption {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -232,7 +231,7 @@ func toPage[W any, T any](l *wireList[W], q url.Values, convert func(*W) T) *Pag
 // pageQuery adds page[number] and page[size] to q.
 func pageQuery(q url.Values, number, size int) error {
 	if number < 0 || size < 0 {
-		return fmt.Errorf("smartcar: %w: page number and size must not be negative", telematics.ErrInvalidInput)
+		return invalidf("page number and size must not be negative")
 	}
 	if number > 0 {
 		q.Set("page[number]", strconv.Itoa(number))
@@ -246,12 +245,13 @@ func pageQuery(q url.Values, number, size int) error {
 // listPage fetches one page of a collection.
 func listPage[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, path string, q url.Values, convert func(*W) T, opts []RequestOption) (*Page[T], error) {
 	var raw []byte
-	if _, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path, query: q}, &raw, opts); err != nil {
+	resp, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path, query: q}, &raw, opts)
+	if err != nil {
 		return nil, err
 	}
 	l, err := decodeList[W](raw)
 	if err != nil {
-		return nil, err
+		return nil, malformedAt(resp, err)
 	}
 	return toPage(l, q, convert), nil
 }
@@ -297,22 +297,23 @@ func (c *Client) walk(ctx context.Context, k call, maxPages int, opts []RequestO
 	k.query = cloneQuery(k.query)
 	cur := k.query // the query of the page requested: a next link carries its own
 	seen := map[string]bool{}
+	var resp *telematics.Response // of the last page
 	for pages := 1; ; pages++ {
 		key := k.path + "?" + k.query.Encode()
 		if seen[key] {
-			return malformed("the API's page links go round in a circle at %s", httpcore.RedactURLString(k.path))
+			return malformedAt(resp, malformed("the API's page links go round in a circle at %s", httpcore.RedactURLString(k.path)))
 		}
 		seen[key] = true
 		if maxPages > 0 && pages > maxPages {
-			return malformed("%s has more than %d pages", httpcore.RedactURLString(path), maxPages)
+			return malformedAt(resp, malformed("%s has more than %d pages", httpcore.RedactURLString(path), maxPages))
 		}
 		var raw []byte
-		if _, err := c.do(ctx, k, &raw, opts); err != nil {
+		if resp, err = c.do(ctx, k, &raw, opts); err != nil {
 			return err
 		}
 		info, more, err := visit(raw)
 		if err != nil || !more {
-			return err
+			return malformedAt(resp, err)
 		}
 		number, next := nextPage(info, cur)
 		switch {
@@ -320,7 +321,7 @@ func (c *Client) walk(ctx context.Context, k call, maxPages int, opts []RequestO
 			return nil
 		case next != "":
 			if k.path, k.query, err = nextRequest(base, path, next); err != nil {
-				return err
+				return malformedAt(resp, err)
 			}
 			cur = k.query
 			if k.path != path { // a link on the API's host carries the query itself
@@ -348,7 +349,7 @@ func nextRequest(base *url.URL, path, next string) (string, url.Values, error) {
 		q, err = url.ParseQuery(u.RawQuery)
 	}
 	if err != nil {
-		return "", nil, fmt.Errorf("smartcar: %w: malformed next link %q", telematics.ErrMalformedResponse, httpcore.RedactURLString(next))
+		return "", nil, malformed("next link %q is not a URL", httpcore.RedactURLString(next))
 	}
 	return path, q, nil
 }

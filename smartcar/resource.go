@@ -35,11 +35,12 @@ func getOne[W any, T any](ctx context.Context, c *Client, api *httpcore.Client, 
 		return nil, invalid(err)
 	}
 	var doc wireOne[W]
-	if _, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path}, &doc, opts); err != nil {
+	resp, err := c.do(ctx, call{api: api, method: http.MethodGet, path: path}, &doc, opts)
+	if err != nil {
 		return nil, err
 	}
 	if doc.Data == nil {
-		return nil, malformed("%s response has no data", what)
+		return nil, malformedAt(resp, malformed("%s response has no data", what))
 	}
 	v := convert(doc.Data)
 	return &v, nil

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -241,12 +240,13 @@ func (s *SignalsService) Get(ctx context.Context, vehicleID string, code SignalC
 		return nil, invalid(err)
 	}
 	var raw []byte
-	if _, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, &raw, opts); err != nil {
+	resp, err := s.c.do(ctx, call{api: s.c.vehicleAPI, method: http.MethodGet, path: path, needUser: true}, &raw, opts)
+	if err != nil {
 		return nil, err
 	}
 	sig, err := decodeOneSignal(raw)
 	if err != nil {
-		return nil, err
+		return nil, malformedAt(resp, err)
 	}
 	if sig.Code == "" {
 		sig.Code = code
@@ -302,9 +302,7 @@ func (s Signal) String() string {
 		str += " " + s.Value.String()
 	}
 	if d := s.Error; d != nil {
-		var b strings.Builder
-		writeKind(&b, d.Type, d.Code)
-		str += " (" + b.String() + ")"
+		str += " (" + kind(d.Type, d.Code) + ")"
 	}
 	return str
 }

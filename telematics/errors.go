@@ -13,30 +13,33 @@ import (
 // it with errors.Is; errors.As then reaches the provider's own error type for details.
 var (
 	// ErrNotFound: the resource does not exist or is not visible to these credentials.
-	ErrNotFound = errors.New("telematics: not found")
+	ErrNotFound = errors.New("not found")
 	// ErrUnauthorized: the credentials or the access token were rejected.
-	ErrUnauthorized = errors.New("telematics: unauthorized")
+	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden: the credentials are valid but lack a permission or scope.
-	ErrForbidden = errors.New("telematics: forbidden")
+	ErrForbidden = errors.New("forbidden")
 	// ErrRateLimited: a rate limit was hit; see [RateLimitError] for when to try again.
-	ErrRateLimited = errors.New("telematics: rate limited")
+	ErrRateLimited = errors.New("rate limited")
 	// ErrNotSupported: the provider, the vehicle or this SDK cannot do what was asked.
-	ErrNotSupported = errors.New("telematics: not supported")
+	ErrNotSupported = errors.New("not supported")
 	// ErrInvalidInput: the request was rejected as invalid, by the SDK before sending it
 	// or by the provider.
-	ErrInvalidInput = errors.New("telematics: invalid input")
+	ErrInvalidInput = errors.New("invalid input")
 	// ErrConflict: the request conflicts with the state of the resource (already
 	// subscribed, vehicle in a state that refuses the command).
-	ErrConflict = errors.New("telematics: conflict")
+	ErrConflict = errors.New("conflict")
 	// ErrUnavailable: the provider failed or was unreachable (5xx, network errors) and
 	// retrying did not help.
-	ErrUnavailable = errors.New("telematics: provider unavailable")
+	ErrUnavailable = errors.New("provider unavailable")
 	// ErrVehicleUnreachable: the vehicle is asleep, offline or out of coverage.
-	ErrVehicleUnreachable = errors.New("telematics: vehicle unreachable")
+	ErrVehicleUnreachable = errors.New("vehicle unreachable")
 	// ErrMalformedResponse: the provider answered with a body the SDK cannot decode.
-	ErrMalformedResponse = errors.New("telematics: malformed response")
+	ErrMalformedResponse = errors.New("malformed response")
 	// ErrResponseTooLarge: the provider answered with a body larger than the client accepts.
-	ErrResponseTooLarge = errors.New("telematics: response too large")
+	ErrResponseTooLarge = errors.New("response too large")
+	// ErrClientClosed: the call was made after the provider client was closed; nothing
+	// was sent.
+	ErrClientClosed = errors.New("client closed")
 )
 
 // SentinelForStatus returns the sentinel that describes an HTTP status, or nil for a
@@ -71,6 +74,8 @@ func SentinelForStatus(status int) error {
 // error.
 type RateLimitError struct {
 	Provider string
+	// Method and URL identify the request; URL has credentials removed.
+	Method, URL string
 	// RetryAfter is how long the provider asked to wait, measured from when the error
 	// was returned (zero when unknown).
 	RetryAfter time.Duration
@@ -83,25 +88,46 @@ type RateLimitError struct {
 	Err error
 }
 
-// Error describes the failure for logs and messages; it never holds a secret.
+// Error describes the failure for logs and messages; it never holds a secret. When the
+// provider answered it is the provider error's text, which states the status, the
+// provider's code and message, and the wait ("… (retry after 1m0s, request id …)").
+// When the client refused to send it reads "<provider>: GET <url>: rate limited, request
+// not sent: the budget is spent (retry after 3m0s, budget resets at <RFC 3339 time>)".
 func (e *RateLimitError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
 	var b strings.Builder
 	b.WriteString(e.Provider)
-	b.WriteString(": rate limited")
-	if e.Err == nil {
-		b.WriteString(" (request not sent: the budget is spent)")
-	}
+	b.WriteString(": ")
+	writeOperation(&b, e.Method, e.URL)
+	b.WriteString("rate limited, request not sent: the budget is spent")
+	var notes []string
 	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter.Round(time.Millisecond))
+		notes = append(notes, "retry after "+e.RetryAfter.Round(time.Millisecond).String())
 	}
 	if !e.ResetAt.IsZero() {
-		fmt.Fprintf(&b, "; budget resets at %s", e.ResetAt.UTC().Format(time.RFC3339))
+		notes = append(notes, "budget resets at "+e.ResetAt.UTC().Format(time.RFC3339))
 	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
+	writeNotes(&b, notes)
 	return b.String()
+}
+
+// writeOperation writes "GET <url>: ", or what of it is known.
+func writeOperation(b *strings.Builder, method, url string) {
+	switch {
+	case method != "" && url != "":
+		b.WriteString(method + " " + url + ": ")
+	case method != "" || url != "":
+		b.WriteString(method + url + ": ")
+	}
+}
+
+// writeNotes writes the one trailing parenthesis of an error message.
+func writeNotes(b *strings.Builder, notes []string) {
+	if len(notes) > 0 {
+		b.WriteString(" (" + strings.Join(notes, ", ") + ")")
+	}
 }
 
 // Is reports whether target is [ErrRateLimited].
@@ -126,22 +152,30 @@ type RequestError struct {
 	Err  error
 }
 
-// Error describes the failure for logs and messages; it never holds a secret.
+// Error describes the failure for logs and messages; it never holds a secret:
+// "<provider>: POST <url>: <cause> (after 3 attempts, the request may have been
+// applied)".
 func (e *RequestError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s %s: %v", e.Provider, e.Method, e.URL, e.Err)
+	b.WriteString(e.Provider)
+	b.WriteString(": ")
+	writeOperation(&b, e.Method, e.URL)
+	fmt.Fprint(&b, e.Err)
+	var notes []string
 	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+		notes = append(notes, fmt.Sprintf("after %d attempts", e.Attempts))
 	}
 	if e.MayHaveSucceeded() {
-		b.WriteString(" (the request may have reached the provider and succeeded")
-		if e.Attempts <= 1 {
-			b.WriteString("; it was not repeated")
-		}
-		b.WriteString(")")
+		notes = append(notes, mayHaveBeenApplied)
 	}
+	writeNotes(&b, notes)
 	return b.String()
 }
+
+// mayHaveBeenApplied is the note of a call that may have taken effect, in the
+// parenthesis at the end of its message; the provider APIErrors say the same
+// (internal/httpcore's error text).
+const mayHaveBeenApplied = "the request may have been applied"
 
 // Unwrap returns the underlying error.
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -167,9 +201,20 @@ func (e *RequestError) MayHaveSucceeded() bool {
 }
 
 // MayHaveSucceeded reports whether err, or an error it wraps, says that the call may have
-// taken effect despite failing: a command or write whose connection broke after it was
-// sent, or that timed out upstream. Such calls are never repeated by the SDK; check the
-// state before trying again.
+// taken effect despite failing. Every provider follows one rule: a write (any method but
+// GET and HEAD) may have taken effect when
+//
+//   - its connection broke, or it timed out, after the request was sent
+//     ([RequestError]), or its answer could not be read or decoded;
+//   - the provider answered 500, 502, 504 or another 5xx other than 501 Not Implemented
+//     and 503 Service Unavailable (which say the request was not acted on): the server,
+//     or a proxy or vehicle maker behind it, may have applied the request before failing
+//     or timing out. A provider error that says the request was refused (Smartcar's
+//     UPSTREAM:RATE_LIMIT) reports false.
+//
+// Reads never report it. The SDK never repeats such a call by itself (unless it is safe
+// to repeat: PUT, DELETE, a request marked idempotent); check the state before trying
+// again. The error's message then ends with "the request may have been applied".
 func MayHaveSucceeded(err error) bool {
 	var m interface{ MayHaveSucceeded() bool }
 	return errors.As(err, &m) && m.MayHaveSucceeded()

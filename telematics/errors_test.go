@@ -30,19 +30,21 @@ func TestRateLimitError(t *testing.T) {
 	wrapped := fmt.Errorf("listing: %w", e)
 	assert.ErrorIs(t, wrapped, telematics.ErrRateLimited)
 	assert.ErrorIs(t, wrapped, inner)
-	assert.Equal(t, "p: rate limited; retry after 1m30s; budget resets at 2026-01-01T00:00:00Z: provider said 429", e.Error())
-	assert.Contains(t, (&telematics.RateLimitError{Provider: "p"}).Error(), "request not sent")
+	assert.Equal(t, "provider said 429", e.Error(), "the provider's error says it once")
+	refused := &telematics.RateLimitError{Provider: "p", Method: "GET", URL: "https://x/y", RetryAfter: 3 * time.Minute, ResetAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	assert.Equal(t, "p: GET https://x/y: rate limited, request not sent: the budget is spent (retry after 3m0s, budget resets at 2026-01-01T00:00:00Z)", refused.Error())
+	assert.Equal(t, "p: rate limited, request not sent: the budget is spent", (&telematics.RateLimitError{Provider: "p"}).Error())
 }
 
 func TestRequestError(t *testing.T) {
 	post := &telematics.RequestError{Provider: "p", Method: http.MethodPost, URL: "https://x/y", Attempts: 1, Sent: true, Err: errors.New("EOF")}
 	assert.True(t, telematics.MayHaveSucceeded(fmt.Errorf("wrap: %w", post)))
-	assert.Contains(t, post.Error(), "may have reached the provider")
+	assert.Equal(t, "p: POST https://x/y: EOF (the request may have been applied)", post.Error())
 	assert.ErrorIs(t, post, telematics.ErrUnavailable)
 
 	del := &telematics.RequestError{Provider: "p", Method: http.MethodDelete, URL: "https://x/y", Attempts: 3, Sent: true, Err: errors.New("EOF")}
 	assert.True(t, telematics.MayHaveSucceeded(del))
-	assert.Contains(t, del.Error(), "may have reached the provider and succeeded)", "a retried call does not claim it was not repeated")
+	assert.Equal(t, "p: DELETE https://x/y: EOF (after 3 attempts, the request may have been applied)", del.Error(), "one parenthesis")
 
 	get := &telematics.RequestError{Provider: "p", Method: http.MethodGet, Attempts: 3, Sent: true, Err: errors.New("EOF")}
 	assert.False(t, telematics.MayHaveSucceeded(get))

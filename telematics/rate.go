@@ -47,7 +47,8 @@ type Response struct {
 	RequestID string
 	Rate      Rate
 	// RetryAfter is the wait the provider asked for (Retry-After and similar headers);
-	// zero when it asked for none.
+	// zero when it asked for none. When a rate limit stopped the call it is the wait the
+	// call would have needed: until the budget the provider reported spent resets.
 	RetryAfter time.Duration
 	// Attempts counts the requests the call sent, including retries and the replay after
 	// a refused token.

@@ -30,7 +30,7 @@ const (
 )
 
 // ErrInvalidTime is returned (wrapped) by ParseTime for input that is not a time.
-var ErrInvalidTime = errors.New("telematics: invalid time")
+var ErrInvalidTime = errors.New("invalid time")
 
 // ParseTime decodes a JSON value holding a time, the way providers send them:
 //

@@ -23,11 +23,19 @@
 //     bytes of them;
 //   - removes the client's secrets and tokens from error bodies and logged errors in any
 //     encoding a server may echo them in (internal/redact);
-//   - logs one debug line per attempt with credentials redacted.
+//   - logs one debug line per attempt with credentials redacted, with the verdict on a
+//     failed attempt and its reason;
+//   - refuses, before sending, a call after Close (telematics.ErrClientClosed) and an
+//     Idempotency-Key on a call it does not repeat.
+//
+// The files follow a call: client.go builds the Client and the request, loop.go runs the
+// attempts (loop.run), pace.go waits for budgets, decide.go is the retry policy as one
+// pure function (decide) returning a verdict and its reason, body.go reads bounded
+// bodies, and errortext.go holds what both providers' errors share: the message format
+// (ErrorText), the MayHaveSucceeded rule and Malformed.
 package httpcore
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,17 +43,12 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
 	"golang.org/x/oauth2"
 
 	"github.com/fleetkit/fleetkit-go/internal/ratelimit"
@@ -216,8 +219,7 @@ func New(cfg Config) (*Client, error) {
 
 // Close releases what the Client holds beyond its own memory: its share of a Limiter.
 // It closes no connection (the HTTP client may be the caller's) and may be called more
-// than once. Requests sent after Close are no longer paced by the Limiter's bucket
-// together with the other Clients using it.
+// than once. Do then fails with telematics.ErrClientClosed without sending anything.
 func (c *Client) Close() {
 	if c.closed.Swap(true) || c.cfg.Limiter == nil {
 		return
@@ -262,410 +264,39 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*telematics.Res
 	if err != nil {
 		return nil, err
 	}
-	var body []byte
+	l := &loop{c: c, req: req, url: u, redacted: RedactURL(u), canRepeat: req.Idempotent || safeMethod(req.Method)}
+	if c.closed.Load() {
+		return nil, fmt.Errorf("%s: %s %s: %w (request not sent)", c.cfg.Provider, req.Method, l.redacted, telematics.ErrClientClosed)
+	}
+	if h := replayHeader(req.Header); h != "" && !l.canRepeat {
+		// net/http sends a request carrying it again on a dropped connection: a call the
+		// SDK must not repeat (a vehicle command) would reach the provider twice.
+		return nil, fmt.Errorf("%s: %s %s: %w: the %s header makes net/http send the request again when a connection drops, "+
+			"and this call is not safe to repeat: the provider may not deduplicate it; the SDK never repeats such a call, so read the state before trying again (request not sent)",
+			c.cfg.Provider, req.Method, l.redacted, telematics.ErrInvalidInput, h)
+	}
 	if req.Body != nil {
 		if raw, ok := req.Body.(json.RawMessage); ok {
-			body = raw
-		} else if body, err = json.Marshal(req.Body); err != nil {
+			l.body = raw
+		} else if l.body, err = json.Marshal(req.Body); err != nil {
 			return nil, fmt.Errorf("%s: %w: encoding request body: %v", c.cfg.Provider, telematics.ErrInvalidInput, err)
 		}
 	}
-	if !req.Idempotent && !safeMethod(req.Method) {
-		for _, h := range replayHeaders {
-			if _, ok := req.Header[h]; ok {
-				// net/http replays a request carrying it on a dropped connection: a call the
-				// SDK must not repeat (a vehicle command) would reach the provider twice.
-				return nil, fmt.Errorf("%s: %w: %s on a %s the SDK does not repeat; the provider may not deduplicate it", c.cfg.Provider, telematics.ErrInvalidInput, h, req.Method)
-			}
-		}
-	}
-	l := &loop{c: c, req: req, url: u, redacted: RedactURL(u), body: body}
 	if raw, ok := out.(*[]byte); ok && raw != nil {
 		l.buf = (*raw)[:0]
 	}
 	return l.run(ctx, out)
 }
 
-// errBadRequest marks a request that could not be built (an invalid method): retrying
-// cannot help.
-var errBadRequest = errors.New("request cannot be built")
-
-// replayHeaders make net/http treat a request as safe to send again on a new connection.
-var replayHeaders = []string{"Idempotency-Key", "X-Idempotency-Key"}
-
-// loop is the state of one call across its attempts.
-type loop struct {
-	c        *Client
-	req      *Request
-	url      *url.URL
-	redacted string
-	body     []byte
-	buf      []byte // where a success body is read: the capacity of a *[]byte out
-
-	attempts   int
-	replayed   bool          // the request was replayed after a 401
-	rateWaited time.Duration // waited for rate limits so far, at most about MaxWait
-	tok        *oauth2.Token // of the last attempt
-	resp       *telematics.Response
-}
-
-// outcome is what one attempt produced.
-type outcome struct {
-	status int
-	header http.Header
-	body   []byte
-	sent   bool // the request may have reached the server
-	err    error
-}
-
-func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
-	c := l.c
-	canRepeat := l.req.Idempotent || safeMethod(l.req.Method)
-	bo := c.cfg.Retry.newBackOff(c.cfg.Clock)
-	retries := 0
-	for {
-		waitStart := c.cfg.Clock.Now()
-		if err := c.waitTurn(ctx, l); err != nil {
-			return l.resp, err
-		}
-		// Waiting for the budget is not retrying: it must not use up MaxElapsedTime, or a
-		// retry that meets a spent budget would give up after the window reset.
-		bo.exclude(c.cfg.Clock.Now().Sub(waitStart))
-		tok, err := c.token(ctx)
-		l.tok = tok
-		if err != nil {
-			if ctx.Err() != nil {
-				return l.resp, l.requestError(ctx.Err(), false)
-			}
-			return l.resp, err
-		}
-		l.attempts++
-		start := c.cfg.Clock.Now()
-		o := l.attempt(ctx, tok)
-		l.record(o, start)
-
-		if o.err == nil && o.status >= 200 && o.status < 300 {
-			c.logAttempt(ctx, l, o, start, 0, "")
-			if err := l.decode(o, out); err != nil {
-				return l.resp, err
-			}
-			return l.resp, nil
-		}
-		if ctx.Err() != nil {
-			return l.resp, l.requestError(ctx.Err(), o.sent)
-		}
-
-		var failure error
-		hint, rateLimited, budget := time.Duration(0), false, false
-		retryable := false
-		if errors.Is(o.err, errBadRequest) {
-			return l.resp, fmt.Errorf("%s: %w: %v", c.cfg.Provider, telematics.ErrInvalidInput, o.err)
-		}
-		if o.err != nil {
-			failure = l.requestError(o.err, o.sent)
-			retryable = (canRepeat || !o.sent) && !errors.Is(o.err, telematics.ErrResponseTooLarge)
-		} else {
-			if o.status == http.StatusUnauthorized && c.cfg.Tokens != nil && !l.replayed {
-				l.replayed = true
-				c.cfg.Tokens.Invalidate(tok)
-				c.logAttempt(ctx, l, o, start, 0, "replaying with a new token")
-				continue
-			}
-			failure = c.cfg.DecodeError(l.resp, c.cfg.Redactor.Bytes(o.body, tokenSecrets(tok)...))
-			rateLimited = o.status == http.StatusTooManyRequests || errors.Is(failure, telematics.ErrRateLimited)
-			hint = l.resp.RetryAfter
-			if rateLimited {
-				now := c.cfg.Clock.Now()
-				if h, ok := ratelimit.Hint(o.header, now, true); ok {
-					hint = h
-				}
-				if d, ok := c.spentBudget(o.header, now, hint); ok {
-					hint, budget = d, true
-				}
-			}
-			retryable = canRepeat && (rateLimited || retryStatus(o.status))
-			var r interface{ Retryable() bool }
-			if errors.As(failure, &r) && !r.Retryable() {
-				retryable = false
-			}
-			if rateLimited && hint > c.cfg.MaxWait-l.rateWaited {
-				c.logAttempt(ctx, l, o, start, 0, "rate limited beyond the maximum wait")
-				return l.resp, l.rateLimitError(hint, failure)
-			}
-		}
-
-		next := bo.NextBackOff()
-		giveUp := func(action string) (*telematics.Response, error) {
-			c.logAttempt(ctx, l, o, start, 0, action)
-			if rateLimited {
-				return l.resp, l.rateLimitError(hint, failure)
-			}
-			return l.resp, failure
-		}
-		if !retryable || retries >= c.cfg.Retry.MaxRetries || next == backoff.Stop || hint > c.cfg.MaxWait {
-			return giveUp("giving up")
-		}
-		wait := next
-		switch {
-		case rateLimited && hint > 0:
-			// A rate limit is waited out as pacing does, until a margin past the reset. It
-			// is bounded by MaxWait, for all the rate-limit waits of the call together,
-			// and does not use up MaxElapsedTime: waiting for the budget is not retrying.
-			floor := hint + ratelimit.Margin
-			if !budget {
-				floor += positiveJitter(hint)
-			}
-			if floor > wait {
-				bo.exclude(floor - wait)
-				wait = floor
-			}
-			l.rateWaited += wait
-		case hint > 0:
-			// Any other wait the server asks for (a 503's Retry-After) counts against
-			// MaxElapsedTime like the backoff: a server asking for fifteen minutes on
-			// every attempt must not hold the call for an hour.
-			wait = max(wait, hint+positiveJitter(hint))
-			if limit := c.cfg.Retry.MaxElapsedTime; limit > 0 && bo.GetElapsedTime()+wait > limit {
-				return giveUp("giving up: the wait asked for would pass the retry time")
-			}
-		}
-		retries++
-		c.logAttempt(ctx, l, o, start, wait, "retrying")
-		if err := c.cfg.Clock.Sleep(ctx, wait); err != nil {
-			return l.resp, l.requestError(err, false)
+// replayHeader returns the header of h that makes net/http treat a request as safe to
+// send again on a new connection, or "".
+func replayHeader(h http.Header) string {
+	for _, name := range []string{"Idempotency-Key", "X-Idempotency-Key"} {
+		if _, ok := h[name]; ok {
+			return name
 		}
 	}
-}
-
-// spentBudget says how long to wait for the budget a rate-limit rejection reported as
-// spent: until the reset the pacer knows, or, when the response said no request remains
-// but gave no reset and no hint (hint 0), for RateWindow, which the pacer then also
-// holds so that other calls wait too.
-func (c *Client) spentBudget(h http.Header, now time.Time, hint time.Duration) (time.Duration, bool) {
-	if r := c.pacer.Rate(); r.Remaining == 0 && r.Reset.After(now) {
-		return r.Reset.Sub(now), true
-	}
-	r, ok := ratelimit.ParseRate(h, now)
-	if !ok || r.Remaining != 0 || !r.Reset.IsZero() || hint > 0 {
-		return 0, false
-	}
-	r.Reset = now.Add(c.cfg.RateWindow)
-	c.pacer.Observe(r)
-	return c.cfg.RateWindow, true
-}
-
-// waitTurn blocks until the client-side limiter and the provider's budget allow a request.
-func (c *Client) waitTurn(ctx context.Context, l *loop) error {
-	if err := ctx.Err(); err != nil {
-		return l.requestError(err, false)
-	}
-	if c.cfg.Limiter != nil {
-		r, d := c.cfg.Limiter.reserve(c.cfg.Clock)
-		if !r.OK() {
-			return fmt.Errorf("%s: %w: client-side limiter allows no requests", c.cfg.Provider, telematics.ErrInvalidInput)
-		}
-		if d > 0 {
-			if d > c.cfg.MaxWait-l.rateWaited {
-				c.cfg.Limiter.cancel(r, c.cfg.Clock)
-				return l.rateLimitError(d, nil)
-			}
-			l.rateWaited += d
-			c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
-				slog.String("reason", "client-side limiter"), slog.Duration("wait", d))
-			if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
-				c.cfg.Limiter.cancel(r, c.cfg.Clock)
-				return l.requestError(err, false)
-			}
-		}
-	}
-	if c.cfg.NoPacing {
-		return nil
-	}
-	for {
-		d := c.pacer.Reserve(c.cfg.Clock.Now())
-		if d <= 0 {
-			return nil
-		}
-		if d-ratelimit.Margin > c.cfg.MaxWait-l.rateWaited {
-			return l.rateLimitError(d-ratelimit.Margin, nil)
-		}
-		l.rateWaited += d
-		c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit pacing", slog.String("provider", c.cfg.Provider),
-			slog.String("reason", "budget spent until reset"), slog.Duration("wait", d))
-		if err := c.cfg.Clock.Sleep(ctx, d); err != nil {
-			return l.requestError(err, false)
-		}
-	}
-}
-
-func (c *Client) token(ctx context.Context) (*oauth2.Token, error) {
-	if c.cfg.Tokens == nil {
-		return nil, nil
-	}
-	return c.cfg.Tokens.Token(ctx)
-}
-
-// attempt sends the request once and reads the response body.
-func (l *loop) attempt(ctx context.Context, tok *oauth2.Token) (o outcome) {
-	c := l.c
-	timeout := c.cfg.Timeout
-	if l.req.Timeout > 0 {
-		timeout = l.req.Timeout
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	var mu sync.Mutex
-	var sent bool
-	trace := &httptrace.ClientTrace{
-		WroteHeaders: func() { mu.Lock(); sent = true; mu.Unlock() },
-	}
-	wasSent := func() bool { mu.Lock(); defer mu.Unlock(); return sent }
-
-	var rd io.Reader
-	if l.body != nil {
-		rd = bytes.NewReader(l.body)
-	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), l.req.Method, l.url.String(), rd)
-	if err != nil {
-		return outcome{err: fmt.Errorf("%w: %v", errBadRequest, err)}
-	}
-	for k, vs := range c.cfg.Header {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	for k, vs := range l.req.Header {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	hreq.Header.Set("User-Agent", c.ua)
-	hreq.Header.Set("Accept", "application/json")
-	if l.body != nil {
-		hreq.Header.Set("Content-Type", "application/json")
-	}
-	if tok != nil {
-		hreq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	}
-
-	res, err := c.hc.Do(hreq)
-	if err != nil {
-		return outcome{err: unwrapURLError(err), sent: wasSent()}
-	}
-	defer res.Body.Close()
-	o = outcome{status: res.StatusCode, header: res.Header, sent: true}
-	if res.StatusCode >= 200 && res.StatusCode < 300 {
-		limit := c.cfg.MaxBody
-		if l.req.MaxBody > 0 {
-			limit = l.req.MaxBody
-		}
-		o.body, o.err = readBody(res.Body, res.ContentLength, limit, l.buf)
-	} else {
-		// Read at most MaxErrorBody bytes and leave the rest unread: closing the body then
-		// drops the connection instead of draining a huge or endless error page.
-		o.body, o.err = io.ReadAll(io.LimitReader(res.Body, c.cfg.MaxErrorBody))
-		if o.err != nil {
-			o.err = nil // a truncated error page still has its status
-		}
-	}
-	return o
-}
-
-// record stores what the attempt learned in the call's Response and the client's pacer.
-func (l *loop) record(o outcome, start time.Time) {
-	c := l.c
-	if l.resp == nil {
-		l.resp = &telematics.Response{Method: l.req.Method, URL: l.redacted, Rate: telematics.UnknownRate}
-	}
-	l.resp.Attempts = l.attempts
-	if o.header == nil {
-		return
-	}
-	now := c.cfg.Clock.Now()
-	l.resp.StatusCode = o.status
-	l.resp.Header = o.header
-	l.resp.RequestID = ""
-	for _, name := range c.cfg.RequestIDHeaders {
-		if v := o.header.Get(name); v != "" {
-			l.resp.RequestID = v
-			break
-		}
-	}
-	l.resp.RetryAfter, _ = ratelimit.RetryAfter(o.header, now)
-	if r, ok := ratelimit.ParseRate(o.header, now); ok {
-		l.resp.Rate = r
-		c.pacer.Observe(r)
-	}
-}
-
-func (l *loop) decode(o outcome, out any) error {
-	if out == nil || len(o.body) == 0 && o.status == http.StatusNoContent {
-		return nil
-	}
-	if raw, ok := out.(*[]byte); ok {
-		*raw = o.body
-		return nil
-	}
-	if len(bytes.TrimSpace(o.body)) == 0 {
-		return l.requestError(fmt.Errorf("%w: empty body with status %d", telematics.ErrMalformedResponse, o.status), true)
-	}
-	if err := json.Unmarshal(o.body, out); err != nil {
-		return l.requestError(fmt.Errorf("%w: %v", telematics.ErrMalformedResponse, err), true)
-	}
-	return nil
-}
-
-func (l *loop) requestError(err error, sent bool) error {
-	return &telematics.RequestError{
-		Provider: l.c.cfg.Provider,
-		Method:   l.req.Method,
-		URL:      l.redacted,
-		Attempts: l.attempts,
-		Sent:     sent,
-		Err:      err,
-	}
-}
-
-func (l *loop) rateLimitError(wait time.Duration, providerErr error) error {
-	r := l.c.pacer.Rate()
-	e := &telematics.RateLimitError{
-		Provider:   l.c.cfg.Provider,
-		RetryAfter: wait,
-		Limit:      r.Limit,
-		Remaining:  r.Remaining,
-		ResetAt:    r.Reset,
-		Err:        providerErr,
-	}
-	if e.ResetAt.IsZero() && wait > 0 {
-		e.ResetAt = l.c.cfg.Clock.Now().Add(wait)
-	}
-	return e
-}
-
-func (c *Client) logAttempt(ctx context.Context, l *loop, o outcome, start time.Time, wait time.Duration, action string) {
-	if !c.log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("provider", c.cfg.Provider),
-		slog.String("method", l.req.Method),
-		slog.String("url", l.redacted),
-		slog.Int("attempt", l.attempts),
-		slog.Duration("duration", c.cfg.Clock.Now().Sub(start)),
-	}
-	if o.status != 0 {
-		attrs = append(attrs, slog.Int("status", o.status))
-	}
-	if l.resp != nil && l.resp.RequestID != "" {
-		attrs = append(attrs, slog.String("request_id", l.resp.RequestID))
-	}
-	if o.err != nil {
-		attrs = append(attrs, slog.String("error", RedactString(c.cfg.Redactor.String(o.err.Error(), tokenSecrets(l.tok)...))))
-	}
-	if wait > 0 {
-		attrs = append(attrs, slog.Duration("wait", wait))
-	}
-	if action != "" {
-		attrs = append(attrs, slog.String("action", action))
-	}
-	c.log.LogAttrs(ctx, slog.LevelDebug, "fleetkit request", attrs...)
+	return ""
 }
 
 // resolve builds the request URL from the base URL, the path and the query.
@@ -723,143 +354,4 @@ func Path(format string, args ...string) (string, error) {
 		esc[i] = url.PathEscape(a)
 	}
 	return fmt.Sprintf(format, esc...), nil
-}
-
-// bodyChunk is the first size a body of unknown length is read into.
-const bodyChunk = 32 << 10
-
-// readBody reads a success body of at most limit bytes into buf's capacity, growing it
-// as needed; size is the announced length (-1: unknown). A body announced longer than
-// limit fails at once. One of unknown length grows by doubling while that stays below
-// limit/16, and then into one buffer of limit bytes, so that reading costs at most about
-// 1.125 times limit whatever arrives (io.ReadAll or a bytes.Buffer behind a LimitReader
-// double past the limit and keep the old buffers: over three times the limit for an
-// endless body). Past limit it stops reading and fails with
-// telematics.ErrResponseTooLarge; closing the unread body then drops the connection.
-func readBody(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
-	if size > limit {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", telematics.ErrResponseTooLarge, size, limit)
-	}
-	switch {
-	case size <= int64(cap(buf)):
-	case cap(buf) > 0:
-		// A buffer handed back page after page: leave room for the next page to be a
-		// little longer.
-		buf = make([]byte, 0, min(size+size/4, limit))
-	default:
-		buf = make([]byte, 0, size)
-	}
-	buf = buf[:0]
-	for {
-		end := cap(buf)
-		if int64(end) > limit {
-			end = int(limit)
-		}
-		if len(buf) == end {
-			// Full: look for one more byte before making room for it, so that a body of
-			// the announced or the reused size costs nothing more.
-			b, err := readByte(r)
-			if err == io.EOF {
-				return buf, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if int64(len(buf)) >= limit {
-				return nil, fmt.Errorf("%w: more than %d bytes", telematics.ErrResponseTooLarge, limit)
-			}
-			buf = append(grow(buf, limit), b)
-			continue
-		}
-		n, err := r.Read(buf[len(buf):end])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// readByte reads one byte, or fails with io.EOF at the end.
-func readByte(r io.Reader) (byte, error) {
-	var one [1]byte
-	for {
-		n, err := r.Read(one[:])
-		if n == 1 {
-			return one[0], nil
-		}
-		if err != nil {
-			return 0, err
-		}
-	}
-}
-
-// grow returns buf with room for more, within limit (see readBody).
-func grow(buf []byte, limit int64) []byte {
-	next := int64(max(cap(buf)*2, bodyChunk))
-	if next > limit/16 {
-		next = limit
-	}
-	out := make([]byte, len(buf), next)
-	copy(out, buf)
-	return out
-}
-
-func safeMethod(m string) bool {
-	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-func retryStatus(status int) bool {
-	switch status {
-	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests,
-		http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable,
-		http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// tokenSecrets lists what a token holds that a server might echo.
-func tokenSecrets(tok *oauth2.Token) []string {
-	if tok == nil {
-		return nil
-	}
-	return []string{tok.AccessToken, tok.RefreshToken}
-}
-
-// positiveJitter adds up to 10% (at most one second) to a server-given wait, so that
-// clients told the same time do not return at the same instant, and never earlier.
-func positiveJitter(d time.Duration) time.Duration {
-	j := min(d/10, time.Second)
-	if j <= 0 {
-		return 0
-	}
-	return time.Duration(rand.Int64N(int64(j) + 1))
-}
-
-// unwrapURLError drops the *url.Error wrapper, whose text repeats the unredacted URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if ue.Timeout() {
-			// Not %w: the caller's own context did not expire, the attempt did.
-			return fmt.Errorf("attempt timed out: %v", ue.Err)
-		}
-		return ue.Err
-	}
-	return err
-}
-
-// StatusText formats a status for error messages: "404 Not Found".
-func StatusText(status int) string {
-	if t := http.StatusText(status); t != "" {
-		return strconv.Itoa(status) + " " + t
-	}
-	return strconv.Itoa(status)
 }

@@ -136,7 +136,7 @@ func ExampleError() {
 	// Output:
 	// read points 1001 2
 	// true
-	// export: read points: track "1001" after 2 points: telematics: rate limited
+	// export: read points: track "1001" after 2 points: rate limited
 	// true
 }
 
