@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
 // The official Smartcar Node SDK this test runs against the fake.
@@ -155,7 +156,10 @@ func TestOfficialNodeSDK(t *testing.T) {
 	}
 	modules := installNodeSDK(ctx, t, npm)
 
-	fake := smartcartest.NewServer(smartcartest.WithErrorForm(smartcartest.FormFlat))
+	// A manual clock: the Retry-After the SDK reads is the limit's time left, which a
+	// real clock would shorten while node starts.
+	clock := clocktest.New(smartcartest.Epoch)
+	fake := smartcartest.NewServer(smartcartest.WithErrorForm(smartcartest.FormFlat), smartcartest.WithClock(clock))
 	defer fake.Close()
 	jsonapi := smartcartest.NewServer()
 	defer jsonapi.Close()
