@@ -34,7 +34,7 @@ const StatusBilling = 430
 // ErrorType is Smartcar's category of an error ("VEHICLE_STATE").
 type ErrorType string
 
-// The documented error types (shared/reference/smartcar-v3.md §7.2) and their HTTP status.
+// The documented error types (docs/evidence.md, Smartcar §7) and their HTTP status.
 const (
 	ErrorTypeAuthentication           ErrorType = "AUTHENTICATION"             // 401
 	ErrorTypePermission               ErrorType = "PERMISSION"                 // 403
