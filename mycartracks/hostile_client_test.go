@@ -69,9 +69,7 @@ func TestHostileFakeEchoedTokenThroughClient(t *testing.T) {
 	var logBuf bytes.Buffer
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logBuf, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-		mycartracks.WithBaseURL(srv.URL), mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(&http.Client{Transport: seen}), mycartracks.WithLogger(logger))
+	c, err := srv.NewClient(mycartracks.WithHTTPClient(&http.Client{Transport: seen}), mycartracks.WithLogger(logger))
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 

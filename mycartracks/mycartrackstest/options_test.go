@@ -40,6 +40,11 @@ func TestInvalidOptionsPanic(t *testing.T) {
 			t.Fatal("NewServer did not panic")
 		})
 	}
+	t.Run("every invalid option is named", func(t *testing.T) {
+		assert.PanicsWithValue(t, "mycartrackstest: WithVehicles(-1): must not be negative; WithTokenLifetime(0s): must be positive", func() {
+			mycartrackstest.NewServer(mycartrackstest.WithVehicles(-1), mycartrackstest.WithTokenLifetime(0)).Close()
+		})
+	})
 	// WithoutRateLimit makes a budget irrelevant, however WithBudget was left.
 	srv := mycartrackstest.NewServer(mycartrackstest.WithBudget(0, 0), mycartrackstest.WithoutRateLimit())
 	srv.Close()
@@ -48,13 +53,14 @@ func TestInvalidOptionsPanic(t *testing.T) {
 func TestServerShape(t *testing.T) {
 	srv := mycartrackstest.NewServer()
 	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
-	assert.True(t, strings.HasSuffix(srv.URL, "/services/rest/v3"), srv.URL)
-	assert.Equal(t, strings.TrimSuffix(srv.URL, "/services/rest/v3")+"/oauth/token", srv.TokenURL)
+	assert.NotContains(t, strings.TrimPrefix(srv.URL, "http://"), "/", "URL is the server's root, as httptest's")
+	assert.Equal(t, srv.URL+"/services/rest/v3", srv.BaseURL)
+	assert.Equal(t, srv.URL+"/oauth/token", srv.TokenURL)
 	assert.Equal(t, mycartrackstest.DefaultClientID, srv.ClientID)
 	assert.Equal(t, mycartrackstest.DefaultClientSecret, srv.ClientSecret)
-	assert.Equal(t, "mycartrackstest.Server("+srv.URL+")", srv.String())
+	assert.Equal(t, "mycartrackstest.Server("+srv.BaseURL+")", srv.String())
 	srv.Close()
 	srv.Close() // a second Close does nothing
-	_, err := srv.Client().Get(srv.URL + "/vehicles")
+	_, err := srv.Client().Get(srv.BaseURL + "/vehicles")
 	assert.Error(t, err, "a closed server does not answer")
 }
