@@ -29,7 +29,7 @@ func TestConnectionsList(t *testing.T) {
 	assert.Equal(t, 5, p.Total)
 	assert.Equal(t, -1, p.NextPageNumber)
 	assert.False(t, p.HasNext())
-	assert.Equal(t, e.fake.VehicleURL+"/connections?page%5Bnumber%5D=1&page%5Bsize%5D=10", p.Links.Self)
+	assert.Equal(t, e.fake.VehicleAPIURL+"/connections?page%5Bnumber%5D=1&page%5Bsize%5D=10", p.Links.Self)
 	// Newest first, as Smartcar orders them.
 	assert.Equal(t, smartcartest.ConnectionBolt, p.Items[0].ID)
 	last := p.Items[4]
@@ -37,7 +37,7 @@ func TestConnectionsList(t *testing.T) {
 	assert.Equal(t, smartcartest.UserAlice, last.UserID)
 	assert.Equal(t, smartcartest.VehicleModel3, last.VehicleID)
 	assert.Equal(t, smartcar.Vehicle{ID: smartcartest.VehicleModel3, Make: "TESLA", Model: "Model 3", Year: 2023, PowertrainType: "BEV",
-		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleURL + "/vehicles/" + smartcartest.VehicleModel3}, last.Vehicle)
+		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleAPIURL + "/vehicles/" + smartcartest.VehicleModel3}, last.Vehicle)
 	assert.True(t, last.HasPermission(smartcar.PermissionControlSecurity))
 	assert.Equal(t, smartcartest.Epoch.AddDate(0, 0, -30), last.CreatedAt)
 	assert.NotEmpty(t, last.Raw)
@@ -312,7 +312,7 @@ func TestConnectionsGetDelete(t *testing.T) {
 	assert.Equal(t, smartcartest.VehicleCamry, c.VehicleID)
 	assert.Equal(t, smartcartest.UserBob, c.UserID)
 	assert.Equal(t, "TOYOTA", c.Vehicle.Make)
-	assert.Equal(t, e.fake.VehicleURL+"/connections/"+smartcartest.ConnectionCamry, c.SelfURL)
+	assert.Equal(t, e.fake.VehicleAPIURL+"/connections/"+smartcartest.ConnectionCamry, c.SelfURL)
 
 	require.NoError(t, e.client.Connections.Delete(ctx, smartcartest.ConnectionCamry))
 	_, err = e.client.Connections.Get(ctx, smartcartest.ConnectionCamry)
@@ -356,7 +356,7 @@ func TestVehiclesGet(t *testing.T) {
 	require.NoError(t, err)
 	v.Raw = nil
 	assert.Equal(t, smartcar.Vehicle{ID: smartcartest.VehicleF150, Make: "FORD", Model: "F-150", Year: 2021, PowertrainType: "ICE",
-		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleURL + "/vehicles/" + smartcartest.VehicleF150}, *v)
+		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleAPIURL + "/vehicles/" + smartcartest.VehicleF150}, *v)
 	assert.Equal(t, "", e.fake.Requests()[0].UserID, "the user id is optional here")
 
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleF150, alice())

@@ -147,7 +147,7 @@ func TestSignalsGet(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, smartcar.UnitValue{Value: 45, Unit: "percent"}, s.Value)
 		assert.Equal(t, smartcartest.VehicleID4, s.VehicleID)
-		assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleID4+"/signals/tractionbattery-stateofcharge", s.SelfURL)
+		assert.Equal(t, e.fake.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleID4+"/signals/tractionbattery-stateofcharge", s.SelfURL)
 	}
 }
 

@@ -74,7 +74,7 @@ func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
 	assert.Equal(t, "TESLA", first.Vehicle.Make)
 	assert.Equal(t, smartcartest.VehicleModel3, first.Vehicle.ID)
 	assert.Equal(t, smartcartest.Epoch.AddDate(0, 0, -7), first.CreatedAt)
-	assert.Equal(t, e.fake.ManagementURL+"/subscriptions/"+smartcartest.SubscriptionOne, first.SelfURL)
+	assert.Equal(t, e.fake.ManagementAPIURL+"/subscriptions/"+smartcartest.SubscriptionOne, first.SelfURL)
 
 	p, err = e.client.Subscriptions.List(ctx, &smartcar.SubscriptionListOptions{UserID: smartcartest.UserAlice, WebhookID: smartcartest.WebhookID,
 		VehicleMode: smartcar.ModeLive, PageSize: 1, PageNumber: 2})

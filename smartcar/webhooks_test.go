@@ -28,7 +28,7 @@ func TestWebhooks(t *testing.T) {
 	assert.Equal(t, "https://example.com/smartcar/webhooks", w.CallbackURI)
 	assert.True(t, w.Enabled)
 	assert.False(t, w.AutoSubscribe)
-	assert.Equal(t, e.fake.ManagementURL+"/webhooks/"+smartcartest.WebhookID, w.SelfURL)
+	assert.Equal(t, e.fake.ManagementAPIURL+"/webhooks/"+smartcartest.WebhookID, w.SelfURL)
 	assert.False(t, w.CreatedAt.IsZero())
 	assert.Contains(t, string(w.Raw), `"callbackUri"`)
 
@@ -59,8 +59,8 @@ func TestWebhooks(t *testing.T) {
 	// A subscription names its webhook by URL; Get reads it.
 	sub, err := e.client.Subscriptions.Get(ctx, smartcartest.SubscriptionOne)
 	require.NoError(t, err)
-	assert.Equal(t, e.fake.ManagementURL+"/webhooks/"+smartcartest.WebhookID, sub.WebhookURL)
-	assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleModel3, sub.Vehicle.SelfURL)
+	assert.Equal(t, e.fake.ManagementAPIURL+"/webhooks/"+smartcartest.WebhookID, sub.WebhookURL)
+	assert.Equal(t, e.fake.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleModel3, sub.Vehicle.SelfURL)
 	got, err := e.client.Webhooks.Get(ctx, sub.WebhookID)
 	require.NoError(t, err)
 	assert.Equal(t, "Example Webhook", got.Name)

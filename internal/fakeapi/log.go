@@ -94,6 +94,25 @@ func (l *Log[E]) Requests() []E {
 	return out
 }
 
+// CountMatching returns how many logged entries match accepts.
+func (l *Log[E]) CountMatching(match func(E) bool) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, e := range l.entries {
+		if match(e.e) {
+			n++
+		}
+	}
+	return n
+}
+
+// Matches reports whether a request's method and path are those wanted, "" matching
+// any: the test of the fakes' CountRequests.
+func Matches(method, path, wantMethod, wantPath string) bool {
+	return (wantMethod == "" || method == wantMethod) && (wantPath == "" || path == wantPath)
+}
+
 // Reset empties the log; the counters and the request numbers go on.
 func (l *Log[E]) Reset() {
 	l.mu.Lock()

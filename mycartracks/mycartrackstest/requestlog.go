@@ -64,13 +64,7 @@ func (s *Server) Requests() []LoggedRequest { return s.log.Requests() }
 // CountRequests returns how many logged API requests had this method and path ("" matches
 // any).
 func (s *Server) CountRequests(method, path string) int {
-	n := 0
-	for _, r := range s.log.Requests() {
-		if (method == "" || r.Method == method) && (path == "" || r.Path == path) {
-			n++
-		}
-	}
-	return n
+	return s.log.CountMatching(func(r LoggedRequest) bool { return fakeapi.Matches(r.Method, r.Path, method, path) })
 }
 
 // ResetRequests empties the request log. Stats keep counting.
