@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
@@ -55,6 +57,16 @@ func Receive(r *http.Request, oauth *fakeoauth.Server) Arrival {
 	a.Header.Del("Authorization")
 	a.Grant, a.Authorized = oauth.Authenticate(r)
 	return a
+}
+
+// CloneRequest returns copies of a logged request's query, headers and body that share
+// nothing with them.
+func CloneRequest(query url.Values, header http.Header, body []byte) (url.Values, http.Header, []byte) {
+	q := make(url.Values, len(query))
+	for k, v := range query {
+		q[k] = slices.Clone(v)
+	}
+	return q, header.Clone(), slices.Clone(body)
 }
 
 // MustBeValid panics with a one-line message naming pkg and every error in errs (nil

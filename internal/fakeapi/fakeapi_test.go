@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -33,27 +34,32 @@ func cloneEntry(e entry) entry {
 	return e
 }
 
+func routeOf(e entry) (string, string) { return "GET", e.tags[0] }
+
 func TestLog(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return at }
-	l := fakeapi.NewLog(cloneEntry)
+	l := fakeapi.NewLog(cloneEntry, routeOf)
 	first := l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID, at: t.Time, tags: []string{"a"}} })
-	second := l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID} })
+	second := l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID, tags: []string{"b"}} })
 	assert.Equal(t, fakeapi.Ticket{N: 1, ID: fakeapi.RequestID(1), Time: at}, first)
 	assert.EqualValues(t, 2, second.N)
 
 	l.Update(first.N, func(e *entry) { e.status = 200 })
-	l.Count(func(st *fakeapi.Stats) { st.Faults++ })
+	l.Tally(func(st *fakeapi.Stats) { st.Faults++ })
 	got := l.Requests()
 	require.Len(t, got, 2)
 	assert.Equal(t, entry{id: fakeapi.RequestID(1), at: at, status: 200, tags: []string{"a"}}, got[0])
+	assert.Equal(t, 2, l.CountRequests("", ""))
+	assert.Equal(t, 1, l.CountRequests("GET", "b"))
+	assert.Equal(t, 0, l.CountRequests("POST", ""))
 	got[0].tags[0] = "changed"
 	assert.Equal(t, "a", l.Requests()[0].tags[0], "copies")
 
-	l.Reset()
+	l.ResetRequests()
 	assert.Empty(t, l.Requests())
 	l.Update(second.N, func(e *entry) { t.Fatal("a reset entry is gone") })
-	third := l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID} })
+	third := l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID, tags: []string{"c"}} })
 	assert.EqualValues(t, 3, third.N, "numbers go on after a reset")
 
 	oauth := fakeoauth.New(fakeoauth.Config{ClientID: "id", ClientSecret: "secret"})
@@ -64,13 +70,13 @@ func TestLogOrderUnderConcurrency(t *testing.T) {
 	var mu sync.Mutex
 	clock := time.Unix(0, 0)
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); clock = clock.Add(time.Second); return clock }
-	l := fakeapi.NewLog(cloneEntry)
+	l := fakeapi.NewLog(cloneEntry, routeOf)
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID, at: t.Time} })
+			l.Add(now, func(t fakeapi.Ticket) entry { return entry{id: t.ID, at: t.Time, tags: []string{"x"}} })
 		}()
 	}
 	wg.Wait()
@@ -98,6 +104,15 @@ func TestQueue(t *testing.T) {
 	assert.Equal(t, "GET c", f)
 	_, ok = q.Take(nil)
 	assert.False(t, ok)
+}
+
+func TestCloneRequest(t *testing.T) {
+	q, h, b := url.Values{"a": {"1"}}, http.Header{"X": {"y"}}, []byte("body")
+	q2, h2, b2 := fakeapi.CloneRequest(q, h, b)
+	q2["a"][0], h2["X"][0], b2[0] = "2", "z", 'B'
+	assert.Equal(t, "1", q.Get("a"))
+	assert.Equal(t, "y", h.Get("X"))
+	assert.Equal(t, "body", string(b))
 }
 
 func TestReceive(t *testing.T) {

@@ -34,6 +34,7 @@ type Ticket struct {
 // concurrent use.
 type Log[E any] struct {
 	clone func(E) E
+	route func(E) (method, path string)
 
 	mu      sync.Mutex
 	seq     int64
@@ -46,9 +47,12 @@ type numbered[E any] struct {
 	e E
 }
 
-// NewLog returns an empty log; clone copies an entry so that a caller of Requests
-// shares nothing with the log.
-func NewLog[E any](clone func(E) E) *Log[E] { return &Log[E]{clone: clone} }
+// NewLog returns an empty log. clone copies an entry, so that a caller of Requests
+// shares nothing with the log; route returns an entry's method and path, for
+// CountRequests.
+func NewLog[E any](clone func(E) E, route func(E) (method, path string)) *Log[E] {
+	return &Log[E]{clone: clone, route: route}
+}
 
 // Add numbers a request, reads now for its time, and logs the entry that entry builds
 // from the ticket, all in one step: the log is in the order of the numbers and of the
@@ -76,8 +80,8 @@ func (l *Log[E]) Update(n int64, f func(*E)) {
 	}
 }
 
-// Count changes the counters.
-func (l *Log[E]) Count(f func(*Stats)) {
+// Tally changes the counters.
+func (l *Log[E]) Tally(f func(*Stats)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f(&l.stats)
@@ -94,27 +98,23 @@ func (l *Log[E]) Requests() []E {
 	return out
 }
 
-// CountMatching returns how many logged entries match accepts.
-func (l *Log[E]) CountMatching(match func(E) bool) int {
+// CountRequests returns how many logged entries have this method and path ("" matches
+// any).
+func (l *Log[E]) CountRequests(method, path string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
 	for _, e := range l.entries {
-		if match(e.e) {
+		m, p := l.route(e.e)
+		if (method == "" || m == method) && (path == "" || p == path) {
 			n++
 		}
 	}
 	return n
 }
 
-// Matches reports whether a request's method and path are those wanted, "" matching
-// any: the test of the fakes' CountRequests.
-func Matches(method, path, wantMethod, wantPath string) bool {
-	return (wantMethod == "" || method == wantMethod) && (wantPath == "" || path == wantPath)
-}
-
-// Reset empties the log; the counters and the request numbers go on.
-func (l *Log[E]) Reset() {
+// ResetRequests empties the log; the counters and the request numbers go on.
+func (l *Log[E]) ResetRequests() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries = nil

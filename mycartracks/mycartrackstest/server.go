@@ -67,7 +67,7 @@ func NewServer(opts ...Option) *Server {
 		ClientID:     cfg.clientID,
 		ClientSecret: cfg.clientSecret,
 		cfg:          cfg,
-		log:          fakeapi.NewLog(LoggedRequest.clone),
+		log:          fakeapi.NewLog(LoggedRequest.clone, LoggedRequest.route),
 		closing:      make(chan struct{}),
 	}
 	s.fleet = newFleet(&s.cfg)
@@ -196,7 +196,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	// Noted before the answer leaves, so that a client holding its answer finds it in
 	// the log.
-	s.log.Count(func(st *fakeapi.Stats) {
+	s.log.Tally(func(st *fakeapi.Stats) {
 		switch {
 		case !in.Authorized:
 			st.Unauthorized++

@@ -136,7 +136,7 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 		return (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.Path)
 	})
 	if ok {
-		s.log.Count(func(st *fakeapi.Stats) { st.Faults++ })
+		s.log.Tally(func(st *fakeapi.Stats) { st.Faults++ })
 	}
 	return f, ok
 }

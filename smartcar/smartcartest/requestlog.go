@@ -3,7 +3,6 @@ package smartcartest
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
@@ -49,37 +48,23 @@ type LoggedRequest struct {
 // mycartrackstest.Stats is the same type.
 type Stats = fakeapi.Stats
 
-// clone returns a copy of r that shares nothing with it.
-func (r LoggedRequest) clone() LoggedRequest {
-	c := r
-	c.Query = make(url.Values, len(r.Query))
-	for k, v := range r.Query {
-		c.Query[k] = slices.Clone(v)
-	}
-	c.Header = r.Header.Clone()
-	c.Body = slices.Clone(r.Body)
-	return c
-}
-
 // Requests returns the API requests received since the start or the last ResetRequests,
 // oldest first, as copies. Token requests are not included (see Stats).
 func (s *Server) Requests() []LoggedRequest { return s.log.Requests() }
 
 // CountRequests returns how many logged API requests had this method and path ("" matches
 // any).
-func (s *Server) CountRequests(method, path string) int {
-	return s.log.CountMatching(func(r LoggedRequest) bool { return fakeapi.Matches(r.Method, r.Path, method, path) })
-}
+func (s *Server) CountRequests(method, path string) int { return s.log.CountRequests(method, path) }
 
 // ResetRequests empties the request log. Stats keep counting.
-func (s *Server) ResetRequests() { s.log.Reset() }
+func (s *Server) ResetRequests() { s.log.ResetRequests() }
 
 // Stats returns the server's counters.
 func (s *Server) Stats() Stats { return s.log.Stats(s.oauth) }
 
 // answered notes the status of logged request n and counts it.
 func (s *Server) answered(n int64, status int) {
-	s.log.Count(func(st *fakeapi.Stats) {
+	s.log.Tally(func(st *fakeapi.Stats) {
 		switch status {
 		case http.StatusUnauthorized:
 			st.Unauthorized++
@@ -89,3 +74,12 @@ func (s *Server) answered(n int64, status int) {
 	})
 	s.log.Update(n, func(e *LoggedRequest) { e.Status = status })
 }
+
+// clone returns a copy of r that shares nothing with it.
+func (r LoggedRequest) clone() LoggedRequest {
+	c := r
+	c.Query, c.Header, c.Body = fakeapi.CloneRequest(r.Query, r.Header, r.Body)
+	return c
+}
+
+func (r LoggedRequest) route() (method, path string) { return r.Method, r.Path }

@@ -89,7 +89,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	fakeapi.MustBeValid("smartcartest", cfg.validate()...)
 	s := &Server{cfg: cfg, clock: cfg.clock, ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, vehicleLimited: map[string]time.Time{},
-		pendingChanged: make(chan struct{}), closing: make(chan struct{}), log: fakeapi.NewLog(LoggedRequest.clone)}
+		pendingChanged: make(chan struct{}), closing: make(chan struct{}), log: fakeapi.NewLog(LoggedRequest.clone, LoggedRequest.route)}
 	// The token endpoint takes the credentials as the docs' examples send them, in a
 	// form body [C]; as the reference schema lists them, in a JSON body [C] (a community
 	// client sends JSON successfully [R]); and with HTTP Basic, which RFC 6749 §2.3.1
