@@ -2,7 +2,6 @@ package smartcar_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/redact/redacttest"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 )
 
@@ -33,14 +33,8 @@ func TestEchoedSecretsInEveryEncoding(t *testing.T) {
 		var apiErr *smartcar.APIError
 		require.ErrorAs(t, err, &apiErr, form)
 		assert.Contains(t, string(apiErr.Body), "token REDACTED, secret REDACTED", form)
-		texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(apiErr.Body)}
-		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-			texts = append(texts, u.Error())
-		}
-		for _, text := range texts {
-			for _, leak := range redacttest.All("", fixtureClientSecret, token) {
-				assert.NotContains(t, text, leak, form)
-			}
-		}
+		texts := testkit.ErrorTexts(err)
+		texts["Body"] = string(apiErr.Body)
+		testkit.AssertNoSecrets(t, texts, fixtureClientID, fixtureClientSecret, token)
 	}
 }

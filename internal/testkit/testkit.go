@@ -164,4 +164,3 @@ func AssertNoSecrets(t assert.TestingT, texts map[string]string, clientID string
 	}
 	return ok
 }
-
