@@ -22,7 +22,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	rec := &testkit.TokenRecorder{Next: tr}
-	e := newEnv(t, nil, smartcar.WithLogger(logger), smartcar.WithHTTPClient(&http.Client{Transport: rec}))
+	e := newFake(t, nil, smartcar.WithLogger(logger), smartcar.WithHTTPClient(&http.Client{Transport: rec}))
 	ctx := context.Background()
 	var errs []error
 	keep := func(err error) {
@@ -31,28 +31,28 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 
-	e.fake.FailTokenRequests(502)
+	e.srv.FailTokenRequests(502)
 	_, err := e.client.Vehicles.Get(ctx, model3)
 	require.NoError(t, err)
-	e.fake.RevokeTokens()
-	e.fake.FailNext(smartcartest.ServerError(), smartcartest.RateLimited(time.Second))
+	e.srv.RevokeTokens()
+	e.srv.FailNext(smartcartest.ServerError(), smartcartest.RateLimited(time.Second))
 	_, err = e.client.Signals.List(ctx, model3, alice())
 	require.NoError(t, err)
-	e.fake.LimitVehicle(model3, time.Hour)
+	e.srv.LimitVehicle(model3, time.Hour)
 	_, err = e.client.Signals.List(ctx, model3, alice())
 	keep(err)
 	e.clock.Advance(2 * time.Hour)
 	for _, f := range []smartcartest.Fault{smartcartest.DropConnection(), smartcartest.UpstreamError(), smartcartest.Asleep(),
 		smartcartest.PermissionDenied().InForm(smartcartest.FormOAuth), {ExecutionFailure: true, Type: "VEHICLE_STATE", Code: "DOOR_OPEN"}} {
-		e.fake.FailNext(f.On(http.MethodPost, ""))
+		e.srv.FailNext(f.On(http.MethodPost, ""))
 		_, err = e.client.Commands.Unlock(ctx, model3, alice())
 		keep(err)
 	}
-	e.fake.FailNext(smartcartest.Fault{Status: 400, Detail: "echo Bearer " + rec.Last() + " client_secret=" + e.fake.ClientSecret})
+	e.srv.FailNext(smartcartest.Fault{Status: 400, Detail: "echo Bearer " + rec.Last() + " client_secret=" + e.srv.ClientSecret})
 	_, err = e.client.Vehicles.Get(ctx, model3)
 	keep(err)
 
-	bad, err := smartcar.NewClient(e.fake.ClientID, "wrong-"+e.fake.ClientSecret, append(e.fake.ClientOptions(), smartcar.WithLogger(logger))...)
+	bad, err := smartcar.NewClient(e.srv.ClientID, "wrong-"+e.srv.ClientSecret, append(e.srv.ClientOptions(), smartcar.WithLogger(logger))...)
 	require.NoError(t, err)
 	defer bad.Close()
 	_, err = bad.Vehicles.Get(ctx, model3)
@@ -68,5 +68,5 @@ func TestSecretsNeverLeak(t *testing.T) {
 	for i, err := range errs {
 		texts.AddError(fmt.Sprint("error ", i), err)
 	}
-	testkit.AssertNoSecrets(t, texts, e.fake.ClientID, append([]string{e.fake.ClientSecret}, tokens...)...)
+	testkit.AssertNoSecrets(t, texts, e.srv.ClientID, append([]string{e.srv.ClientSecret}, tokens...)...)
 }

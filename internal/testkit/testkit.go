@@ -1,7 +1,8 @@
 // Package testkit holds the helpers the tests of several packages share: a buffer a
 // debug logger writes into from many goroutines, a recorder of the bearer tokens a
-// client sends, the texts an error shows, and the check that no secret is in any of them
-// in any encoding (redacttest.Forms). Only tests import it.
+// client sends, a handler replaying a fixture, the texts an error shows, and the check
+// that no secret is in any of them in any encoding (redacttest.Forms). Only tests
+// import it.
 package testkit
 
 import (
@@ -100,6 +101,19 @@ func (rec *TokenRecorder) Last() string {
 		return ""
 	}
 	return rec.tokens[len(rec.tokens)-1]
+}
+
+// Reply returns a handler answering status with the JSON body and headers (name,
+// value, ...): a recorded fixture served by a scripted test server.
+func Reply(status int, body []byte, headers ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}
 }
 
 // Texts are the texts a test searches for secrets, by where they come from.

@@ -87,3 +87,12 @@ func TestAssertNoSecrets(t *testing.T) {
 type failures []string
 
 func (f *failures) Errorf(format string, args ...any) { *f = append(*f, fmt.Sprintf(format, args...)) }
+
+func TestReply(t *testing.T) {
+	rec := httptest.NewRecorder()
+	testkit.Reply(http.StatusTeapot, []byte(`{"a":1}`), "Retry-After", "3")(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	assert.Equal(t, http.StatusTeapot, rec.Code)
+	assert.Equal(t, "3", rec.Header().Get("Retry-After"))
+	assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+	assert.JSONEq(t, `{"a":1}`, rec.Body.String())
+}
