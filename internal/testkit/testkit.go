@@ -103,6 +103,18 @@ func (rec *TokenRecorder) Last() string {
 	return rec.tokens[len(rec.tokens)-1]
 }
 
+// PanicMessage runs f and returns what it panicked with, formatted with %v; "" when it
+// returned normally.
+func PanicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
+
 // Reply returns a handler answering status with the JSON body and headers (name,
 // value, ...): a recorded fixture served by a scripted test server.
 func Reply(status int, body []byte, headers ...string) http.HandlerFunc {

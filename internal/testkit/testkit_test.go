@@ -96,3 +96,8 @@ func TestReply(t *testing.T) {
 	assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
 	assert.JSONEq(t, `{"a":1}`, rec.Body.String())
 }
+
+func TestPanicMessage(t *testing.T) {
+	assert.Equal(t, "boom", testkit.PanicMessage(func() { panic("boom") }))
+	assert.Equal(t, "", testkit.PanicMessage(func() {}))
+}

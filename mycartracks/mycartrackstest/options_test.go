@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 )
 
@@ -30,14 +31,8 @@ func TestInvalidOptionsPanic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				msg, _ := r.(string)
-				assert.True(t, strings.HasPrefix(msg, "mycartrackstest: "+tt.name), "panic: %v", r)
-			}()
-			srv := mycartrackstest.NewServer(tt.option)
-			srv.Close()
-			t.Fatal("NewServer did not panic")
+			msg := testkit.PanicMessage(func() { mycartrackstest.NewServer(tt.option).Close() })
+			assert.True(t, strings.HasPrefix(msg, "mycartrackstest: "+tt.name), "panic: %q", msg)
 		})
 	}
 	t.Run("every invalid option is named", func(t *testing.T) {
