@@ -53,7 +53,7 @@ func TestServerShape(t *testing.T) {
 	assert.Equal(t, srv.URL+"/oauth/token", srv.TokenURL)
 	assert.Equal(t, mycartrackstest.DefaultClientID, srv.ClientID)
 	assert.Equal(t, mycartrackstest.DefaultClientSecret, srv.ClientSecret)
-	assert.Equal(t, "mycartrackstest.Server("+srv.BaseURL+")", srv.String())
+	assert.Equal(t, "mycartrackstest.Server("+srv.URL+")", srv.String())
 	srv.Close()
 	srv.Close() // a second Close does nothing
 	_, err := srv.Client().Get(srv.BaseURL + "/vehicles")

@@ -134,7 +134,7 @@ func (s *Server) RevokeTokens() { s.oauth.RevokeAll() }
 func (s *Server) Grants() int { return s.oauth.Grants() }
 
 // String describes the server without its secret.
-func (s *Server) String() string { return "mycartrackstest.Server(" + s.BaseURL + ")" }
+func (s *Server) String() string { return "mycartrackstest.Server(" + s.URL + ")" }
 
 // call is one API request on its way to a handler.
 type call struct {
