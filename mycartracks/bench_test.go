@@ -22,8 +22,7 @@ func BenchmarkVehiclesList(b *testing.B) {
 	opts := &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 100}}
 
 	b.Run("fleetkit", func(b *testing.B) {
-		c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, mycartracks.WithBaseURL(srv.URL),
-			mycartracks.WithTokenURL(srv.TokenURL), mycartracks.WithHTTPClient(srv.Client()))
+		c, err := srv.NewClient()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,7 +53,7 @@ func BenchmarkVehiclesList(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/vehicles?limit=100", nil)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.BaseURL+"/vehicles?limit=100", nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			req.Header.Set("Accept", "application/json")
 			res, err := hc.Do(req)

@@ -20,7 +20,7 @@ func TestCloseLeavesNoConnection(t *testing.T) {
 	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(2), mycartrackstest.WithoutRateLimit())
 	defer srv.Close()
 	ignore := goleak.IgnoreCurrent()
-	c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, mycartracks.WithBaseURL(srv.URL),
+	c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, mycartracks.WithBaseURL(srv.BaseURL),
 		mycartracks.WithTokenURL(srv.TokenURL))
 	require.NoError(t, err)
 	page, err := c.Vehicles.List(context.Background(), nil)

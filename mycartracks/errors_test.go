@@ -1,13 +1,11 @@
 package mycartracks_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -283,15 +282,13 @@ func TestRateLimitedVersusPermission403(t *testing.T) {
 // The whole failing, retrying and renewing story with a debug logger: neither the client
 // secret nor any access token appears in a log line or an error.
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
-	var logBuf bytes.Buffer
-	var logMu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logBuf, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logBuf := testkit.DebugLogger()
 	s := newScripted(t, mycartracks.WithLogger(logger), mycartracks.WithScopes("read", "write"))
 	s.oauth.FailNext(502)
-	var tokens sync.Map
+	var tokens testkit.TokenRecorder
 	var n atomic.Int32
 	s.handle("GET /vehicles", func(w http.ResponseWriter, r *http.Request) {
-		tokens.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
+		tokens.Note(r)
 		switch n.Add(1) {
 		case 1:
 			// The token echoed without its scheme, as OAuth servers word it.
@@ -308,7 +305,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	errs = append(errs, err)
 	// A second 401 echoing the token is the error the caller gets.
 	s.handle("GET /groups-echo", func(w http.ResponseWriter, r *http.Request) {
-		tokens.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
+		tokens.Note(r)
 		writeJSON(w, 401, map[string]string{"error": "invalid_token", "error_description": "Invalid access token: " + r.Header.Get("Authorization")[7:]})
 	})
 	_, err = s.client.Do(context.Background(), http.MethodGet, "/groups-echo", nil, nil, nil)
@@ -327,38 +324,15 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	assert.ErrorIs(t, err, telematics.ErrUnauthorized)
 	errs = append(errs, err)
 
-	secrets := []string{clientSecret, "wrong-secret-value-99"}
-	tokens.Range(func(k, _ any) bool {
-		if k.(string) != "" {
-			secrets = append(secrets, k.(string))
-		}
-		return true
-	})
-	require.Greater(t, len(secrets), 3, "tokens were issued")
-	logMu.Lock()
+	require.Greater(t, len(tokens.Tokens()), 1, "tokens were issued")
 	log := logBuf.String()
-	logMu.Unlock()
 	require.Contains(t, log, "fleetkit request")
-	for _, secret := range secrets {
-		assert.NotContains(t, log, secret)
-		for _, e := range errs {
-			require.Error(t, e)
-			for u := e; u != nil; u = errors.Unwrap(u) {
-				assert.NotContains(t, u.Error(), secret)
-			}
-		}
+	texts := testkit.Texts{"log": log}
+	for i, err := range errs {
+		require.Error(t, err)
+		texts.AddError(fmt.Sprint("error ", i), err)
 	}
-}
-
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	testkit.AssertNoSecrets(t, texts, clientID, append([]string{clientSecret, "wrong-secret-value-99"}, tokens.Tokens()...)...)
 }
 
 // A write answered 500, 502 or 504 may have been applied upstream; a read, or another

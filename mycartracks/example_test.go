@@ -17,11 +17,7 @@ import (
 // code calls mycartracks.NewClient(clientID, clientSecret) or mycartracks.FromEnv().
 func newExampleClient(opts ...mycartracks.Option) (*mycartracks.Client, func()) {
 	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(3), mycartrackstest.WithTracksPerVehicle(2), mycartrackstest.WithPointsPerTrack(300))
-	client, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, append([]mycartracks.Option{
-		mycartracks.WithBaseURL(srv.URL),
-		mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(srv.Client()),
-	}, opts...)...)
+	client, err := srv.NewClient(opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -48,8 +48,7 @@ func BenchmarkExportTrackGPX(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("fleetkit", func(b *testing.B) {
-		c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret, mycartracks.WithBaseURL(srv.URL),
-			mycartracks.WithTokenURL(srv.TokenURL), mycartracks.WithHTTPClient(srv.Client()))
+		c, err := srv.NewClient()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -119,7 +118,7 @@ func BenchmarkExportTrackGPX(b *testing.B) {
 			runtime.GC()
 			var all []point
 			for offset := 0; ; offset += mycartracks.MaxTrackpointPageSize {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/trackpoints/"+strconv.FormatInt(trackID, 10)+
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.BaseURL+"/trackpoints/"+strconv.FormatInt(trackID, 10)+
 					"?limit="+strconv.Itoa(mycartracks.MaxTrackpointPageSize)+"&offset="+strconv.Itoa(offset), nil)
 				req.Header.Set("Authorization", "Bearer "+token)
 				res, err := hc.Do(req)

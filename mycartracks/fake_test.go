@@ -34,13 +34,7 @@ func newFake(t *testing.T, serverOpts []mycartrackstest.Option, clientOpts ...my
 
 func (f *fake) newClient(t *testing.T, opts ...mycartracks.Option) *mycartracks.Client {
 	t.Helper()
-	base := []mycartracks.Option{
-		mycartracks.WithBaseURL(f.srv.URL),
-		mycartracks.WithTokenURL(f.srv.TokenURL),
-		mycartracks.WithClock(f.clock),
-		mycartracks.WithHTTPClient(f.srv.Client()),
-	}
-	c, err := mycartracks.NewClient(f.srv.ClientID, f.srv.ClientSecret, append(base, opts...)...)
+	c, err := f.srv.NewClient(opts...)
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return c

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
@@ -92,32 +94,21 @@ func (s *scripted) newClient(opts ...mycartracks.Option) *mycartracks.Client {
 
 // handle serves pattern ("GET /vehicles") under the base path.
 func (s *scripted) handle(pattern string, h http.HandlerFunc) {
-	method, path, _ := cut(pattern)
+	method, path, _ := strings.Cut(pattern, " ")
 	s.mux.HandleFunc(method+" "+basePath+path, h)
 }
 
-// fixture serves a file of testdata/mycartracks.
-func (s *scripted) fixture(pattern, name string) {
-	body := readFixture(s.t, name)
-	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	})
+// serve answers pattern ("GET /vehicles") with a file of testdata/mycartracks, status
+// and headers (name, value, ...).
+func (s *scripted) serve(pattern string, status int, file string, headers ...string) {
+	s.t.Helper()
+	s.handle(pattern, testkit.Reply(status, readFixture(s.t, file), headers...))
 }
 
 func (s *scripted) seen(key string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.queries[key]...)
-}
-
-func cut(pattern string) (method, path string, ok bool) {
-	for i := 0; i < len(pattern); i++ {
-		if pattern[i] == ' ' {
-			return pattern[:i], pattern[i+1:], true
-		}
-	}
-	return "", pattern, false
 }
 
 func readFixture(t testing.TB, name string) []byte {

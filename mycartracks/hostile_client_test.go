@@ -1,21 +1,16 @@
 package mycartracks_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -65,13 +60,9 @@ func TestHostileFakeEnvelopeThroughClient(t *testing.T) {
 func TestHostileFakeEchoedTokenThroughClient(t *testing.T) {
 	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(2))
 	t.Cleanup(srv.Close)
-	seen := &tokenRecorder{next: srv.Client().Transport}
-	var logBuf bytes.Buffer
-	var logMu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logBuf, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-		mycartracks.WithBaseURL(srv.URL), mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(&http.Client{Transport: seen}), mycartracks.WithLogger(logger))
+	seen := &testkit.TokenRecorder{Next: srv.Client().Transport}
+	logger, logBuf := testkit.DebugLogger()
+	c, err := srv.NewClient(mycartracks.WithHTTPClient(&http.Client{Transport: seen}), mycartracks.WithLogger(logger))
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 
@@ -81,43 +72,14 @@ func TestHostileFakeEchoedTokenThroughClient(t *testing.T) {
 	var apiErr *mycartracks.APIError
 	require.ErrorAs(t, err, &apiErr)
 
-	tok := seen.token()
+	tok := seen.Last()
 	require.NotEmpty(t, tok)
-	logMu.Lock()
-	logged := logBuf.String()
-	logMu.Unlock()
-	basic := base64.StdEncoding.EncodeToString([]byte(srv.ClientID + ":" + srv.ClientSecret))
-	for name, text := range map[string]string{
-		"Error": err.Error(), "%+v": fmt.Sprintf("%+v", err), "%#v": fmt.Sprintf("%#v", apiErr),
-		"Body": string(apiErr.Body), "Message": apiErr.Message, "log": logged,
-	} {
-		for _, secret := range []string{tok, url.QueryEscape(tok), srv.ClientSecret, basic} {
-			assert.NotContains(t, text, secret, name)
-		}
+	texts := testkit.ErrorTexts(err)
+	texts["Body"], texts["Message"], texts["log"] = string(apiErr.Body), apiErr.Message, logBuf.String()
+	testkit.AssertNoSecrets(t, texts, srv.ClientID, srv.ClientSecret, tok)
+	for name, text := range texts {
 		assert.NotContains(t, strings.ToLower(text), `\u00`, name+": no escaped remnant of the token")
 	}
-}
-
-// tokenRecorder is a transport that remembers the last bearer token sent through it.
-type tokenRecorder struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	last string
-}
-
-func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if v, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
-		r.mu.Lock()
-		r.last = v
-		r.mu.Unlock()
-	}
-	return r.next.RoundTrip(req)
-}
-
-func (r *tokenRecorder) token() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.last
 }
 
 // An endless 200 from the fake ends in ErrResponseTooLarge within the client's cap,

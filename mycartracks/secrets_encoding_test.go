@@ -1,11 +1,8 @@
 package mycartracks_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/redact/redacttest"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 )
 
@@ -21,8 +19,7 @@ import (
 // encoding (JSON escapes, URL escapes, HTML references) never gets one into the
 // APIError, its Body, its formatted forms or the log.
 func TestEchoedSecretsInEveryEncoding(t *testing.T) {
-	var logBuf bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logBuf := testkit.DebugLogger()
 	s := newScripted(t, mycartracks.WithLogger(logger))
 	var form string
 	var token string
@@ -40,14 +37,8 @@ func TestEchoedSecretsInEveryEncoding(t *testing.T) {
 		var apiErr *mycartracks.APIError
 		require.ErrorAs(t, err, &apiErr, form)
 		assert.Equal(t, "token REDACTED, secret REDACTED, basic REDACTED", apiErr.Message, form)
-		texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(apiErr.Body), apiErr.Message, logBuf.String()}
-		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-			texts = append(texts, u.Error())
-		}
-		for _, text := range texts {
-			for _, leak := range redacttest.All(clientID, clientSecret, token) {
-				assert.NotContains(t, text, leak, form)
-			}
-		}
+		texts := testkit.ErrorTexts(err)
+		texts["Body"], texts["Message"], texts["log"] = string(apiErr.Body), apiErr.Message, logBuf.String()
+		testkit.AssertNoSecrets(t, texts, clientID, clientSecret, token)
 	}
 }

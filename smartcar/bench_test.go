@@ -73,7 +73,7 @@ func rawSignalList(b *testing.B, fake *smartcartest.Server) (token string, body 
 }
 
 func getSignals(b *testing.B, fake *smartcartest.Server, token string) []byte {
-	req, _ := http.NewRequest(http.MethodGet, fake.VehicleURL+"/vehicles/"+smartcartest.VehicleModel3+"/signals", nil)
+	req, _ := http.NewRequest(http.MethodGet, fake.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleModel3+"/signals", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("SC-User-Id", smartcartest.UserAlice)
 	res, err := http.DefaultClient.Do(req)

@@ -16,7 +16,7 @@ import (
 )
 
 func TestChargeSchedules(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	home := smartcar.ScheduleLocation{Latitude: 37.7749, Longitude: -122.4194}
 
@@ -29,7 +29,7 @@ func TestChargeSchedules(t *testing.T) {
 	assert.Equal(t, "/vehicles/"+model3+"/charge-schedules/"+daily.ScheduleID, daily.ScheduleURL)
 	assert.Equal(t, "charge-schedule-daily", daily.Type)
 	assert.Equal(t, http.StatusOK, daily.HTTPStatus)
-	req := e.fake.Requests()[0]
+	req := e.srv.Requests()[0]
 	assert.JSONEq(t, `{"data":{"attributes":{"location":{"latitude":37.7749,"longitude":-122.4194},"startTime":"08:00","stopTime":"10:00"}}}`, string(req.Body),
 		"the documented body")
 	assert.Equal(t, smartcartest.UserAlice, req.UserID)
@@ -63,7 +63,7 @@ func TestChargeSchedules(t *testing.T) {
 	assert.True(t, smartcar.IsNotCapable(err), "%v", err)
 
 	// Refused before sending.
-	n := e.fake.CountRequests("", "")
+	n := e.srv.CountRequests("", "")
 	for name, call := range map[string]func() error{
 		"no user": func() error {
 			_, err := e.client.ChargeSchedules.SetDaily(ctx, model3, smartcar.DailyChargeSchedule{Location: home, Window: smartcar.ChargeWindow{StartTime: "08:00", StopTime: "10:00"}})
@@ -88,10 +88,10 @@ func TestChargeSchedules(t *testing.T) {
 	} {
 		assert.ErrorIs(t, call(), telematics.ErrInvalidInput, name)
 	}
-	assert.Equal(t, n, e.fake.CountRequests("", ""), "nothing sent")
+	assert.Equal(t, n, e.srv.CountRequests("", ""), "nothing sent")
 
 	// A failed execution is a CommandError carrying the schedule's record.
-	e.fake.FailNext(smartcartest.Fault{ExecutionFailure: true, Type: "VEHICLE_STATE", Code: "UNREACHABLE"})
+	e.srv.FailNext(smartcartest.Fault{ExecutionFailure: true, Type: "VEHICLE_STATE", Code: "UNREACHABLE"})
 	failed, err := e.client.ChargeSchedules.SetDaily(ctx, model3, smartcar.DailyChargeSchedule{Location: home, Window: smartcar.ChargeWindow{StartTime: "08:00", StopTime: "10:00"}}, alice())
 	var ce *smartcar.CommandError
 	require.ErrorAs(t, err, &ce)

@@ -67,15 +67,15 @@ func TestFromEnv(t *testing.T) {
 	defer fake.Close()
 	t.Setenv(smartcar.EnvClientID, fake.ClientID)
 	t.Setenv(smartcar.EnvClientSecret, fake.ClientSecret)
-	t.Setenv(smartcar.EnvVehicleAPIURL, fake.VehicleURL)
-	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL)
+	t.Setenv(smartcar.EnvVehicleAPIURL, fake.VehicleAPIURL)
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementAPIURL)
 	t.Setenv(smartcar.EnvTokenURL, fake.TokenURL)
 	t.Setenv(smartcar.EnvUnitSystem, " Imperial ")
 	c, err := smartcar.FromEnv()
 	require.NoError(t, err)
 	defer c.Close()
-	assert.Equal(t, fake.VehicleURL, c.VehicleAPIURL())
-	assert.Equal(t, fake.ManagementURL, c.ManagementAPIURL())
+	assert.Equal(t, fake.VehicleAPIURL, c.VehicleAPIURL())
+	assert.Equal(t, fake.ManagementAPIURL, c.ManagementAPIURL())
 	_, err = c.Signals.Get(context.Background(), smartcartest.VehicleModel3, smartcar.SignalOdometerTraveledDistance, alice())
 	require.NoError(t, err)
 	_, err = c.Subscriptions.Get(context.Background(), smartcartest.SubscriptionOne)
@@ -98,14 +98,14 @@ func TestFromEnv(t *testing.T) {
 	// Values are trimmed, as a .env file or a copy from the Dashboard leaves them.
 	t.Setenv(smartcar.EnvClientID, " "+fake.ClientID+"\n")
 	t.Setenv(smartcar.EnvClientSecret, "\t"+fake.ClientSecret+" ")
-	t.Setenv(smartcar.EnvVehicleAPIURL, " "+fake.VehicleURL+" ")
-	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL+"\n")
+	t.Setenv(smartcar.EnvVehicleAPIURL, " "+fake.VehicleAPIURL+" ")
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementAPIURL+"\n")
 	t.Setenv(smartcar.EnvTokenURL, " "+fake.TokenURL)
 	c3, err := smartcar.FromEnv()
 	require.NoError(t, err)
 	defer c3.Close()
-	assert.Equal(t, fake.VehicleURL, c3.VehicleAPIURL())
-	assert.Equal(t, fake.ManagementURL, c3.ManagementAPIURL())
+	assert.Equal(t, fake.VehicleAPIURL, c3.VehicleAPIURL())
+	assert.Equal(t, fake.ManagementAPIURL, c3.ManagementAPIURL())
 	_, err = c3.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 	require.NoError(t, err, "the trimmed credentials and token URL work")
 	t.Setenv(smartcar.EnvVehicleAPIURL, "  ")
@@ -129,7 +129,7 @@ func TestFromEnv(t *testing.T) {
 // One application token, requested with the credentials in the form body, serves both
 // APIs and concurrent callers.
 func TestOneTokenForBothAPIs(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
@@ -146,43 +146,43 @@ func TestOneTokenForBothAPIs(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, e.fake.Stats().Grants)
-	assert.True(t, e.fake.TokenSentInBody())
-	for _, r := range e.fake.Requests() {
+	assert.Equal(t, 1, e.srv.Stats().Grants)
+	assert.True(t, e.srv.TokenSentInBody())
+	for _, r := range e.srv.Requests() {
 		assert.True(t, r.Authorized, r.Path)
 	}
 }
 
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
 	e.clock.Advance(58 * time.Minute)
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 1, e.fake.Stats().Grants, "still fresh")
+	assert.Equal(t, 1, e.srv.Stats().Grants, "still fresh")
 	e.clock.Advance(90 * time.Second) // within a minute of the hour: renewed before it expires
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 2, e.fake.Stats().Grants)
-	for _, r := range e.fake.Requests() {
+	assert.Equal(t, 2, e.srv.Stats().Grants)
+	for _, r := range e.srv.Requests() {
 		assert.True(t, r.Authorized)
 	}
 }
 
 func TestRevokedTokenIsReplacedOnce(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	e.fake.RevokeTokens()
+	e.srv.RevokeTokens()
 	var resp telematics.Response
 	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, smartcar.SignalClosureIsLocked, alice(), smartcar.WithResponse(&resp))
 	require.NoError(t, err)
 	assert.Equal(t, 2, resp.Attempts)
-	assert.Equal(t, 2, e.fake.Stats().Grants)
-	reqs := e.fake.Requests()
+	assert.Equal(t, 2, e.srv.Stats().Grants)
+	reqs := e.srv.Requests()
 	require.Len(t, reqs, 3)
 	assert.False(t, reqs[1].Authorized)
 	assert.True(t, reqs[2].Authorized)
@@ -204,28 +204,28 @@ func TestWrongCredentials(t *testing.T) {
 }
 
 func TestTokenEndpointFailureIsRetried(t *testing.T) {
-	e := newEnv(t, nil)
-	e.fake.FailTokenRequests(502, 503)
+	e := newFake(t, nil)
+	e.srv.FailTokenRequests(502, 503)
 	_, err := e.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 	require.NoError(t, err)
-	assert.Equal(t, 3, e.fake.Stats().TokenRequests)
+	assert.Equal(t, 3, e.srv.Stats().TokenRequests)
 }
 
 func TestClosedClientSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	t.Run("before any token", func(t *testing.T) {
-		e := newEnv(t, nil)
+		e := newFake(t, nil)
 		e.client.Close()
 		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 		assert.ErrorIs(t, err, telematics.ErrClientClosed)
-		assert.Zero(t, e.fake.CountRequests("", ""))
+		assert.Zero(t, e.srv.CountRequests("", ""))
 		e.client.Close() // twice is harmless
 	})
 	t.Run("holding a valid token", func(t *testing.T) {
-		e := newEnv(t, nil)
+		e := newFake(t, nil)
 		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 		require.NoError(t, err)
-		before := e.fake.CountRequests("", "")
+		before := e.srv.CountRequests("", "")
 		e.client.Close()
 		_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
 		assert.ErrorIs(t, err, telematics.ErrClientClosed)
@@ -234,17 +234,17 @@ func TestClosedClientSendsNothing(t *testing.T) {
 		assert.ErrorIs(t, err, telematics.ErrClientClosed, "the Management API too")
 		_, err = e.client.Do(ctx, smartcar.VehicleAPI, http.MethodGet, "/vehicles", nil, nil, nil)
 		assert.ErrorIs(t, err, telematics.ErrClientClosed)
-		assert.Equal(t, before, e.fake.CountRequests("", ""), "nothing sent after Close")
+		assert.Equal(t, before, e.srv.CountRequests("", ""), "nothing sent after Close")
 	})
 }
 
 func TestHeadersAndResponse(t *testing.T) {
-	e := newEnv(t, nil, smartcar.WithUserAgent("dispatch/2.1"), smartcar.WithUnitSystem(smartcar.Metric))
+	e := newFake(t, nil, smartcar.WithUserAgent("dispatch/2.1"), smartcar.WithUnitSystem(smartcar.Metric))
 	var resp telematics.Response
 	_, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob(),
 		smartcar.WithHeader("X-Trace", "t-1"), smartcar.WithResponse(&resp))
 	require.NoError(t, err)
-	reqs := e.fake.Requests()
+	reqs := e.srv.Requests()
 	require.Len(t, reqs, 1)
 	r := reqs[0]
 	assert.True(t, strings.HasPrefix(r.UserAgent, "dispatch/2.1 fleetkit-go/"), r.UserAgent)
@@ -254,7 +254,7 @@ func TestHeadersAndResponse(t *testing.T) {
 	assert.Equal(t, http.MethodGet, resp.Method)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, smartcartest.RequestID(1), resp.RequestID)
-	assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleCamry+"/signals", resp.URL)
+	assert.Equal(t, e.srv.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleCamry+"/signals", resp.URL)
 	assert.Equal(t, 1, resp.Attempts)
 
 	// WithHeader reaches the server; a header with a line break is refused.
@@ -264,13 +264,13 @@ func TestHeadersAndResponse(t *testing.T) {
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	_, err = e.client.Vehicles.Get(context.Background(), smartcartest.VehicleCamry, smartcar.WithRequestTimeout(0))
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	assert.Equal(t, 1, e.fake.CountRequests("", ""))
+	assert.Equal(t, 1, e.srv.CountRequests("", ""))
 }
 
 // Headers the client sets itself cannot be replaced or doubled by WithHeader: the call
 // fails before anything is sent.
 func TestWithHeaderRefusesReservedHeaders(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	for _, key := range []string{"Authorization", "authorization", "SC-User-Id", "sc-user-id", "Content-Type", "User-Agent", "Accept", "Host", "Content-Length", " "} {
 		t.Run(key, func(t *testing.T) {
@@ -281,7 +281,7 @@ func TestWithHeaderRefusesReservedHeaders(t *testing.T) {
 	}
 	_, err := e.client.Signals.List(ctx, smartcartest.VehicleCamry, smartcar.WithHeader("SC-User-Id", smartcartest.UserBob))
 	assert.ErrorContains(t, err, "WithUserID")
-	assert.Zero(t, e.fake.CountRequests("", ""))
+	assert.Zero(t, e.srv.CountRequests("", ""))
 }
 
 // deadlineRecorder is an HTTP transport that notes how long each request had left.
@@ -318,7 +318,7 @@ func TestTimeouts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &deadlineRecorder{left: map[string]time.Duration{}, base: tr}
-			e := newEnv(t, nil, append(tc.opts, smartcar.WithHTTPClient(&http.Client{Transport: rec}))...)
+			e := newFake(t, nil, append(tc.opts, smartcar.WithHTTPClient(&http.Client{Transport: rec}))...)
 			ctx := context.Background()
 			_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3, tc.reqOpts...)
 			require.NoError(t, err)
@@ -369,7 +369,9 @@ func TestNewClientWithWrappedDefaultTransport(t *testing.T) {
 
 	fake := smartcartest.NewServer()
 	defer fake.Close()
-	c, err := fake.NewClient()
+	// Not fake.NewClient: its options carry the fake's own HTTP client.
+	c, err := smartcar.NewClient(fake.ClientID, fake.ClientSecret, smartcar.WithVehicleAPIURL(fake.VehicleAPIURL),
+		smartcar.WithManagementAPIURL(fake.ManagementAPIURL), smartcar.WithTokenURL(fake.TokenURL))
 	require.NoError(t, err)
 	defer c.Close()
 	_, err = c.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)

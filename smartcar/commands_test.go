@@ -21,7 +21,7 @@ const model3 = smartcartest.VehicleModel3
 func cmdPath(action string) string { return "/vehicles/" + model3 + "/commands/" + action }
 
 func TestCommandsChangeState(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	islocked := func() bool {
 		t.Helper()
@@ -40,8 +40,8 @@ func TestCommandsChangeState(t *testing.T) {
 	assert.False(t, ex.LongRunning())
 	assert.Equal(t, http.StatusOK, ex.HTTPStatus)
 	assert.Equal(t, "sync", ex.ExecutionMode)
-	assert.Equal(t, start, ex.ExecutedAt)
-	assert.Equal(t, start.Add(2*time.Second), ex.CompletedAt)
+	assert.Equal(t, epoch, ex.ExecutedAt)
+	assert.Equal(t, epoch.Add(2*time.Second), ex.CompletedAt)
 	assert.Equal(t, 2*time.Second, ex.Duration)
 	assert.NotEmpty(t, ex.ID)
 	assert.False(t, islocked())
@@ -52,12 +52,12 @@ func TestCommandsChangeState(t *testing.T) {
 	assert.True(t, islocked())
 	s, err := e.client.Signals.Get(ctx, model3, smartcar.SignalClosureIsLocked, alice())
 	require.NoError(t, err)
-	assert.Equal(t, start, s.OEMUpdatedAt, "the reading is as new as the command")
+	assert.Equal(t, epoch, s.OEMUpdatedAt, "the reading is as new as the command")
 
 	ex, err = e.client.Commands.SetChargeLimit(ctx, model3, 90, alice())
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"percent":90}`, string(ex.Parameters))
-	assert.JSONEq(t, `{"data":{"attributes":{"percent":90}}}`, string(e.fake.Requests()[len(e.fake.Requests())-1].Body))
+	assert.JSONEq(t, `{"data":{"attributes":{"percent":90}}}`, string(e.srv.Requests()[len(e.srv.Requests())-1].Body))
 	lim, err := e.client.Signals.Get(ctx, model3, smartcar.SignalChargeChargeLimits, alice())
 	require.NoError(t, err)
 	g, ok := lim.Value.(smartcar.ChargeLimits).Global()
@@ -84,14 +84,14 @@ func TestCommandsChangeState(t *testing.T) {
 	ex, err = e.client.Commands.SetDestination(ctx, model3, 48.8584, 2.2945, alice())
 	require.NoError(t, err)
 	assert.Equal(t, "navigation-set-destination", ex.Type)
-	lat, lon, ok := e.fake.Destination(model3)
+	lat, lon, ok := e.srv.Destination(model3)
 	assert.True(t, ok)
 	assert.Equal(t, 48.8584, lat)
 	assert.Equal(t, 2.2945, lon)
 }
 
 func TestCommandsRefusedByVehicle(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	_, err := e.client.Commands.StartCharge(ctx, smartcartest.VehicleCamry, bob())
 	assert.ErrorIs(t, err, telematics.ErrNotSupported, "a combustion car does not charge")
@@ -106,7 +106,7 @@ func TestCommandsRefusedByVehicle(t *testing.T) {
 	_, err = e.client.Commands.Lock(ctx, smartcartest.VehicleCamry, alice())
 	assert.ErrorIs(t, err, telematics.ErrForbidden, "someone else's car")
 
-	e.fake.SetAsleep(smartcartest.VehicleF150, true)
+	e.srv.SetAsleep(smartcartest.VehicleF150, true)
 	_, err = e.client.Commands.Lock(ctx, smartcartest.VehicleF150, bob())
 	assert.True(t, smartcar.IsVehicleAsleep(err))
 	assert.True(t, smartcar.IsVehicleUnreachable(err))
@@ -116,7 +116,7 @@ func TestCommandsRefusedByVehicle(t *testing.T) {
 }
 
 func TestCommandsValidateBeforeSending(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -151,14 +151,14 @@ func TestCommandsValidateBeforeSending(t *testing.T) {
 		_, err := e.client.Commands.SetChargeLimit(ctx, model3, limit, alice())
 		assert.NoError(t, err)
 	}
-	assert.Equal(t, 2, e.fake.CountRequests("", ""), "only the valid limits were sent")
+	assert.Equal(t, 2, e.srv.CountRequests("", ""), "only the valid limits were sent")
 }
 
 // A long-running command answers 202 at once and its final record later, on the same
 // connection: the call returns only then, with the body's outcome.
 func TestCommandLongRunning(t *testing.T) {
-	e := newEnv(t, nil)
-	e.fake.SetLongRunning(model3, true)
+	e := newFake(t, nil)
+	e.srv.SetLongRunning(model3, true)
 	type result struct {
 		ex  *smartcar.CommandExecution
 		err error
@@ -168,18 +168,18 @@ func TestCommandLongRunning(t *testing.T) {
 		ex, err := e.client.Commands.Unlock(context.Background(), model3, alice())
 		done <- result{ex, err}
 	}()
-	require.NoError(t, e.fake.AwaitLongRunning(context.Background(), model3, 1))
-	s, _ := e.fake.Signal(model3, "closure-islocked")
+	require.NoError(t, e.srv.AwaitLongRunning(context.Background(), model3, 1))
+	s, _ := e.srv.Signal(model3, "closure-islocked")
 	assert.JSONEq(t, `{"value":true}`, string(s.Body), "not applied before it completes")
 	e.clock.Advance(3 * time.Minute)
-	assert.Equal(t, 1, e.fake.CompleteCommands(model3))
+	assert.Equal(t, 1, e.srv.CompleteCommands(model3))
 	r := <-done
 	require.NoError(t, r.err)
 	assert.Equal(t, http.StatusAccepted, r.ex.HTTPStatus)
 	assert.True(t, r.ex.LongRunning())
 	assert.True(t, r.ex.Succeeded(), "the body, not the 202, says it succeeded")
 	assert.Equal(t, 3*time.Minute, r.ex.Duration)
-	s, _ = e.fake.Signal(model3, "closure-islocked")
+	s, _ = e.srv.Signal(model3, "closure-islocked")
 	assert.JSONEq(t, `{"value":false}`, string(s.Body))
 }
 
@@ -207,7 +207,7 @@ func TestCommandAcceptedBodies(t *testing.T) {
 			body: `{"data":{"id":"exec_3","attributes":{"commandType":"security-lock","status":"error"}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixtureEnv(t)
+			f := newScripted(t)
 			calls := 0
 			f.handle("POST /v3/vehicles/{id}/commands/security/lock", func(w http.ResponseWriter, r *http.Request) {
 				calls++
@@ -301,8 +301,8 @@ func TestCommandFailures(t *testing.T) {
 			is: []error{telematics.ErrConflict}, isNot: []error{telematics.ErrVehicleUnreachable}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, nil)
-			e.fake.FailNext(tc.fault.On(http.MethodPost, cmdPath("security/unlock")))
+			e := newFake(t, nil)
+			e.srv.FailNext(tc.fault.On(http.MethodPost, cmdPath("security/unlock")))
 			ex, err := e.client.Commands.Unlock(context.Background(), model3, alice())
 			require.Error(t, err)
 			for _, s := range tc.is {
@@ -319,7 +319,7 @@ func TestCommandFailures(t *testing.T) {
 			} else {
 				assert.NotContains(t, err.Error(), "may have")
 			}
-			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), "a command is sent once")
+			assert.Equal(t, 1, e.srv.CountRequests(http.MethodPost, cmdPath("security/unlock")), "a command is sent once")
 			if !tc.fault.ExecutionFailure {
 				assert.Nil(t, ex)
 			}
@@ -327,7 +327,7 @@ func TestCommandFailures(t *testing.T) {
 				tc.check(t, err)
 			}
 			// The vehicle kept its state unless Smartcar answered.
-			s, _ := e.fake.Signal(model3, "closure-islocked")
+			s, _ := e.srv.Signal(model3, "closure-islocked")
 			assert.JSONEq(t, `{"value":true}`, string(s.Body))
 		})
 	}
@@ -380,7 +380,7 @@ func TestErrorFormsOnEveryEndpoint(t *testing.T) {
 		}},
 		{"DELETE", "/subscriptions/", func(c *smartcar.Client) error { return c.Subscriptions.Unsubscribe(ctx, smartcartest.SubscriptionOne) }},
 	}
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	for _, ep := range endpoints {
 		for _, form := range []struct {
 			name string
@@ -397,7 +397,7 @@ func TestErrorFormsOnEveryEndpoint(t *testing.T) {
 				Description: "Your application has insufficient permissions to access the requested resource."}},
 		} {
 			t.Run(ep.method+" "+ep.path+" "+form.name, func(t *testing.T) {
-				e.fake.FailNext(smartcartest.PermissionDenied().On(ep.method, ep.path).InForm(form.form))
+				e.srv.FailNext(smartcartest.PermissionDenied().On(ep.method, ep.path).InForm(form.form))
 				err := ep.call(e.client)
 				var apiErr *smartcar.APIError
 				require.ErrorAs(t, err, &apiErr)
@@ -418,8 +418,8 @@ func TestErrorFormsOnEveryEndpoint(t *testing.T) {
 
 // A failure description in the execution record is decoded in full.
 func TestCommandExecutionFailureDecoded(t *testing.T) {
-	e := newEnv(t, nil)
-	e.fake.FailNext(smartcartest.Fault{ExecutionFailure: true, Type: "VEHICLE_STATE", Code: "DOOR_OPEN", Detail: "a door is open", Resolution: "USER_ACTION_REQUIRED"})
+	e := newFake(t, nil)
+	e.srv.FailNext(smartcartest.Fault{ExecutionFailure: true, Type: "VEHICLE_STATE", Code: "DOOR_OPEN", Detail: "a door is open", Resolution: "USER_ACTION_REQUIRED"})
 	ex, err := e.client.Commands.Lock(context.Background(), model3, alice())
 	var ce *smartcar.CommandError
 	require.ErrorAs(t, err, &ce)
@@ -437,25 +437,25 @@ func TestCommandExecutionFailureDecoded(t *testing.T) {
 func TestCommandRefusesIdempotencyKey(t *testing.T) {
 	for _, header := range []string{"Idempotency-Key", "x-idempotency-key"} {
 		t.Run(header, func(t *testing.T) {
-			e := newEnv(t, nil)
+			e := newFake(t, nil)
 			ctx := context.Background()
 			// Warm the connection: a reused connection is the one net/http replays on.
 			_, err := e.client.Vehicles.Get(ctx, model3)
 			require.NoError(t, err)
-			e.fake.FailNext(smartcartest.DropConnection().On(http.MethodPost, cmdPath("security/unlock")))
+			e.srv.FailNext(smartcartest.DropConnection().On(http.MethodPost, cmdPath("security/unlock")))
 			ex, err := e.client.Commands.Unlock(ctx, model3, alice(), smartcar.WithHeader(header, "key-1"))
 			assert.Nil(t, ex)
 			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 			assert.ErrorContains(t, err, "Idempotency-Key")
 			assert.ErrorContains(t, err, "request not sent")
 			assert.False(t, telematics.MayHaveSucceeded(err))
-			assert.LessOrEqual(t, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")), 1, "never sent twice")
-			assert.Zero(t, e.fake.CountRequests(http.MethodPost, ""), "not sent at all")
+			assert.LessOrEqual(t, e.srv.CountRequests(http.MethodPost, cmdPath("security/unlock")), 1, "never sent twice")
+			assert.Zero(t, e.srv.CountRequests(http.MethodPost, ""), "not sent at all")
 
 			// Without the header the same command goes out once and is not repeated.
 			_, err = e.client.Commands.Unlock(ctx, model3, alice())
 			assert.True(t, telematics.MayHaveSucceeded(err))
-			assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, cmdPath("security/unlock")))
+			assert.Equal(t, 1, e.srv.CountRequests(http.MethodPost, cmdPath("security/unlock")))
 		})
 	}
 }

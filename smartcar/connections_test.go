@@ -19,7 +19,7 @@ import (
 )
 
 func TestConnectionsList(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	p, err := e.client.Connections.List(ctx, nil)
 	require.NoError(t, err)
@@ -29,7 +29,7 @@ func TestConnectionsList(t *testing.T) {
 	assert.Equal(t, 5, p.Total)
 	assert.Equal(t, -1, p.NextPageNumber)
 	assert.False(t, p.HasNext())
-	assert.Equal(t, e.fake.VehicleURL+"/connections?page%5Bnumber%5D=1&page%5Bsize%5D=10", p.Links.Self)
+	assert.Equal(t, e.srv.VehicleAPIURL+"/connections?page%5Bnumber%5D=1&page%5Bsize%5D=10", p.Links.Self)
 	// Newest first, as Smartcar orders them.
 	assert.Equal(t, smartcartest.ConnectionBolt, p.Items[0].ID)
 	last := p.Items[4]
@@ -37,7 +37,7 @@ func TestConnectionsList(t *testing.T) {
 	assert.Equal(t, smartcartest.UserAlice, last.UserID)
 	assert.Equal(t, smartcartest.VehicleModel3, last.VehicleID)
 	assert.Equal(t, smartcar.Vehicle{ID: smartcartest.VehicleModel3, Make: "TESLA", Model: "Model 3", Year: 2023, PowertrainType: "BEV",
-		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleURL + "/vehicles/" + smartcartest.VehicleModel3}, last.Vehicle)
+		Mode: smartcar.ModeLive, SelfURL: e.srv.VehicleAPIURL + "/vehicles/" + smartcartest.VehicleModel3}, last.Vehicle)
 	assert.True(t, last.HasPermission(smartcar.PermissionControlSecurity))
 	assert.Equal(t, smartcartest.Epoch.AddDate(0, 0, -30), last.CreatedAt)
 	assert.NotEmpty(t, last.Raw)
@@ -59,7 +59,7 @@ func TestConnectionsList(t *testing.T) {
 			[]string{smartcartest.ConnectionCamry}},
 		{smartcar.ConnectionListOptions{UserExternalID: "crm-42"}, url.Values{"filter[user.externalId]": {"crm-42"}}, nil},
 	} {
-		e.fake.ResetRequests()
+		e.srv.ResetRequests()
 		opts := tc.opts
 		p, err := e.client.Connections.List(ctx, &opts)
 		require.NoError(t, err)
@@ -71,7 +71,7 @@ func TestConnectionsList(t *testing.T) {
 		if tc.opts.UserExternalID == "" {
 			assert.Equal(t, tc.ids, ids)
 		}
-		assert.Equal(t, tc.query, e.fake.Requests()[0].Query)
+		assert.Equal(t, tc.query, e.srv.Requests()[0].Query)
 	}
 }
 
@@ -82,7 +82,7 @@ func TestConnectionsAll(t *testing.T) {
 			if legacy {
 				opts = append(opts, smartcartest.WithLegacyPaging())
 			}
-			e := newEnv(t, opts)
+			e := newFake(t, opts)
 			ctx := context.Background()
 			var ids []string
 			for c, err := range e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageSize: 2}) {
@@ -91,10 +91,10 @@ func TestConnectionsAll(t *testing.T) {
 			}
 			assert.Equal(t, []string{smartcartest.ConnectionBolt, smartcartest.ConnectionF150, smartcartest.ConnectionCamry,
 				smartcartest.ConnectionID4, smartcartest.ConnectionModel3}, ids)
-			assert.Equal(t, 3, e.fake.CountRequests(http.MethodGet, "/connections"))
+			assert.Equal(t, 3, e.srv.CountRequests(http.MethodGet, "/connections"))
 
 			// Breaking early fetches no further page.
-			e.fake.ResetRequests()
+			e.srv.ResetRequests()
 			n := 0
 			for _, err := range e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageSize: 2}) {
 				require.NoError(t, err)
@@ -102,13 +102,13 @@ func TestConnectionsAll(t *testing.T) {
 					break
 				}
 			}
-			assert.Equal(t, 2, e.fake.CountRequests("", ""))
+			assert.Equal(t, 2, e.srv.CountRequests("", ""))
 		})
 	}
 }
 
 func TestConnectionsAllErrors(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 
 	// An error on a later page is yielded once, after the items before it.
@@ -121,7 +121,7 @@ func TestConnectionsAllErrors(t *testing.T) {
 		}
 		got = append(got, c.ID)
 		if len(got) == 2 {
-			e.fake.FailNext(smartcartest.PermissionDenied().On(http.MethodGet, "/connections"))
+			e.srv.FailNext(smartcartest.PermissionDenied().On(http.MethodGet, "/connections"))
 		}
 	}
 	assert.Len(t, got, 2)
@@ -135,13 +135,13 @@ func TestConnectionsAllErrors(t *testing.T) {
 	var apiErr *smartcar.APIError
 	require.ErrorAs(t, errs[0], &apiErr)
 	assert.Equal(t, smartcar.CodeParameter, apiErr.Code)
-	e.fake.ResetRequests()
+	e.srv.ResetRequests()
 	errs = allErrors(e.client.Connections.All(ctx, &smartcar.ConnectionListOptions{PageNumber: -1}))
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], telematics.ErrInvalidInput)
 	_, err := e.client.Connections.List(ctx, &smartcar.ConnectionListOptions{PageSize: -1})
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	assert.Zero(t, e.fake.CountRequests("", ""))
+	assert.Zero(t, e.srv.CountRequests("", ""))
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -161,7 +161,7 @@ func allErrors[T any](seq iter.Seq2[T, error]) []error {
 }
 
 // pages serves a scripted sequence of connection pages.
-func pages(t *testing.T, f *fixtureEnv, bodies ...string) *[]string {
+func pages(t *testing.T, f *scripted, bodies ...string) *[]string {
 	t.Helper()
 	var queries []string
 	f.handle("GET /v3/connections", func(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +193,7 @@ func collect(t *testing.T, c *smartcar.Client) ([]string, error) {
 // page, and reports links that go round in a circle.
 func TestIteratorTermination(t *testing.T) {
 	t.Run("next link repeats", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		self := f.srv.URL + "/v3/connections?page%5Bnumber%5D=2"
 		q := pages(t, f, `{"data":[`+conn("a")+`],"links":{"next":"`+self+`"}}`)
 		ids, err := collect(t, f.client)
@@ -202,7 +202,7 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Equal(t, []string{"", "2"}, *q)
 	})
 	t.Run("total reached despite a next link", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		q := pages(t, f, `{"data":[`+conn("a")+`,`+conn("b")+`],"meta":{"totalCount":2},"links":{"next":"/connections?page[number]=2"}}`)
 		ids, err := collect(t, f.client)
 		require.NoError(t, err)
@@ -210,7 +210,7 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Len(t, *q, 1)
 	})
 	t.Run("no next link but a larger total", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		q := pages(t, f,
 			`{"data":[`+conn("a")+`],"meta":{"pageNumber":1,"totalCount":3}}`,
 			`{"data":[`+conn("b")+`],"meta":{"totalCount":3}}`,
@@ -221,7 +221,7 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Equal(t, []string{"", "2", "3"}, *q)
 	})
 	t.Run("relative next link on our own path", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		q := pages(t, f,
 			`{"data":[`+conn("a")+`],"links":{"next":"/v3/connections?page%5Bnumber%5D=2"}}`,
 			`{"data":[`+conn("b")+`],"links":{"next":null}}`)
@@ -231,7 +231,7 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Equal(t, []string{"", "2"}, *q)
 	})
 	t.Run("empty page", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		q := pages(t, f, `{"data":[],"meta":{"totalCount":10},"links":{"next":"/connections?page[number]=2"}}`)
 		ids, err := collect(t, f.client)
 		require.NoError(t, err)
@@ -239,7 +239,7 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Len(t, *q, 1)
 	})
 	t.Run("no paging information", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		q := pages(t, f, `{"data":[`+conn("a")+`]}`)
 		ids, err := collect(t, f.client)
 		require.NoError(t, err)
@@ -247,13 +247,13 @@ func TestIteratorTermination(t *testing.T) {
 		assert.Len(t, *q, 1)
 	})
 	t.Run("malformed next link", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		pages(t, f, `{"data":[`+conn("a")+`],"links":{"next":"http://[::1"}}`)
 		_, err := collect(t, f.client)
 		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
 	})
 	t.Run("malformed body", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		pages(t, f, `{"data":[{"id":`)
 		_, err := collect(t, f.client)
 		assert.ErrorIs(t, err, telematics.ErrMalformedResponse)
@@ -278,7 +278,7 @@ func TestNextPageNumberAgreesWithAll(t *testing.T) {
 		{"empty page", `{"data":[],"meta":{"totalCount":5}}`, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixtureEnv(t)
+			f := newScripted(t)
 			q := pages(t, f, tc.body, `{"data":[]}`)
 			p, err := f.client.Connections.List(context.Background(), nil)
 			require.NoError(t, err)
@@ -305,14 +305,14 @@ func TestNextPageNumberAgreesWithAll(t *testing.T) {
 }
 
 func TestConnectionsGetDelete(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	c, err := e.client.Connections.Get(ctx, smartcartest.ConnectionCamry)
 	require.NoError(t, err)
 	assert.Equal(t, smartcartest.VehicleCamry, c.VehicleID)
 	assert.Equal(t, smartcartest.UserBob, c.UserID)
 	assert.Equal(t, "TOYOTA", c.Vehicle.Make)
-	assert.Equal(t, e.fake.VehicleURL+"/connections/"+smartcartest.ConnectionCamry, c.SelfURL)
+	assert.Equal(t, e.srv.VehicleAPIURL+"/connections/"+smartcartest.ConnectionCamry, c.SelfURL)
 
 	require.NoError(t, e.client.Connections.Delete(ctx, smartcartest.ConnectionCamry))
 	_, err = e.client.Connections.Get(ctx, smartcartest.ConnectionCamry)
@@ -331,11 +331,11 @@ func TestConnectionsGetDelete(t *testing.T) {
 	// An id is one path segment, however it is spelled.
 	_, err = e.client.Connections.Get(ctx, "a/../../users/x")
 	assert.ErrorIs(t, err, telematics.ErrNotFound)
-	assert.Equal(t, "/connections/a/../../users/x", e.fake.Requests()[len(e.fake.Requests())-1].Path)
+	assert.Equal(t, "/connections/a/../../users/x", e.srv.Requests()[len(e.srv.Requests())-1].Path)
 }
 
 func TestUsersDelete(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	require.NoError(t, e.client.Users.Delete(ctx, smartcartest.UserBob))
 	p, err := e.client.Connections.List(ctx, &smartcar.ConnectionListOptions{UserID: smartcartest.UserBob})
@@ -346,18 +346,18 @@ func TestUsersDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Items, 3)
 	assert.ErrorIs(t, e.client.Users.Delete(ctx, smartcartest.UserBob), telematics.ErrNotFound)
-	assert.Equal(t, 2, e.fake.CountRequests(http.MethodDelete, "/users/"+smartcartest.UserBob))
+	assert.Equal(t, 2, e.srv.CountRequests(http.MethodDelete, "/users/"+smartcartest.UserBob))
 }
 
 func TestVehiclesGet(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	v, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleF150)
 	require.NoError(t, err)
 	v.Raw = nil
 	assert.Equal(t, smartcar.Vehicle{ID: smartcartest.VehicleF150, Make: "FORD", Model: "F-150", Year: 2021, PowertrainType: "ICE",
-		Mode: smartcar.ModeLive, SelfURL: e.fake.VehicleURL + "/vehicles/" + smartcartest.VehicleF150}, *v)
-	assert.Equal(t, "", e.fake.Requests()[0].UserID, "the user id is optional here")
+		Mode: smartcar.ModeLive, SelfURL: e.srv.VehicleAPIURL + "/vehicles/" + smartcartest.VehicleF150}, *v)
+	assert.Equal(t, "", e.srv.Requests()[0].UserID, "the user id is optional here")
 
 	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleF150, alice())
 	assert.ErrorIs(t, err, telematics.ErrForbidden, "another user's vehicle")

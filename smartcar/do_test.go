@@ -19,7 +19,7 @@ import (
 // Do reaches endpoints the SDK does not model, on either API, with the token, the
 // per-call options and the error decoding of every other call.
 func TestDo(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	var doc struct {
 		Data struct {
@@ -34,7 +34,7 @@ func TestDo(t *testing.T) {
 	assert.Equal(t, "TESLA", doc.Data.Attributes.Make)
 	assert.Equal(t, http.StatusOK, r.StatusCode)
 	assert.Equal(t, r.RequestID, resp.RequestID)
-	last := e.fake.Requests()[0]
+	last := e.srv.Requests()[0]
 	assert.Equal(t, http.MethodGet, last.Method)
 	assert.Equal(t, smartcartest.UserAlice, last.UserID)
 
@@ -42,7 +42,7 @@ func TestDo(t *testing.T) {
 	_, err = e.client.Do(ctx, smartcar.ManagementAPI, "", "/subscriptions", url.Values{"filter[vehicleId]": {model3}}, nil, &raw)
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), smartcartest.SubscriptionOne)
-	last = e.fake.Requests()[1]
+	last = e.srv.Requests()[1]
 	assert.Equal(t, "management", last.API)
 	assert.Equal(t, model3, last.Query.Get("filter[vehicleId]"))
 
@@ -51,7 +51,7 @@ func TestDo(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, telematics.ErrNotFound)
 
-	e.fake.ResetRequests()
+	e.srv.ResetRequests()
 	for _, tc := range []struct {
 		name         string
 		api          smartcar.API
@@ -69,12 +69,12 @@ func TestDo(t *testing.T) {
 			assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 		})
 	}
-	assert.Zero(t, e.fake.CountRequests("", ""), "nothing was sent")
+	assert.Zero(t, e.srv.CountRequests("", ""), "nothing was sent")
 }
 
 // A write through Do is sent once: a 5xx leaves it open, and it is not repeated.
 func TestDoWriteIsNotRepeated(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	var calls atomic.Int32
 	f.handle("POST /v3/vehicles/{id}/charge-schedules/weekly", func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -94,7 +94,7 @@ func TestDoWriteIsNotRepeated(t *testing.T) {
 
 // Rate reports the budget headers of the last response, when Smartcar sends any.
 func TestRate(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	assert.False(t, f.client.Rate().Known(), "nothing reported yet")
 	f.handle("GET /mgmt/v3/subscriptions/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Rate-Limit-Limit", "120")

@@ -62,7 +62,7 @@ var envelopeCalls = []envelopeCall{
 	}},
 }
 
-func (f *fixtureEnv) serveBody(pattern, body string) {
+func (f *scripted) serveBody(pattern, body string) {
 	f.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(body))
@@ -84,7 +84,7 @@ func TestListWithoutEnvelopeIsMalformed(t *testing.T) {
 	} {
 		for _, call := range envelopeCalls {
 			t.Run(call.name+"/"+body, func(t *testing.T) {
-				f := newFixtureEnv(t)
+				f := newScripted(t)
 				f.serveBody(call.pattern, body)
 				n, err := call.run(ctx, f.client)
 				require.Error(t, err)
@@ -107,7 +107,7 @@ func TestListEmptyEnvelope(t *testing.T) {
 	} {
 		for _, call := range envelopeCalls {
 			t.Run(call.name+"/"+body, func(t *testing.T) {
-				f := newFixtureEnv(t)
+				f := newScripted(t)
 				f.serveBody(call.pattern, body)
 				n, err := call.run(ctx, f.client)
 				require.NoError(t, err)

@@ -57,8 +57,8 @@ func TestNestedErrorBodies(t *testing.T) {
 		{name: "501 COMPATIBILITY", fault: smartcartest.NotCapable(), retryable: true, is: []error{telematics.ErrNotSupported}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, nil, smartcar.WithMaxRetries(0))
-			e.fake.FailNext(tc.fault.InForm(smartcartest.FormNested))
+			e := newFake(t, nil, smartcar.WithMaxRetries(0))
+			e.srv.FailNext(tc.fault.InForm(smartcartest.FormNested))
 			_, err := e.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 			require.Error(t, err)
 			var apiErr *smartcar.APIError
@@ -77,8 +77,8 @@ func TestNestedErrorBodies(t *testing.T) {
 				assert.Equal(t, want, errors.Is(err, s), "%v", s)
 			}
 			// The nested form classifies as the JSON:API form does.
-			e2 := newEnv(t, nil, smartcar.WithMaxRetries(0))
-			e2.fake.FailNext(tc.fault)
+			e2 := newFake(t, nil, smartcar.WithMaxRetries(0))
+			e2.srv.FailNext(tc.fault)
 			_, err2 := e2.client.Vehicles.Get(context.Background(), smartcartest.VehicleModel3)
 			var apiErr2 *smartcar.APIError
 			require.ErrorAs(t, err2, &apiErr2)
@@ -97,24 +97,24 @@ func TestNestedErrorBodies(t *testing.T) {
 // SMARTCAR_API is retried with backoff, the vehicle maker's nested 502 RATE_LIMIT is not.
 func TestNestedErrorRetries(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, nil)
-	e.fake.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API",
+	e := newFake(t, nil)
+	e.srv.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API",
 		Detail: "budget spent", Form: smartcartest.FormNested})
 	_, err := e.client.Signals.List(ctx, smartcartest.VehicleModel3, alice())
 	require.NoError(t, err)
-	assert.Equal(t, 2, e.fake.CountRequests("", ""))
+	assert.Equal(t, 2, e.srv.CountRequests("", ""))
 	assert.Positive(t, e.clock.Slept())
 
-	e = newEnv(t, nil)
-	e.fake.FailNext(smartcartest.UpstreamRateLimit().InForm(smartcartest.FormNested))
+	e = newFake(t, nil)
+	e.srv.FailNext(smartcartest.UpstreamRateLimit().InForm(smartcartest.FormNested))
 	_, err = e.client.Signals.List(ctx, smartcartest.VehicleModel3, alice())
 	assert.ErrorIs(t, err, telematics.ErrUnavailable)
 	assert.True(t, smartcar.IsRateLimited(err))
-	assert.Equal(t, 1, e.fake.CountRequests("", ""), "exactly one request")
+	assert.Equal(t, 1, e.srv.CountRequests("", ""), "exactly one request")
 	assert.Zero(t, e.clock.Slept())
 
-	e = newEnv(t, nil)
-	e.fake.FailNext(smartcartest.RateLimited(20 * time.Second).InForm(smartcartest.FormNested))
+	e = newFake(t, nil)
+	e.srv.FailNext(smartcartest.RateLimited(20 * time.Second).InForm(smartcartest.FormNested))
 	_, err = e.client.Signals.List(ctx, smartcartest.VehicleModel3, alice())
 	require.NoError(t, err, "a vehicle's 429 with Retry-After is waited out")
 	assert.GreaterOrEqual(t, e.clock.Slept(), 20*time.Second)
@@ -140,7 +140,7 @@ func TestNestedErrorFields(t *testing.T) {
 		{name: "message only", body: `{"error":{"message":"token expired"}}`, message: "token expired"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
+			f := newScripted(t, smartcar.WithMaxRetries(0))
 			f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusConflict)
 				_, _ = w.Write([]byte(tc.body))

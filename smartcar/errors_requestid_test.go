@@ -27,7 +27,7 @@ func TestErrorRequestIDSources(t *testing.T) {
 		{"none", "", `{"errors":[{"status":"404"}]}`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
+			f := newScripted(t, smartcar.WithMaxRetries(0))
 			f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 				if tc.header != "" {
 					w.Header().Set("SC-Request-Id", tc.header)
@@ -48,7 +48,7 @@ func TestErrorRequestIDSources(t *testing.T) {
 // error form, with the request id the header carried.
 func TestUnknownVehicleBothForms(t *testing.T) {
 	for _, form := range []smartcartest.ErrorForm{smartcartest.FormJSONAPI, smartcartest.FormFlat} {
-		e := newEnv(t, []smartcartest.Option{smartcartest.WithErrorForm(form)})
+		e := newFake(t, []smartcartest.Option{smartcartest.WithErrorForm(form)})
 		_, err := e.client.Vehicles.Get(context.Background(), "00000000-aaaa-4bbb-8ccc-000000000000")
 		var apiErr *smartcar.APIError
 		require.ErrorAs(t, err, &apiErr)

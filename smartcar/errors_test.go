@@ -213,7 +213,7 @@ func TestErrorBodies(t *testing.T) {
 		{name: "truncated JSON", status: 500, body: `{"errors":[{"status":"500"`, message: `{"errors":[{"status":"500"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
+			f := newScripted(t, smartcar.WithMaxRetries(0))
 			f.handle("DELETE /v3/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 				for i := 0; i+1 < len(tc.header); i += 2 {
 					w.Header().Set(tc.header[i], tc.header[i+1])
@@ -237,7 +237,7 @@ func TestErrorBodies(t *testing.T) {
 
 // An error body is read up to a cap, and the error stays short.
 func TestErrorBodyCapped(t *testing.T) {
-	f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
+	f := newScripted(t, smartcar.WithMaxRetries(0))
 	f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(400)
 		_, _ = w.Write([]byte(`{"errors":[{"status":"400","detail":"` + strings.Repeat("x", 200<<10) + `"}]}`))
@@ -252,7 +252,7 @@ func TestErrorBodyCapped(t *testing.T) {
 
 // A cancelled context ends a call that waits for Smartcar.
 func TestCancelledCall(t *testing.T) {
-	f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
+	f := newScripted(t, smartcar.WithMaxRetries(0))
 	block := make(chan struct{})
 	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 		select {

@@ -22,7 +22,7 @@ func dataOf(t *testing.T, file string, i int) string {
 	var doc struct {
 		Data json.RawMessage `json:"data"`
 	}
-	require.NoError(t, json.Unmarshal(fixture(t, file), &doc))
+	require.NoError(t, json.Unmarshal(readFixture(t, file), &doc))
 	if i < 0 {
 		return compact(t, doc.Data)
 	}
@@ -51,8 +51,8 @@ var fixtureConnection = smartcar.Connection{
 }
 
 func TestFixtureConnection(t *testing.T) {
-	f := newFixtureEnv(t)
-	f.serve(t, "GET /v3/connections/{id}", 200, "connection.json")
+	f := newScripted(t)
+	f.serve("GET /v3/connections/{id}", 200, "connection.json")
 	got, err := f.client.Connections.Get(context.Background(), "553c49e4-...")
 	require.NoError(t, err)
 	takeRaw(t, &got.Raw, dataOf(t, "connection.json", -1))
@@ -65,8 +65,8 @@ func TestFixtureConnection(t *testing.T) {
 // The next link of the real paging form points at the production host; the client
 // keeps its own host and sends the link's query there.
 func TestFixtureConnectionPaging(t *testing.T) {
-	f := newFixtureEnv(t)
-	page1, page2 := fixture(t, "connections_page1.json"), fixture(t, "connections_page2.json")
+	f := newScripted(t)
+	page1, page2 := readFixture(t, "connections_page1.json"), readFixture(t, "connections_page2.json")
 	var queries []string
 	f.handle("GET /v3/connections", func(w http.ResponseWriter, r *http.Request) {
 		queries = append(queries, r.URL.RawQuery)
@@ -116,8 +116,8 @@ func TestFixtureConnectionPaging(t *testing.T) {
 }
 
 func TestFixtureConnectionsLegacyPaging(t *testing.T) {
-	f := newFixtureEnv(t)
-	f.serve(t, "GET /v3/connections", 200, "connections_legacy.json")
+	f := newScripted(t)
+	f.serve("GET /v3/connections", 200, "connections_legacy.json")
 	p, err := f.client.Connections.List(context.Background(), &smartcar.ConnectionListOptions{PageNumber: 3})
 	require.NoError(t, err)
 	assert.Empty(t, p.Items)
@@ -131,8 +131,8 @@ func TestFixtureConnectionsLegacyPaging(t *testing.T) {
 }
 
 func TestFixtureVehicle(t *testing.T) {
-	f := newFixtureEnv(t)
-	f.serve(t, "GET /v3/vehicles/{id}", 200, "vehicle.json")
+	f := newScripted(t)
+	f.serve("GET /v3/vehicles/{id}", 200, "vehicle.json")
 	got, err := f.client.Vehicles.Get(context.Background(), "vehicle123")
 	require.NoError(t, err)
 	takeRaw(t, &got.Raw, dataOf(t, "vehicle.json", -1))
@@ -155,8 +155,8 @@ func TestFixtureSignalWrappedAndUnwrapped(t *testing.T) {
 		{"signal_unwrapped.json", ms(1780222662364), ms(1780222506000), time.Time{}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f := newFixtureEnv(t)
-			f.serve(t, "GET /v3/vehicles/v1/signals/tractionbattery-stateofcharge", 200, tc.file)
+			f := newScripted(t)
+			f.serve("GET /v3/vehicles/v1/signals/tractionbattery-stateofcharge", 200, tc.file)
 			got, err := f.client.Signals.Get(context.Background(), "v1", smartcar.SignalTractionBatteryStateOfCharge, smartcar.WithUserID("u1"))
 			require.NoError(t, err)
 			w := want
@@ -175,8 +175,8 @@ func TestFixtureSignalWrappedAndUnwrapped(t *testing.T) {
 }
 
 func TestFixtureSignalsList(t *testing.T) {
-	f := newFixtureEnv(t)
-	f.serve(t, "GET /v3/vehicles/{id}/signals", 200, "signals_list.json")
+	f := newScripted(t)
+	f.serve("GET /v3/vehicles/{id}/signals", 200, "signals_list.json")
 	set, err := f.client.Signals.List(context.Background(), "a1d50709-...", smartcar.WithUserID("218eda3b-..."))
 	require.NoError(t, err)
 	assert.Equal(t, "a1d50709-...", set.VehicleID)
@@ -237,7 +237,7 @@ func TestFixtureSignalsList(t *testing.T) {
 			} `json:"attributes"`
 		} `json:"data"`
 	}
-	require.NoError(t, json.Unmarshal(fixture(t, "signals_list.json"), &doc))
+	require.NoError(t, json.Unmarshal(readFixture(t, "signals_list.json"), &doc))
 	for i := range want {
 		got := set.Signals[i]
 		if b := doc.Data[i].Attributes.Body; b != nil {
@@ -273,7 +273,7 @@ func TestFixtureSignalsList(t *testing.T) {
 
 func TestFixtureSignalBodies(t *testing.T) {
 	var bodies map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(fixture(t, "signal_bodies.json"), &bodies))
+	require.NoError(t, json.Unmarshal(readFixture(t, "signal_bodies.json"), &bodies))
 	want := map[string]smartcar.Value{
 		"unitValue":             smartcar.UnitValue{Value: 57, Unit: "percent"},
 		"unitValueSpecSpelling": smartcar.UnitValue{Value: 12.5, Unit: "kilowatt-hours"},
@@ -298,9 +298,9 @@ func TestFixtureSignalBodies(t *testing.T) {
 }
 
 func TestFixtureCommandExecution(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	var sent []byte
-	body := fixture(t, "command_execution.json")
+	body := readFixture(t, "command_execution.json")
 	f.handle("POST /v3/vehicles/{id}/commands/charge/set-limit", func(w http.ResponseWriter, r *http.Request) {
 		sent = readAll(t, r)
 		w.Header().Set("Content-Type", "application/json")
@@ -320,9 +320,9 @@ func TestFixtureCommandExecution(t *testing.T) {
 }
 
 func TestFixtureSubscription(t *testing.T) {
-	f := newFixtureEnv(t)
-	f.serve(t, "GET /mgmt/v3/subscriptions/{id}", 200, "subscription.json")
-	f.serve(t, "POST /mgmt/v3/subscriptions", 202, "subscription_created.json")
+	f := newScripted(t)
+	f.serve("GET /mgmt/v3/subscriptions/{id}", 200, "subscription.json")
+	f.serve("POST /mgmt/v3/subscriptions", 202, "subscription_created.json")
 	ctx := context.Background()
 	got, err := f.client.Subscriptions.Get(ctx, "3c90c3cc-...")
 	require.NoError(t, err)
@@ -374,8 +374,8 @@ func TestFixtureErrors(t *testing.T) {
 			is:   []error{telematics.ErrUnauthorized}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f := newFixtureEnv(t, smartcar.WithMaxRetries(0))
-			f.serve(t, "GET /v3/vehicles/{id}", tc.status, tc.file, tc.headers...)
+			f := newScripted(t, smartcar.WithMaxRetries(0))
+			f.serve("GET /v3/vehicles/{id}", tc.status, tc.file, tc.headers...)
 			var resp telematics.Response
 			_, err := f.client.Vehicles.Get(context.Background(), "v1", smartcar.WithResponse(&resp))
 			var apiErr *smartcar.APIError
@@ -389,7 +389,7 @@ func TestFixtureErrors(t *testing.T) {
 			assert.Equal(t, tc.want.Message(), apiErr.Message)
 			assert.Equal(t, tc.want.Resolution, apiErr.Resolution)
 			assert.Equal(t, tc.reqID, apiErr.RequestID)
-			assert.Equal(t, compact(t, fixture(t, tc.file)), compact(t, apiErr.Body))
+			assert.Equal(t, compact(t, readFixture(t, tc.file)), compact(t, apiErr.Body))
 			assert.Equal(t, tc.status, resp.StatusCode)
 			for _, s := range tc.is {
 				assert.ErrorIs(t, err, s)
@@ -411,7 +411,7 @@ func TestFixtureWebhookSignals(t *testing.T) {
 			Signals []smartcar.Signal `json:"signals"`
 		} `json:"data"`
 	}
-	require.NoError(t, json.Unmarshal(fixture(t, "webhook_vehicle_state.json"), &payload))
+	require.NoError(t, json.Unmarshal(readFixture(t, "webhook_vehicle_state.json"), &payload))
 	// A signal survives a round trip through its own JSON form.
 	for _, s := range payload.Data.Signals {
 		b, err := json.Marshal(s)

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
@@ -21,29 +22,36 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// start is the time of every test's clock.
-var start = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+// epoch is the time of every test's clock.
+var epoch = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 
-// env is a client wired to a fake Smartcar sharing a manual clock.
-type env struct {
-	clock  *clocktest.Clock
-	fake   *smartcartest.Server
+// fake is the fake Smartcar server and a client of it sharing one manual clock.
+type fake struct {
+	srv    *smartcartest.Server
 	client *smartcar.Client
+	clock  *clocktest.Clock
 }
 
-func newEnv(t *testing.T, fakeOpts []smartcartest.Option, opts ...smartcar.Option) *env {
+func newFake(t *testing.T, serverOpts []smartcartest.Option, clientOpts ...smartcar.Option) *fake {
 	t.Helper()
-	clock := clocktest.New(start)
-	fake := smartcartest.NewServer(append([]smartcartest.Option{smartcartest.WithClock(clock)}, fakeOpts...)...)
-	t.Cleanup(fake.Close)
-	client, err := fake.NewClient(append([]smartcar.Option{smartcar.WithClock(clock)}, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(client.Close)
-	return &env{clock: clock, fake: fake, client: client}
+	f := &fake{clock: clocktest.New(epoch)}
+	f.srv = smartcartest.NewServer(append([]smartcartest.Option{smartcartest.WithClock(f.clock)}, serverOpts...)...)
+	t.Cleanup(f.srv.Close)
+	f.client = f.newClient(t, clientOpts...)
+	return f
 }
 
-// fixture reads testdata/smartcar/name.
-func fixture(t testing.TB, name string) []byte {
+// newClient returns another client of the fake server; it is closed with the test.
+func (f *fake) newClient(t *testing.T, opts ...smartcar.Option) *smartcar.Client {
+	t.Helper()
+	c, err := f.srv.NewClient(opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+// readFixture reads testdata/smartcar/name.
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "smartcar", name))
 	require.NoError(t, err)
@@ -61,26 +69,28 @@ func compact(t testing.TB, b []byte) string {
 func alice() smartcar.RequestOption { return smartcar.WithUserID(smartcartest.UserAlice) }
 func bob() smartcar.RequestOption   { return smartcar.WithUserID(smartcartest.UserBob) }
 
-// fixtureEnv is a loopback Smartcar whose routes the test registers on mux: the Vehicle
-// API under /v3, the Management API under /mgmt/v3 and the token endpoint at
-// /oauth2/token. Requests outside those fail the test.
-type fixtureEnv struct {
-	mux    *http.ServeMux
+// scripted is a loopback Smartcar whose API handlers each test writes: for the answers
+// the fake server does not give (recorded fixtures, odd error bodies). The Vehicle API is
+// under /v3, the Management API under /mgmt/v3 and the token endpoint at /oauth2/token;
+// a request outside those fails the test.
+type scripted struct {
+	t      *testing.T
 	oauth  *fakeoauth.Server
 	srv    *httptest.Server
-	client *smartcar.Client
+	mux    *http.ServeMux
 	clock  *clocktest.Clock
+	client *smartcar.Client
 }
 
 const (
-	fixtureClientID     = "client_fixture"
-	fixtureClientSecret = "fixture-secret-value-7"
+	clientID     = "client_fixture"
+	clientSecret = "fixture-secret-value-7"
 )
 
-func newFixtureEnv(t *testing.T, opts ...smartcar.Option) *fixtureEnv {
+func newScripted(t *testing.T, opts ...smartcar.Option) *scripted {
 	t.Helper()
-	f := &fixtureEnv{mux: http.NewServeMux(), clock: clocktest.New(start)}
-	f.oauth = fakeoauth.New(fakeoauth.Config{ClientID: fixtureClientID, ClientSecret: fixtureClientSecret, Auth: fakeoauth.AuthBody, Now: f.clock.Now})
+	f := &scripted{t: t, mux: http.NewServeMux(), clock: clocktest.New(epoch)}
+	f.oauth = fakeoauth.New(fakeoauth.Config{ClientID: clientID, ClientSecret: clientSecret, Auth: fakeoauth.AuthBody, Now: f.clock.Now})
 	root := http.NewServeMux()
 	root.Handle("/oauth2/token", f.oauth)
 	root.Handle("/v3/", f.mux)
@@ -92,7 +102,7 @@ func newFixtureEnv(t *testing.T, opts ...smartcar.Option) *fixtureEnv {
 	f.srv = httptest.NewServer(root)
 	t.Cleanup(f.srv.Close)
 	var err error
-	f.client, err = smartcar.NewClient(fixtureClientID, fixtureClientSecret, append([]smartcar.Option{
+	f.client, err = smartcar.NewClient(clientID, clientSecret, append([]smartcar.Option{
 		smartcar.WithVehicleAPIURL(f.srv.URL + "/v3"),
 		smartcar.WithManagementAPIURL(f.srv.URL + "/mgmt/v3"),
 		smartcar.WithTokenURL(f.srv.URL + "/oauth2/token"),
@@ -103,22 +113,15 @@ func newFixtureEnv(t *testing.T, opts ...smartcar.Option) *fixtureEnv {
 	return f
 }
 
-// serve answers pattern with a fixture file and status, after checking the token.
-func (f *fixtureEnv) serve(t *testing.T, pattern string, status int, file string, headers ...string) {
-	t.Helper()
-	body := fixture(t, file)
-	f.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	})
+// serve answers pattern ("GET /v3/vehicles") with a file of testdata/smartcar, status
+// and headers (name, value, ...), after checking the token.
+func (f *scripted) serve(pattern string, status int, file string, headers ...string) {
+	f.t.Helper()
+	f.handle(pattern, testkit.Reply(status, readFixture(f.t, file), headers...))
 }
 
 // handle registers a handler behind a token check.
-func (f *fixtureEnv) handle(pattern string, h http.HandlerFunc) {
+func (f *scripted) handle(pattern string, h http.HandlerFunc) {
 	f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := f.oauth.Authenticate(r); !ok {
 			w.WriteHeader(http.StatusUnauthorized)

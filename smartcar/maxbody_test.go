@@ -21,7 +21,7 @@ func TestWithMaxResponseBody(t *testing.T) {
 	}
 	body := `{"data":{"id":"v","attributes":{"make":"` + strings.Repeat("x", 2000) + `"}}}`
 	for _, n := range []int64{1000, smartcar.DefaultMaxResponseBody} {
-		f := newFixtureEnv(t, smartcar.WithMaxResponseBody(n))
+		f := newScripted(t, smartcar.WithMaxResponseBody(n))
 		f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(body))
 		})
@@ -37,7 +37,7 @@ func TestWithMaxResponseBody(t *testing.T) {
 // Do hands back new memory for a raw body each call, also when given a slice with
 // capacity: a caller may keep the bodies of earlier calls.
 func TestDoRawBodyIsNewMemory(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	var n int
 	f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 		n++

@@ -74,7 +74,7 @@ func TestModelsJSONRoundTripFromGo(t *testing.T) {
 
 // The models the fake server sends survive json.Marshal then json.Unmarshal.
 func TestModelsJSONRoundTripFromTheFake(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	n := 0
 	for c, err := range e.client.Connections.All(ctx, nil) {

@@ -20,7 +20,7 @@ import (
 // With WithAppRateLimit the client paces itself to Smartcar's documented application
 // budget (120, then 2 per minute), so the server's own bucket never refuses a request.
 func TestAppRateLimitClientSide(t *testing.T) {
-	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
+	e := newFake(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
 		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0))
 	ctx := context.Background()
 	for i := 0; i < 125; i++ {
@@ -31,13 +31,13 @@ func TestAppRateLimitClientSide(t *testing.T) {
 	}
 	// The burst went out at once; each of the five after it waited for one refill.
 	assert.Equal(t, 5*smartcar.AppRateLimitInterval, e.clock.Slept())
-	assert.Equal(t, 125, e.fake.CountRequests("", ""))
+	assert.Equal(t, 125, e.srv.CountRequests("", ""))
 }
 
 // A fleet of goroutines shares the one bucket, across both APIs: no request reaches the
 // fake before its token, and the fake's own bucket refuses none.
 func TestAppRateLimitSharedByGoroutines(t *testing.T) {
-	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
+	e := newFake(t, []smartcartest.Option{smartcartest.WithAppRateLimit(smartcar.AppRateLimitBurst, smartcar.AppRateLimitInterval)},
 		smartcar.WithAppRateLimit(), smartcar.WithMaxRetries(0), smartcar.WithMaxWait(24*time.Hour))
 	ctx := context.Background()
 	const goroutines, each = 20, 7
@@ -59,7 +59,7 @@ func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 
-	reqs := e.fake.Requests()
+	reqs := e.srv.Requests()
 	require.Len(t, reqs, goroutines*each, "no request was refused and retried")
 	times := make([]time.Time, len(reqs))
 	for i, r := range reqs {
@@ -70,10 +70,10 @@ func TestAppRateLimitSharedByGoroutines(t *testing.T) {
 	// The bucket starts full at the clock's start: request k (from 0) may not arrive
 	// before the (k-burst+1)-th refill.
 	for k := smartcar.AppRateLimitBurst; k < len(times); k++ {
-		token := start.Add(time.Duration(k-smartcar.AppRateLimitBurst+1) * smartcar.AppRateLimitInterval)
+		token := epoch.Add(time.Duration(k-smartcar.AppRateLimitBurst+1) * smartcar.AppRateLimitInterval)
 		assert.False(t, times[k].Before(token), "request %d at %s, its token at %s", k, times[k], token)
 	}
-	assert.Zero(t, e.fake.Stats().RateLimited)
+	assert.Zero(t, e.srv.Stats().RateLimited)
 	assert.Equal(t, vehiclesAndSubscriptions(reqs), [2]int{goroutines * 4, goroutines * 3}, "both APIs share the bucket")
 }
 
@@ -91,7 +91,7 @@ func vehiclesAndSubscriptions(reqs []smartcartest.LoggedRequest) (n [2]int) {
 // Past the maximum wait the client does not queue: the call fails at once without
 // sending anything.
 func TestAppRateLimitBeyondMaxWait(t *testing.T) {
-	e := newEnv(t, nil, smartcar.WithAppRateLimit(), smartcar.WithMaxWait(10*time.Second))
+	e := newFake(t, nil, smartcar.WithAppRateLimit(), smartcar.WithMaxWait(10*time.Second))
 	ctx := context.Background()
 	for i := 0; i < smartcar.AppRateLimitBurst; i++ {
 		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
@@ -103,7 +103,7 @@ func TestAppRateLimitBeyondMaxWait(t *testing.T) {
 	assert.Contains(t, err.Error(), "request not sent")
 	assert.Equal(t, smartcar.AppRateLimitInterval, rl.RetryAfter)
 	assert.Nil(t, rl.Err)
-	assert.Equal(t, smartcar.AppRateLimitBurst, e.fake.CountRequests("", ""))
+	assert.Equal(t, smartcar.AppRateLimitBurst, e.srv.CountRequests("", ""))
 	assert.Zero(t, e.clock.Slept())
 	// The refused call did not use up the refill: after it, one more request may go.
 	e.clock.Advance(smartcar.AppRateLimitInterval)
@@ -113,7 +113,7 @@ func TestAppRateLimitBeyondMaxWait(t *testing.T) {
 
 // Without the client-side bucket, the server's 429 SMARTCAR_API is waited out.
 func TestAppRateLimitServerSide(t *testing.T) {
-	e := newEnv(t, []smartcartest.Option{smartcartest.WithAppRateLimit(2, 30*time.Second), smartcartest.WithAppRetryAfter()})
+	e := newFake(t, []smartcartest.Option{smartcartest.WithAppRateLimit(2, 30*time.Second), smartcartest.WithAppRetryAfter()})
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
 		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
@@ -129,9 +129,9 @@ func TestAppRateLimitServerSide(t *testing.T) {
 // A vehicle's 429 is waited out when its Retry-After is within the cap, and returned at
 // once when it is not: a sleeping car is never hammered.
 func TestVehicleRateLimit(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
-	e.fake.LimitVehicle(model3, 20*time.Second)
+	e.srv.LimitVehicle(model3, 20*time.Second)
 	var resp telematics.Response
 	_, err := e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
 	require.NoError(t, err)
@@ -139,8 +139,8 @@ func TestVehicleRateLimit(t *testing.T) {
 	assert.GreaterOrEqual(t, e.clock.Slept(), 20*time.Second)
 	assert.LessOrEqual(t, e.clock.Slept(), 23*time.Second)
 
-	e.fake.ResetRequests()
-	e.fake.LimitVehicle(model3, 2*time.Hour)
+	e.srv.ResetRequests()
+	e.srv.LimitVehicle(model3, 2*time.Hour)
 	slept := e.clock.Slept()
 	_, err = e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
 	var rl *telematics.RateLimitError
@@ -152,7 +152,7 @@ func TestVehicleRateLimit(t *testing.T) {
 	assert.Equal(t, smartcar.ErrorTypeRateLimit, apiErr.Type)
 	assert.Equal(t, smartcar.CodeVehicle, apiErr.Code)
 	assert.True(t, smartcar.IsRateLimited(err))
-	assert.Equal(t, 1, e.fake.CountRequests(http.MethodGet, ""), "returned at once")
+	assert.Equal(t, 1, e.srv.CountRequests(http.MethodGet, ""), "returned at once")
 	assert.Equal(t, slept, e.clock.Slept(), "without waiting")
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.Equal(t, 2*time.Hour, resp.RetryAfter)
@@ -162,32 +162,32 @@ func TestVehicleRateLimit(t *testing.T) {
 	assert.NoError(t, err)
 
 	// A lower cap turns a short wait into an immediate error too.
-	e2 := newEnv(t, nil, smartcar.WithMaxWait(5*time.Second))
-	e2.fake.LimitVehicle(model3, 20*time.Second)
+	e2 := newFake(t, nil, smartcar.WithMaxWait(5*time.Second))
+	e2.srv.LimitVehicle(model3, 20*time.Second)
 	_, err = e2.client.Vehicles.Get(ctx, model3)
 	require.ErrorAs(t, err, &rl)
 	assert.Equal(t, 20*time.Second, rl.RetryAfter)
-	assert.Equal(t, 1, e2.fake.CountRequests("", ""))
+	assert.Equal(t, 1, e2.srv.CountRequests("", ""))
 }
 
 func TestRetriesOnServerErrors(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
-	e.fake.FailNext(smartcartest.UpstreamError(), smartcartest.GatewayTimeout())
+	e.srv.FailNext(smartcartest.UpstreamError(), smartcartest.GatewayTimeout())
 	var resp telematics.Response
 	_, err := e.client.Signals.List(ctx, model3, alice(), smartcar.WithResponse(&resp))
 	require.NoError(t, err, "reads are retried")
 	assert.Equal(t, 3, resp.Attempts)
 
-	e2 := newEnv(t, nil, smartcar.WithMaxRetries(0))
-	e2.fake.FailNext(smartcartest.ServerError())
+	e2 := newFake(t, nil, smartcar.WithMaxRetries(0))
+	e2.srv.FailNext(smartcartest.ServerError())
 	_, err = e2.client.Signals.List(ctx, model3, alice())
 	assert.ErrorIs(t, err, telematics.ErrUnavailable)
 	assert.False(t, telematics.MayHaveSucceeded(err), "a read never 'may have succeeded'")
-	assert.Equal(t, 1, e2.fake.CountRequests("", ""))
+	assert.Equal(t, 1, e2.srv.CountRequests("", ""))
 
-	e3 := newEnv(t, nil, smartcar.WithMaxRetries(1))
-	e3.fake.FailNext(smartcartest.DropConnection(), smartcartest.DropConnection(), smartcartest.DropConnection())
+	e3 := newFake(t, nil, smartcar.WithMaxRetries(1))
+	e3.srv.FailNext(smartcartest.DropConnection(), smartcartest.DropConnection(), smartcartest.DropConnection())
 	var resp3 telematics.Response
 	_, err = e3.client.Vehicles.Get(ctx, model3, smartcar.WithResponse(&resp3))
 	assert.ErrorIs(t, err, telematics.ErrUnavailable)
@@ -196,16 +196,16 @@ func TestRetriesOnServerErrors(t *testing.T) {
 	// attempt can find a reused connection: the token's. So two or three requests,
 	// and the third fault is there for that replay.
 	assert.Equal(t, 2, resp3.Attempts)
-	n := e3.fake.CountRequests("", "")
+	n := e3.srv.CountRequests("", "")
 	assert.GreaterOrEqual(t, n, 2)
 	assert.LessOrEqual(t, n, 3)
 
 	// Billing is never retried: the allowance resets monthly.
-	e4 := newEnv(t, nil)
-	e4.fake.FailNext(smartcartest.BillingLimit())
+	e4 := newFake(t, nil)
+	e4.srv.FailNext(smartcartest.BillingLimit())
 	_, err = e4.client.Signals.List(ctx, model3, alice())
 	assert.ErrorIs(t, err, smartcar.ErrBilling)
-	assert.Equal(t, 1, e4.fake.CountRequests("", ""))
+	assert.Equal(t, 1, e4.srv.CountRequests("", ""))
 }
 
 // Limits that retrying cannot lift soon are not retried: each retry of a vehicle read
@@ -223,8 +223,8 @@ func TestLimitsAreNotRetried(t *testing.T) {
 		{"BILLING under another status", smartcartest.BillingLimit().WithStatus(http.StatusServiceUnavailable), smartcar.ErrBilling},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, nil)
-			e.fake.FailNext(tc.fault)
+			e := newFake(t, nil)
+			e.srv.FailNext(tc.fault)
 			var resp telematics.Response
 			_, err := e.client.Signals.List(context.Background(), model3, alice(), smartcar.WithResponse(&resp))
 			assert.ErrorIs(t, err, tc.is)
@@ -232,7 +232,7 @@ func TestLimitsAreNotRetried(t *testing.T) {
 			var apiErr *smartcar.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.False(t, apiErr.Retryable())
-			assert.Equal(t, 1, e.fake.CountRequests("", ""), "exactly one request")
+			assert.Equal(t, 1, e.srv.CountRequests("", ""), "exactly one request")
 			assert.Equal(t, 1, resp.Attempts)
 			assert.Zero(t, e.clock.Slept())
 		})
@@ -240,10 +240,10 @@ func TestLimitsAreNotRetried(t *testing.T) {
 
 	// The application's own 429 without Retry-After is retried with backoff, as Smartcar
 	// recommends.
-	e := newEnv(t, nil)
-	e.fake.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API", Detail: "budget spent"})
+	e := newFake(t, nil)
+	e.srv.FailNext(smartcartest.Fault{Status: http.StatusTooManyRequests, Type: "RATE_LIMIT", Code: "SMARTCAR_API", Detail: "budget spent"})
 	_, err := e.client.Signals.List(context.Background(), model3, alice())
 	require.NoError(t, err)
-	assert.Equal(t, 2, e.fake.CountRequests("", ""))
+	assert.Equal(t, 2, e.srv.CountRequests("", ""))
 	assert.Positive(t, e.clock.Slept())
 }

@@ -2,7 +2,6 @@ package smartcar_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/redact/redacttest"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 )
 
 // A server echoing the token or the client secret in any encoding never gets one into
 // the APIError, its Body or its formatted forms.
 func TestEchoedSecretsInEveryEncoding(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	var form, token string
 	f.handle("GET /v3/vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
 		echo := func(v string) string { return redacttest.Forms(v)[form] }
@@ -26,21 +26,15 @@ func TestEchoedSecretsInEveryEncoding(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = fmt.Fprintf(w, `{"errors":[{"status":"400","type":"VALIDATION","code":"x","detail":"token %s, secret %s"}]}`,
-			echo(token), echo(fixtureClientSecret))
+			echo(token), echo(clientSecret))
 	})
-	for form = range redacttest.Forms(fixtureClientSecret) {
+	for form = range redacttest.Forms(clientSecret) {
 		_, err := f.client.Vehicles.Get(context.Background(), "v")
 		var apiErr *smartcar.APIError
 		require.ErrorAs(t, err, &apiErr, form)
 		assert.Contains(t, string(apiErr.Body), "token REDACTED, secret REDACTED", form)
-		texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(apiErr.Body)}
-		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-			texts = append(texts, u.Error())
-		}
-		for _, text := range texts {
-			for _, leak := range redacttest.All("", fixtureClientSecret, token) {
-				assert.NotContains(t, text, leak, form)
-			}
-		}
+		texts := testkit.ErrorTexts(err)
+		texts["Body"] = string(apiErr.Body)
+		testkit.AssertNoSecrets(t, texts, clientID, clientSecret, token)
 	}
 }

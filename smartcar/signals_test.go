@@ -20,10 +20,10 @@ import (
 )
 
 func TestSignalsListBEV(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleModel3, alice())
 	require.NoError(t, err)
-	assert.Equal(t, smartcartest.UserAlice, e.fake.Requests()[0].UserID)
+	assert.Equal(t, smartcartest.UserAlice, e.srv.Requests()[0].UserID)
 	require.NotNil(t, set.Vehicle)
 	assert.Equal(t, "Model 3", set.Vehicle.Model)
 	assert.Equal(t, smartcartest.VehicleModel3, set.VehicleID)
@@ -98,7 +98,7 @@ func TestSignalsListBEV(t *testing.T) {
 }
 
 func TestSignalsListICE(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob())
 	require.NoError(t, err)
 	fuel, ok := set.Get(smartcar.SignalInternalCombustionEngineFuelLevel)
@@ -123,10 +123,10 @@ func TestSignalsListICE(t *testing.T) {
 // checks only that the header is sent and that a body in the unit it names is converted,
 // not that Smartcar answers in miles.
 func TestSignalsUnitSystemHeader(t *testing.T) {
-	e := newEnv(t, nil, smartcar.WithUnitSystem(smartcar.Imperial))
+	e := newFake(t, nil, smartcar.WithUnitSystem(smartcar.Imperial))
 	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleCamry, bob())
 	require.NoError(t, err)
-	assert.Equal(t, "imperial", e.fake.Requests()[0].UnitSystem)
+	assert.Equal(t, "imperial", e.srv.Requests()[0].UnitSystem)
 	odo, _ := set.Get(smartcar.SignalOdometerTraveledDistance)
 	n, unit, ok := odo.Number()
 	require.True(t, ok)
@@ -142,17 +142,17 @@ func TestSignalsGet(t *testing.T) {
 		if unwrapped {
 			opts = append(opts, smartcartest.WithUnwrappedSignals())
 		}
-		e := newEnv(t, opts)
+		e := newFake(t, opts)
 		s, err := e.client.Signals.Get(context.Background(), smartcartest.VehicleID4, smartcar.SignalTractionBatteryStateOfCharge, alice())
 		require.NoError(t, err)
 		assert.Equal(t, smartcar.UnitValue{Value: 45, Unit: "percent"}, s.Value)
 		assert.Equal(t, smartcartest.VehicleID4, s.VehicleID)
-		assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleID4+"/signals/tractionbattery-stateofcharge", s.SelfURL)
+		assert.Equal(t, e.srv.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleID4+"/signals/tractionbattery-stateofcharge", s.SelfURL)
 	}
 }
 
 func TestSignalsErrors(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 
 	// Without the user id nothing is sent.
@@ -162,7 +162,7 @@ func TestSignalsErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "WithUserID")
 	_, err = e.client.Signals.Get(ctx, smartcartest.VehicleModel3, smartcar.SignalClosureIsLocked, smartcar.WithUserID("  "))
 	assert.ErrorIs(t, err, smartcar.ErrUserIDRequired)
-	assert.Zero(t, e.fake.CountRequests("", ""))
+	assert.Zero(t, e.srv.CountRequests("", ""))
 
 	_, err = e.client.Signals.List(ctx, smartcartest.VehicleModel3, bob())
 	assert.ErrorIs(t, err, telematics.ErrForbidden, "another user's vehicle")
@@ -177,7 +177,7 @@ func TestSignalsErrors(t *testing.T) {
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 
 	// A header sent without the user id is refused by Smartcar too.
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "u-1", r.Header.Get("sc-user-id"))
 		w.WriteHeader(200)
@@ -190,10 +190,10 @@ func TestSignalsErrors(t *testing.T) {
 
 // A code the catalogue does not know and a body of an unknown shape both survive.
 func TestSignalsUnknownSurvive(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	odd := json.RawMessage(`{"pressures":[2.4,2.5],"unit":"bar","extra":{"nested":true}}`)
-	e.fake.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "wheel-futuresensor", Name: "FutureSensor", Group: "Wheel", Body: odd})
-	e.fake.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "diagnostics-abs", Name: "ABS", Group: "Diagnostics",
+	e.srv.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "wheel-futuresensor", Name: "FutureSensor", Group: "Wheel", Body: odd})
+	e.srv.PutSignal(smartcartest.VehicleModel3, smartcartest.SignalState{Code: "diagnostics-abs", Name: "ABS", Group: "Diagnostics",
 		Body: json.RawMessage(`{"status":"ALERT","description":"ABS fault"}`)})
 	set, err := e.client.Signals.List(context.Background(), smartcartest.VehicleModel3, alice())
 	require.NoError(t, err)
@@ -215,7 +215,7 @@ func TestSignalsUnknownSurvive(t *testing.T) {
 // A signal whose members have unexpected types does not fail the list, and keeps every
 // member that decodes: its status and body survive a name of the wrong type.
 func TestSignalsMalformedEntry(t *testing.T) {
-	f := newFixtureEnv(t)
+	f := newScripted(t)
 	f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"data":[
 			{"id":"closure-islocked","type":"signal","attributes":{"code":"closure-islocked","name":7,"group":"Closure","status":{"value":"SUCCESS"},"body":{"value":true}},
@@ -274,7 +274,7 @@ func TestSignalsGetNotASignal(t *testing.T) {
 		`"closure-islocked"`,
 	} {
 		t.Run(body, func(t *testing.T) {
-			f := newFixtureEnv(t)
+			f := newScripted(t)
 			f.handle("GET /v3/vehicles/{id}/signals/{code}", func(w http.ResponseWriter, r *http.Request) {
 				_, _ = w.Write([]byte(body))
 			})
@@ -293,7 +293,7 @@ func TestSignalsPaged(t *testing.T) {
 		return `{"id":"` + code + `","type":"signal","attributes":{"code":"` + code + `","status":{"value":"SUCCESS"},"body":{"value":1}}}`
 	}
 	t.Run("two pages", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		var queries []string
 		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 			queries = append(queries, r.URL.RawQuery)
@@ -323,7 +323,7 @@ func TestSignalsPaged(t *testing.T) {
 		assert.Equal(t, []string{"", "page%5Bnumber%5D=2&page%5Bsize%5D=2"}, queries)
 	})
 	t.Run("links in a circle", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		var calls int
 		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 			calls++
@@ -340,7 +340,7 @@ func TestSignalsPaged(t *testing.T) {
 		assert.Equal(t, 2, calls)
 	})
 	t.Run("more pages than MaxSignalPages", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		var calls int
 		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 			calls++
@@ -354,7 +354,7 @@ func TestSignalsPaged(t *testing.T) {
 		assert.Equal(t, smartcar.MaxSignalPages, calls)
 	})
 	t.Run("a success status with an error document", func(t *testing.T) {
-		f := newFixtureEnv(t)
+		f := newScripted(t)
 		f.handle("GET /v3/vehicles/{id}/signals", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(`{"errors":[{"status":"500","type":"SERVER","detail":"oops"}]}`))
 		})

@@ -14,14 +14,14 @@ import (
 )
 
 func TestSubscribe(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	req := smartcar.SubscribeRequest{WebhookID: smartcartest.OtherWebhookID, UserID: smartcartest.UserBob, VehicleID: smartcartest.VehicleCamry}
 	res, err := e.client.Subscriptions.Subscribe(ctx, req)
 	require.NoError(t, err)
 	assert.Equal(t, &smartcar.SubscribeResult{Message: "subscription creation in progress", HTTPStatus: http.StatusAccepted}, res)
-	assert.True(t, e.fake.Subscribed(smartcartest.OtherWebhookID, smartcartest.VehicleCamry))
-	r := e.fake.Requests()[0]
+	assert.True(t, e.srv.Subscribed(smartcartest.OtherWebhookID, smartcartest.VehicleCamry))
+	r := e.srv.Requests()[0]
 	assert.Equal(t, "management", r.API)
 	assert.JSONEq(t, `{"data":{"attributes":{"webhookId":"`+smartcartest.OtherWebhookID+`","userId":"`+smartcartest.UserBob+`","vehicleId":"`+smartcartest.VehicleCamry+`"}}}`, string(r.Body))
 
@@ -37,22 +37,22 @@ func TestSubscribe(t *testing.T) {
 	_, err = e.client.Subscriptions.Subscribe(ctx, smartcar.SubscribeRequest{WebhookID: smartcartest.WebhookID, UserID: smartcartest.UserAlice, VehicleID: smartcartest.VehicleCamry})
 	assert.ErrorIs(t, err, telematics.ErrNotFound, "not Alice's vehicle")
 
-	e.fake.ResetRequests()
+	e.srv.ResetRequests()
 	for _, bad := range []smartcar.SubscribeRequest{{UserID: "u", VehicleID: "v"}, {WebhookID: "w", VehicleID: "v"}, {WebhookID: "w", UserID: "u"}} {
 		_, err = e.client.Subscriptions.Subscribe(ctx, bad)
 		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	}
-	assert.Zero(t, e.fake.CountRequests("", ""))
+	assert.Zero(t, e.srv.CountRequests("", ""))
 
 	// A 5xx after the request was written is not repeated: the subscription may exist.
-	e.fake.FailNext(smartcartest.ServerError().On(http.MethodPost, "/subscriptions"))
+	e.srv.FailNext(smartcartest.ServerError().On(http.MethodPost, "/subscriptions"))
 	_, err = e.client.Subscriptions.Subscribe(ctx, smartcar.SubscribeRequest{WebhookID: smartcartest.OtherWebhookID, UserID: smartcartest.UserAlice, VehicleID: smartcartest.VehicleID4})
 	assert.True(t, telematics.MayHaveSucceeded(err))
-	assert.Equal(t, 1, e.fake.CountRequests(http.MethodPost, "/subscriptions"))
+	assert.Equal(t, 1, e.srv.CountRequests(http.MethodPost, "/subscriptions"))
 }
 
 func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	for _, v := range []string{smartcartest.VehicleID4, smartcartest.VehicleBolt} {
 		owner := smartcartest.UserAlice
@@ -74,14 +74,14 @@ func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
 	assert.Equal(t, "TESLA", first.Vehicle.Make)
 	assert.Equal(t, smartcartest.VehicleModel3, first.Vehicle.ID)
 	assert.Equal(t, smartcartest.Epoch.AddDate(0, 0, -7), first.CreatedAt)
-	assert.Equal(t, e.fake.ManagementURL+"/subscriptions/"+smartcartest.SubscriptionOne, first.SelfURL)
+	assert.Equal(t, e.srv.ManagementAPIURL+"/subscriptions/"+smartcartest.SubscriptionOne, first.SelfURL)
 
 	p, err = e.client.Subscriptions.List(ctx, &smartcar.SubscriptionListOptions{UserID: smartcartest.UserAlice, WebhookID: smartcartest.WebhookID,
 		VehicleMode: smartcar.ModeLive, PageSize: 1, PageNumber: 2})
 	require.NoError(t, err)
 	require.Len(t, p.Items, 1)
 	assert.Equal(t, smartcartest.VehicleID4, p.Items[0].VehicleID)
-	assert.Equal(t, "2", e.fake.Requests()[len(e.fake.Requests())-1].Query.Get("page[number]"))
+	assert.Equal(t, "2", e.srv.Requests()[len(e.srv.Requests())-1].Query.Get("page[number]"))
 
 	var ids []string
 	for s, err := range e.client.Subscriptions.All(ctx, &smartcar.SubscriptionListOptions{PageSize: 1}) {
@@ -110,12 +110,12 @@ func TestSubscriptionsListGetUnsubscribe(t *testing.T) {
 	_, err = e.client.Subscriptions.Get(ctx, smartcartest.SubscriptionOne)
 	assert.ErrorIs(t, err, telematics.ErrNotFound)
 	assert.ErrorIs(t, e.client.Subscriptions.Unsubscribe(ctx, smartcartest.SubscriptionOne), telematics.ErrNotFound)
-	assert.False(t, e.fake.Subscribed(smartcartest.WebhookID, smartcartest.VehicleModel3))
+	assert.False(t, e.srv.Subscribed(smartcartest.WebhookID, smartcartest.VehicleModel3))
 	_, err = e.client.Subscriptions.Get(ctx, "")
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	assert.ErrorIs(t, e.client.Subscriptions.Unsubscribe(ctx, ".."), telematics.ErrInvalidInput)
 
 	// Removing a user removes their subscriptions.
 	require.NoError(t, e.client.Users.Delete(ctx, smartcartest.UserCarol))
-	assert.False(t, e.fake.Subscribed(smartcartest.WebhookID, smartcartest.VehicleBolt))
+	assert.False(t, e.srv.Subscribed(smartcartest.WebhookID, smartcartest.VehicleBolt))
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func TestWebhooks(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	ctx := context.Background()
 	yes, no := true, false
 
@@ -28,7 +28,7 @@ func TestWebhooks(t *testing.T) {
 	assert.Equal(t, "https://example.com/smartcar/webhooks", w.CallbackURI)
 	assert.True(t, w.Enabled)
 	assert.False(t, w.AutoSubscribe)
-	assert.Equal(t, e.fake.ManagementURL+"/webhooks/"+smartcartest.WebhookID, w.SelfURL)
+	assert.Equal(t, e.srv.ManagementAPIURL+"/webhooks/"+smartcartest.WebhookID, w.SelfURL)
 	assert.False(t, w.CreatedAt.IsZero())
 	assert.Contains(t, string(w.Raw), `"callbackUri"`)
 
@@ -50,7 +50,7 @@ func TestWebhooks(t *testing.T) {
 		}
 		assert.Equal(t, tc.want, ids, tc.name)
 	}
-	q := e.fake.Requests()
+	q := e.srv.Requests()
 	assert.Equal(t, "false", q[1].Query.Get("filter[isEnabled]"))
 
 	_, err = e.client.Webhooks.List(ctx, &smartcar.WebhookListOptions{PageSize: 101})
@@ -59,8 +59,8 @@ func TestWebhooks(t *testing.T) {
 	// A subscription names its webhook by URL; Get reads it.
 	sub, err := e.client.Subscriptions.Get(ctx, smartcartest.SubscriptionOne)
 	require.NoError(t, err)
-	assert.Equal(t, e.fake.ManagementURL+"/webhooks/"+smartcartest.WebhookID, sub.WebhookURL)
-	assert.Equal(t, e.fake.VehicleURL+"/vehicles/"+smartcartest.VehicleModel3, sub.Vehicle.SelfURL)
+	assert.Equal(t, e.srv.ManagementAPIURL+"/webhooks/"+smartcartest.WebhookID, sub.WebhookURL)
+	assert.Equal(t, e.srv.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleModel3, sub.Vehicle.SelfURL)
 	got, err := e.client.Webhooks.Get(ctx, sub.WebhookID)
 	require.NoError(t, err)
 	assert.Equal(t, "Example Webhook", got.Name)
@@ -69,7 +69,7 @@ func TestWebhooks(t *testing.T) {
 }
 
 func TestConnectionsByExternalID(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newFake(t, nil)
 	var ids []string
 	for c, err := range e.client.Connections.All(context.Background(), &smartcar.ConnectionListOptions{UserExternalID: smartcartest.ExternalIDBob}) {
 		require.NoError(t, err)

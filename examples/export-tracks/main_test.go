@@ -30,7 +30,7 @@ func useFake(t *testing.T, opts ...mycartrackstest.Option) *mycartrackstest.Serv
 	t.Cleanup(srv.Close)
 	t.Setenv(mycartracks.EnvClientID, srv.ClientID)
 	t.Setenv(mycartracks.EnvClientSecret, srv.ClientSecret)
-	t.Setenv(mycartracks.EnvBaseURL, srv.URL)
+	t.Setenv(mycartracks.EnvBaseURL, srv.BaseURL)
 	t.Setenv(mycartracks.EnvTokenURL, srv.TokenURL)
 	return srv
 }

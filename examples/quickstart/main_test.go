@@ -37,11 +37,11 @@ func TestRealAPIPathWithCredentials(t *testing.T) {
 	defer srv.Close()
 	t.Setenv(mycartracks.EnvClientID, srv.ClientID)
 	t.Setenv(mycartracks.EnvClientSecret, srv.ClientSecret)
-	t.Setenv(mycartracks.EnvBaseURL, srv.URL)
+	t.Setenv(mycartracks.EnvBaseURL, srv.BaseURL)
 	t.Setenv(mycartracks.EnvTokenURL, srv.TokenURL)
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, 5))
-	assert.True(t, strings.HasPrefix(out.String(), "Using the MyCarTracks API at "+srv.URL))
+	assert.True(t, strings.HasPrefix(out.String(), "Using the MyCarTracks API at "+srv.BaseURL))
 	assert.Contains(t, out.String(), "Latest tracks (2 of 2)")
 	assert.Equal(t, 1, srv.Grants())
 }
@@ -51,7 +51,7 @@ func TestBadCredentialsFailClearly(t *testing.T) {
 	defer srv.Close()
 	t.Setenv(mycartracks.EnvClientID, srv.ClientID)
 	t.Setenv(mycartracks.EnvClientSecret, "wrong-secret-value")
-	t.Setenv(mycartracks.EnvBaseURL, srv.URL)
+	t.Setenv(mycartracks.EnvBaseURL, srv.BaseURL)
 	t.Setenv(mycartracks.EnvTokenURL, srv.TokenURL)
 	var out bytes.Buffer
 	err := run(context.Background(), &out, 5)

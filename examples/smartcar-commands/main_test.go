@@ -65,8 +65,8 @@ func TestRunWithCredentials(t *testing.T) {
 	defer fake.Close()
 	t.Setenv(smartcar.EnvClientID, fake.ClientID)
 	t.Setenv(smartcar.EnvClientSecret, fake.ClientSecret)
-	t.Setenv(smartcar.EnvVehicleAPIURL, fake.VehicleURL)
-	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementURL)
+	t.Setenv(smartcar.EnvVehicleAPIURL, fake.VehicleAPIURL)
+	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementAPIURL)
 	t.Setenv(smartcar.EnvTokenURL, fake.TokenURL)
 	var out bytes.Buffer
 	assert.ErrorContains(t, run(context.Background(), nil, &out), "-vehicle is required")

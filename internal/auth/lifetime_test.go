@@ -1,11 +1,8 @@
 package auth_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/redact/redacttest"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/telematics"
 	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
@@ -117,9 +115,9 @@ func TestAuthErrorNeverCarriesTheSecret(t *testing.T) {
 						echo(oddSecret), echo(oddSecret), echo(redacttest.BasicForms(oddID, oddSecret)[1]), echo(sent))
 				}))
 				defer srv.Close()
-				var logBuf bytes.Buffer
+				logger, logBuf := testkit.DebugLogger()
 				s, err := auth.New(auth.Config{Provider: "test", ClientID: oddID, ClientSecret: oddSecret, TokenURL: srv.URL, Style: style,
-					Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+					Logger: logger})
 				require.NoError(t, err)
 				defer s.Close()
 				_, err = s.Token(context.Background())
@@ -127,15 +125,9 @@ func TestAuthErrorNeverCarriesTheSecret(t *testing.T) {
 				require.ErrorAs(t, err, &aerr)
 				assert.True(t, aerr.Permanent)
 				assert.Equal(t, "secret REDACTED, basic REDACTED, sent REDACTED", aerr.Description)
-				texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), aerr.Code, aerr.Description, logBuf.String()}
-				for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-					texts = append(texts, u.Error())
-				}
-				for _, text := range texts {
-					for _, leak := range redacttest.All(oddID, oddSecret) {
-						assert.NotContains(t, text, leak)
-					}
-				}
+				texts := testkit.ErrorTexts(err)
+				texts["Code"], texts["Description"], texts["log"] = aerr.Code, aerr.Description, logBuf.String()
+				testkit.AssertNoSecrets(t, texts, oddID, oddSecret)
 			})
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +24,7 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -752,14 +753,13 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 // The whole failing-and-retrying story with a debug logger: neither the client secret nor
 // any token appears in the log or in any error.
 func TestSecretsNeverLeak(t *testing.T) {
-	var logBuf bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logBuf := testkit.DebugLogger()
 	h := newHarness(t, func(_ *harness, c *httpcore.Config, a *auth.Config) { c.Logger, a.Logger = logger, logger })
 	h.oauth.FailNext(502)
-	var seen sync.Map
+	var seen testkit.TokenRecorder
 	var n atomic.Int32
 	h.mux.HandleFunc("GET /api/v3/vehicles", func(w http.ResponseWriter, r *http.Request) {
-		seen.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), true)
+		seen.Note(r)
 		switch n.Add(1) {
 		case 1:
 			// Servers echo a refused token, with and without its scheme.
@@ -781,26 +781,16 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err = h.client.Do(context.Background(), &httpcore.Request{Method: http.MethodPost, Path: "/vehicles"}, nil)
 	errs = append(errs, err)
 
-	secrets := []string{clientSecret, "query-token-value"}
-	seen.Range(func(k, _ any) bool {
-		if k.(string) != "" {
-			secrets = append(secrets, k.(string))
-		}
-		return true
-	})
-	require.Greater(t, len(secrets), 2, "tokens were issued")
+	require.NotEmpty(t, seen.Tokens(), "tokens were issued")
 	log := logBuf.String()
 	require.Contains(t, log, "fleetkit request")
 	require.Contains(t, log, "retrying")
-	for _, s := range secrets {
-		assert.NotContains(t, log, s)
-		for _, e := range errs {
-			require.Error(t, e)
-			for u := e; u != nil; u = errors.Unwrap(u) {
-				assert.NotContains(t, u.Error(), s)
-			}
-		}
+	texts := testkit.Texts{"log": log}
+	for i, err := range errs {
+		require.Error(t, err)
+		texts.AddError(fmt.Sprint("error ", i), err)
 	}
+	testkit.AssertNoSecrets(t, texts, clientID, append([]string{clientSecret, "query-token-value"}, seen.Tokens()...)...)
 	assert.Contains(t, log, "access_token=REDACTED")
 }
 

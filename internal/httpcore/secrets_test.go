@@ -1,11 +1,8 @@
 package httpcore_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,13 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/internal/redact"
 	"github.com/fleetkit/fleetkit-go/internal/redact/redacttest"
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
@@ -34,8 +31,7 @@ const (
 // credentials in every encoding never gets one of them into an error, its formatted
 // forms, the provider error's fields or the log.
 func TestSecretsInEveryEncodingNeverLeak(t *testing.T) {
-	var logBuf bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logBuf := testkit.DebugLogger()
 	clock := clocktest.New(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 	var form atomic.Value
 	mux := http.NewServeMux()
@@ -67,7 +63,6 @@ func TestSecretsInEveryEncodingNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	defer client.Close()
 
-	leaks := redacttest.All(clientID, oddSecret, oddToken, oddRefresh)
 	for name := range redacttest.Forms(oddToken) {
 		t.Run(name, func(t *testing.T) {
 			form.Store(name)
@@ -77,22 +72,9 @@ func TestSecretsInEveryEncodingNeverLeak(t *testing.T) {
 			var apiErr *testAPIError
 			require.ErrorAs(t, err, &apiErr)
 			require.Contains(t, apiErr.Message, "refused REDACTED; refresh REDACTED; client secret REDACTED; basic REDACTED")
-			texts := map[string]string{
-				"Error":   err.Error(),
-				"%+v":     fmt.Sprintf("%+v", err),
-				"%#v":     fmt.Sprintf("%#v", err),
-				"message": apiErr.Message,
-				"code":    apiErr.Code,
-				"log":     logBuf.String(),
-			}
-			for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-				texts["wrapped"] += u.Error()
-			}
-			for what, text := range texts {
-				for _, leak := range leaks {
-					assert.NotContains(t, text, leak, what)
-				}
-			}
+			texts := testkit.ErrorTexts(err)
+			texts["message"], texts["code"], texts["log"] = apiErr.Message, apiErr.Code, logBuf.String()
+			testkit.AssertNoSecrets(t, texts, clientID, oddSecret, oddToken, oddRefresh)
 		})
 	}
 }

@@ -18,7 +18,7 @@ func BenchmarkTrackpointsPage(b *testing.B) {
 	srv := newServer(b, mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(1),
 		mycartrackstest.WithPointsPerTrack(1_000_000), mycartrackstest.WithoutRateLimit())
 	tok := token(b, srv, "read")
-	url := srv.URL + "/trackpoints/700001?offset=500000&limit=10000"
+	url := srv.BaseURL + "/trackpoints/700001?offset=500000&limit=10000"
 	benchmarkGET(b, srv.Client(), url, tok)
 }
 

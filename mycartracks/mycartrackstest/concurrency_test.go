@@ -27,7 +27,7 @@ func TestConcurrentClients(t *testing.T) {
 		if body != "" {
 			r = strings.NewReader(body)
 		}
-		req, err := http.NewRequest(method, srv.URL+path, r)
+		req, err := http.NewRequest(method, srv.BaseURL+path, r)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -47,7 +47,7 @@ func newCoreClient(t *testing.T, srv *mycartrackstest.Server, clock telematics.C
 	require.NoError(t, err)
 	t.Cleanup(tokens.Close)
 	c, err := httpcore.New(httpcore.Config{
-		Provider: "mycartracks", BaseURL: srv.URL, Tokens: tokens, Clock: clock, HTTPClient: srv.Client(),
+		Provider: "mycartracks", BaseURL: srv.BaseURL, Tokens: tokens, Clock: clock, HTTPClient: srv.Client(),
 		MaxWait: time.Hour,
 		DecodeError: func(resp *telematics.Response, body []byte) error {
 			var b struct{ Error string }

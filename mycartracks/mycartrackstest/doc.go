@@ -3,17 +3,37 @@
 //
 //	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(3))
 //	defer srv.Close()
-//	// Build the client under test with srv.URL as its base URL, srv.TokenURL as its
-//	// token endpoint and srv.ClientID / srv.ClientSecret as its credentials.
+//	client, err := srv.NewClient() // or mycartracks.NewClient(srv.ClientID, srv.ClientSecret, srv.ClientOptions()...)
 //
 // The server listens on a loopback address and answers as fleetkit's MyCarTracks wire
-// contract pins the API: the token endpoint at /oauth/token and every REST endpoint
-// under /services/rest/v3 (srv.URL). It is a real HTTP server: there is nothing to mock,
-// and a client is tested through the same code paths it uses in production.
+// contract pins the API. It is a real HTTP server: there is nothing to mock, and a client
+// is tested through the same code paths it uses in production.
+//
+// # The same shape as smartcartest
+//
+// Both fakes are built on one kit and read alike:
+//
+//   - URL is the server's root (http://127.0.0.1:PORT), as httptest.Server's. Each API
+//     root has the name of the client option that takes it: here BaseURL
+//     (mycartracks.WithBaseURL, URL + "/services/rest/v3"); in smartcartest
+//     VehicleAPIURL and ManagementAPIURL. TokenURL is the token endpoint in both
+//     (here URL + "/oauth/token").
+//   - NewClient returns a client of the fake: its URLs, its credentials, its HTTP client
+//     and its clock, then the caller's options. ClientOptions returns the same options
+//     for a client built by hand.
+//   - NewServer panics on an invalid option, naming every invalid one, as
+//     httptest.NewServer panics when it cannot listen.
+//   - Every API response carries a request id in UUID form, counting from
+//     RequestID(1) (here X-Request-Id, in smartcartest SC-Request-Id).
+//   - FailNext(faults...) queues faults, each answering the next API request that
+//     passes authentication and the rate limit; FailTokenRequests(statuses...) fails
+//     token requests; RevokeTokens invalidates every token.
+//   - Requests, CountRequests and ResetRequests read the request log; Stats counts
+//     requests, 401s, rate-limit refusals, faults, token requests and grants.
 //
 // # Authentication
 //
-// The token endpoint grants client-credentials tokens to srv.ClientID and
+// The token endpoint (TokenURL) grants client-credentials tokens to srv.ClientID and
 // srv.ClientSecret presented with HTTP Basic authentication (credentials in the form
 // body are refused), for the scopes "read" and "read write" (WithAllowedScopes narrows
 // them; a refused scope is invalid_scope). Tokens live WithTokenLifetime (an hour by
@@ -62,7 +82,7 @@
 // start on its clock, 150 requests per 15 minutes unless WithBudget says otherwise,
 // whatever its outcome (401s, 404s and injected faults included). Every API response
 // carries X-Rate-Limit-Limit, X-Rate-Limit-Remaining and X-Rate-Limit-Reset (whole
-// seconds until the window ends, rounded up) and X-Request-Id. Once the budget is spent
+// seconds until the window ends, rounded up) and X-Request-Id (RequestID). Once the budget is spent
 // requests are answered 403 rate_limit_exceeded with X-Rate-Limit-Remaining: 0, or 429
 // with Retry-After under WithRateLimitStatus(429); a request without a valid token is
 // answered 401 first. WithoutRateLimit turns the limit and its headers off.
@@ -106,6 +126,7 @@
 // # Assertions
 //
 // Requests returns the API requests received (method, path, query, headers without
-// Authorization, body, token scopes, status, fault, time, request id); Stats counts
-// requests, 401s, rate-limit refusals, faults, token requests and grants.
+// Authorization, body, token scopes, status, fault, time, request id); CountRequests
+// counts them by method and path; Stats counts requests, 401s, rate-limit refusals,
+// faults, token requests and grants.
 package mycartrackstest

@@ -1,6 +1,7 @@
 package mycartrackstest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 )
 
@@ -31,9 +33,9 @@ func fetchToken(srv *mycartrackstest.Server, scope string) string {
 	return tok.AccessToken
 }
 
-// getWithToken sends an authenticated GET to a path under srv.URL.
+// getWithToken sends an authenticated GET to a path under srv.BaseURL.
 func getWithToken(srv *mycartrackstest.Server, tok, path string) (*http.Response, string) {
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	req, _ := http.NewRequest(http.MethodGet, srv.BaseURL+path, nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	res, err := srv.Client().Do(req)
 	if err != nil {
@@ -44,7 +46,7 @@ func getWithToken(srv *mycartrackstest.Server, tok, path string) (*http.Response
 	return res, string(body)
 }
 
-// A client under test takes srv.URL as its base URL, srv.TokenURL as its token
+// A client under test takes srv.BaseURL as its base URL, srv.TokenURL as its token
 // endpoint and srv.ClientID / srv.ClientSecret as its credentials. Here plain net/http
 // plays the client.
 func Example() {
@@ -78,6 +80,29 @@ func ExampleServer_Fleet() {
 	// tracks: 12 first: 700005 2025-08-27T11:50:40Z
 	// points per track: 1000000
 	// last point at: true
+}
+
+// NewClient returns a mycartracks.Client of the fake; the fake's log shows what the
+// client sent.
+func ExampleServer_NewClient() {
+	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(2))
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		panic(err)
+	}
+	defer client.Close()
+
+	srv.FailNext(mycartrackstest.FaultUnavailable)
+	page, err := client.Vehicles.List(context.Background(), &mycartracks.ListOptions{IncludeTotal: true})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(page.Total, "vehicles")
+	fmt.Println(srv.CountRequests(http.MethodGet, "/vehicles"), "requests, the first", srv.Requests()[0].Status)
+	// Output:
+	// 2 vehicles
+	// 2 requests, the first 503
 }
 
 // FailNext scripts the faults a retrying client must get through.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
 )
 
 // FaultKind is a failure the server injected into one API response on purpose.
@@ -134,7 +136,7 @@ type faultPlan struct {
 	mu     sync.Mutex
 	faults Faults
 	rand   *rng
-	queue  []FaultKind
+	queue  fakeapi.Queue[FaultKind]
 }
 
 func newFaultPlan(seed uint64, f Faults) *faultPlan {
@@ -147,19 +149,11 @@ func (p *faultPlan) set(f Faults) {
 	p.faults, p.rand = f, newRNG(p.seed, 5)
 }
 
-func (p *faultPlan) push(kinds []FaultKind) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.queue = append(p.queue, kinds...)
-}
-
 // draw returns the fault of the next request and the latency to add.
 func (p *faultPlan) draw() (FaultKind, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.queue) > 0 {
-		k := p.queue[0]
-		p.queue = p.queue[1:]
+	if k, ok := p.queue.Take(nil); ok {
 		return k, p.faults.Latency
 	}
 	f := p.faults
@@ -196,19 +190,18 @@ func sleep(ctx context.Context, closing <-chan struct{}, d time.Duration) {
 // seed. It panics when f is invalid (a share outside [0, 1] or shares adding up to more
 // than 1).
 func (s *Server) SetFaults(f Faults) {
-	if err := f.validate(); err != nil {
-		panic("mycartrackstest: " + err.Error())
-	}
+	fakeapi.MustBeValid("mycartrackstest", f.validate())
 	s.faults.set(f)
 }
 
-// FailNext scripts the faults of the next len(kinds) API requests that pass
-// authentication and the rate limit, ahead of the random ones; NoFault in the list
-// serves that request normally. For example FailNext(FaultUnavailable, FaultDropped)
-// makes a retrying client see a 503, then a dropped connection, then success. The
-// faults a server never draws at random (FaultNoData, FaultEmptyObject,
+// FailNext queues faults, in order: each answers the next API request that passes
+// authentication and the rate limit, ahead of the random ones (smartcartest's FailNext
+// works the same way, with faults that may also select a method and path). NoFault in
+// the list serves that request normally. For example FailNext(FaultUnavailable,
+// FaultDropped) makes a retrying client see a 503, then a dropped connection, then
+// success. The faults a server never draws at random (FaultNoData, FaultEmptyObject,
 // FaultEchoToken, FaultEndless) are scripted this way.
-func (s *Server) FailNext(kinds ...FaultKind) { s.faults.push(kinds) }
+func (s *Server) FailNext(faults ...FaultKind) { s.faults.queue.Push(faults...) }
 
 // FailTokenRequests makes the next len(statuses) token requests fail with these HTTP
 // statuses, in order.

@@ -20,7 +20,7 @@ import (
 // outcome classifies what a plain client saw.
 func outcome(t *testing.T, srv *mycartrackstest.Server, tok, path string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, srv.BaseURL+path, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	res, err := srv.Client().Do(req)
@@ -99,7 +99,7 @@ func TestEachFaultKind(t *testing.T) {
 
 	t.Run("dropped", func(t *testing.T) {
 		srv.FailNext(mycartrackstest.FaultDropped)
-		req, err := http.NewRequest(http.MethodGet, srv.URL+"/tracks2", nil)
+		req, err := http.NewRequest(http.MethodGet, srv.BaseURL+"/tracks2", nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		res, err := srv.Client().Do(req)
@@ -143,7 +143,7 @@ func TestEachFaultKind(t *testing.T) {
 		assert.Equal(t, before+1, jobs(), "a malformed answer follows the write")
 
 		srv.FailNext(mycartrackstest.FaultDropped)
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/jobs", strings.NewReader(`{"name":"c"}`))
+		req, err := http.NewRequest(http.MethodPost, srv.BaseURL+"/jobs", strings.NewReader(`{"name":"c"}`))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		if res, err := srv.Client().Do(req); err == nil {
@@ -154,7 +154,7 @@ func TestEachFaultKind(t *testing.T) {
 		assert.Equal(t, before+2, jobs(), "a dropped answer follows the write")
 
 		srv.FailNext(mycartrackstest.FaultDropped)
-		req, err = http.NewRequest(http.MethodDelete, srv.URL+"/jobs/5001", nil)
+		req, err = http.NewRequest(http.MethodDelete, srv.BaseURL+"/jobs/5001", nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		_, err = srv.Client().Do(req)
@@ -214,7 +214,7 @@ func TestLatencyEndsWithTheRequest(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/vehicles", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.BaseURL+"/vehicles", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	_, err = srv.Client().Do(req)
@@ -225,7 +225,7 @@ func TestLatencyEndsWithTheRequest(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}
-		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, srv.URL+"/vehicles", nil)
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, srv.BaseURL+"/vehicles", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		res, err := srv.Client().Do(req)
 		if err == nil {

@@ -103,7 +103,7 @@ func (r result) apiError(t testing.TB) errorBody {
 	return e
 }
 
-// do sends one API request; path is relative to srv.URL.
+// do sends one API request; path is relative to srv.BaseURL.
 func do(t testing.TB, srv *mycartrackstest.Server, tok, method, path string, body any) result {
 	t.Helper()
 	var r io.Reader
@@ -117,7 +117,7 @@ func do(t testing.TB, srv *mycartrackstest.Server, tok, method, path string, bod
 			r = strings.NewReader(string(raw))
 		}
 	}
-	req, err := http.NewRequest(method, srv.URL+path, r)
+	req, err := http.NewRequest(method, srv.BaseURL+path, r)
 	require.NoError(t, err)
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)

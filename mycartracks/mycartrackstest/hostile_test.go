@@ -132,7 +132,7 @@ func TestHostileFaults(t *testing.T) {
 	assert.Equal(t, srv.ClientID+":"+srv.ClientSecret, string(raw))
 
 	srv.FailNext(mycartrackstest.FaultEndless)
-	req, err := http.NewRequest(http.MethodGet, srv.URL+"/vehicles", nil)
+	req, err := http.NewRequest(http.MethodGet, srv.BaseURL+"/vehicles", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := srv.Client().Do(req)

@@ -74,30 +74,28 @@ func defaultConfig() config {
 	}
 }
 
-func (c *config) validate() error {
-	switch {
-	case c.vehicles < 0:
-		return fmt.Errorf("WithVehicles(%d): must not be negative", c.vehicles)
-	case c.tracksPerVehicle < 0:
-		return fmt.Errorf("WithTracksPerVehicle(%d): must not be negative", c.tracksPerVehicle)
-	case c.pointsPerTrack < 0 || c.pointsPerTrack > MaxPointsPerTrack:
-		return fmt.Errorf("WithPointsPerTrack(%d): must be between 0 and %d", c.pointsPerTrack, MaxPointsPerTrack)
-	case c.pointsBetween && (c.maxPointsPerTrack < c.pointsPerTrack || c.maxPointsPerTrack > MaxPointsPerTrack):
-		return fmt.Errorf("WithPointsPerTrackBetween(%d, %d): need 0 <= min <= max <= %d", c.pointsPerTrack, c.maxPointsPerTrack, MaxPointsPerTrack)
-	case c.clock == nil:
-		return fmt.Errorf("WithClock: the clock must not be nil")
-	case !c.unlimited && (c.budget < 1 || c.window <= 0):
-		return fmt.Errorf("WithBudget(%d, %v): the limit and the window must be positive", c.budget, c.window)
-	case c.budgetStatus != http.StatusForbidden && c.budgetStatus != http.StatusTooManyRequests:
-		return fmt.Errorf("WithRateLimitStatus(%d): must be 403 or 429", c.budgetStatus)
-	case c.tokenLifetime <= 0:
-		return fmt.Errorf("WithTokenLifetime(%v): must be positive", c.tokenLifetime)
-	case c.clientID == "" || c.clientSecret == "":
-		return fmt.Errorf("WithCredentials: the client id and secret must not be empty")
-	case len(c.listErrs) > 0:
-		return c.listErrs[0]
+// validate returns an error for every invalid option.
+func (c *config) validate() []error {
+	var errs []error
+	check := func(bad bool, format string, args ...any) {
+		if bad {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
 	}
-	return c.faults.validate()
+	check(c.vehicles < 0, "WithVehicles(%d): must not be negative", c.vehicles)
+	check(c.tracksPerVehicle < 0, "WithTracksPerVehicle(%d): must not be negative", c.tracksPerVehicle)
+	check(!c.pointsBetween && (c.pointsPerTrack < 0 || c.pointsPerTrack > MaxPointsPerTrack),
+		"WithPointsPerTrack(%d): must be between 0 and %d", c.pointsPerTrack, MaxPointsPerTrack)
+	check(c.pointsBetween && (c.pointsPerTrack < 0 || c.maxPointsPerTrack < c.pointsPerTrack || c.maxPointsPerTrack > MaxPointsPerTrack),
+		"WithPointsPerTrackBetween(%d, %d): need 0 <= min <= max <= %d", c.pointsPerTrack, c.maxPointsPerTrack, MaxPointsPerTrack)
+	check(c.clock == nil, "WithClock: the clock must not be nil")
+	check(!c.unlimited && (c.budget < 1 || c.window <= 0), "WithBudget(%d, %v): the limit and the window must be positive", c.budget, c.window)
+	check(c.budgetStatus != http.StatusForbidden && c.budgetStatus != http.StatusTooManyRequests,
+		"WithRateLimitStatus(%d): must be 403 or 429", c.budgetStatus)
+	check(c.tokenLifetime <= 0, "WithTokenLifetime(%v): must be positive", c.tokenLifetime)
+	check(c.clientID == "" || c.clientSecret == "", "WithCredentials: the client id and secret must not be empty")
+	errs = append(errs, c.listErrs...)
+	return append(errs, c.faults.validate())
 }
 
 // WithVehicles sets how many vehicles the simulated fleet has (default 5; 0 is allowed).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 )
 
@@ -30,16 +31,15 @@ func TestInvalidOptionsPanic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				msg, _ := r.(string)
-				assert.True(t, strings.HasPrefix(msg, "mycartrackstest: "+tt.name), "panic: %v", r)
-			}()
-			srv := mycartrackstest.NewServer(tt.option)
-			srv.Close()
-			t.Fatal("NewServer did not panic")
+			msg := testkit.PanicMessage(func() { mycartrackstest.NewServer(tt.option).Close() })
+			assert.True(t, strings.HasPrefix(msg, "mycartrackstest: "+tt.name), "panic: %q", msg)
 		})
 	}
+	t.Run("every invalid option is named", func(t *testing.T) {
+		assert.PanicsWithValue(t, "mycartrackstest: WithVehicles(-1): must not be negative; WithTokenLifetime(0s): must be positive", func() {
+			mycartrackstest.NewServer(mycartrackstest.WithVehicles(-1), mycartrackstest.WithTokenLifetime(0)).Close()
+		})
+	})
 	// WithoutRateLimit makes a budget irrelevant, however WithBudget was left.
 	srv := mycartrackstest.NewServer(mycartrackstest.WithBudget(0, 0), mycartrackstest.WithoutRateLimit())
 	srv.Close()
@@ -48,13 +48,14 @@ func TestInvalidOptionsPanic(t *testing.T) {
 func TestServerShape(t *testing.T) {
 	srv := mycartrackstest.NewServer()
 	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
-	assert.True(t, strings.HasSuffix(srv.URL, "/services/rest/v3"), srv.URL)
-	assert.Equal(t, strings.TrimSuffix(srv.URL, "/services/rest/v3")+"/oauth/token", srv.TokenURL)
+	assert.NotContains(t, strings.TrimPrefix(srv.URL, "http://"), "/", "URL is the server's root, as httptest's")
+	assert.Equal(t, srv.URL+"/services/rest/v3", srv.BaseURL)
+	assert.Equal(t, srv.URL+"/oauth/token", srv.TokenURL)
 	assert.Equal(t, mycartrackstest.DefaultClientID, srv.ClientID)
 	assert.Equal(t, mycartrackstest.DefaultClientSecret, srv.ClientSecret)
 	assert.Equal(t, "mycartrackstest.Server("+srv.URL+")", srv.String())
 	srv.Close()
 	srv.Close() // a second Close does nothing
-	_, err := srv.Client().Get(srv.URL + "/vehicles")
+	_, err := srv.Client().Get(srv.BaseURL + "/vehicles")
 	assert.Error(t, err, "a closed server does not answer")
 }

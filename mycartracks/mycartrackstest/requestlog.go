@@ -4,18 +4,19 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
 )
 
 // LoggedRequest is one API request the server received, for assertions.
 type LoggedRequest struct {
-	// ID is the X-Request-Id the server answered with.
+	// ID is the X-Request-Id the server answered with (see RequestID).
 	ID string
 	// Time is when the request arrived, on the server's clock.
 	Time   time.Time
 	Method string
-	// Path is relative to Server.URL ("/tracks2", "/trackpoints/700001").
+	// Path is relative to Server.BaseURL ("/tracks2", "/trackpoints/700001").
 	Path  string
 	Query url.Values
 	// Header holds the request headers, Authorization removed.
@@ -24,90 +25,45 @@ type LoggedRequest struct {
 	Body []byte
 	// Scopes are those of the presented token; nil when it was refused.
 	Scopes []string
-	// Status is the status the server answered (or began to, for FaultDropped).
+	// Status is the status the server answered (or began to, for FaultDropped); 0 while
+	// the request is being served.
 	Status int
 	// Fault is the fault injected into the response, NoFault for most.
 	Fault FaultKind
 }
 
-// Stats counts what the server did.
-type Stats struct {
-	// Requests counts API requests, whatever their outcome.
-	Requests int
-	// Unauthorized counts API requests refused with 401.
-	Unauthorized int
-	// RateLimited counts API requests refused because the budget was spent.
-	RateLimited int
-	// Faults counts injected faults (server errors, dropped connections, malformed
-	// bodies).
-	Faults int
-	// TokenRequests counts requests to the token endpoint, successful or not; Grants
-	// counts the tokens it issued.
-	TokenRequests, Grants int
-}
+// Stats counts what the server did: API requests, those refused with 401, those refused
+// because the budget was spent (RateLimited: 403 or 429, see WithRateLimitStatus), those
+// answered with an injected fault (server errors, dropped connections, malformed
+// bodies, scripted faults), token requests and the tokens granted. smartcartest.Stats
+// is the same type.
+type Stats = fakeapi.Stats
 
-type requestLog struct {
-	mu      sync.Mutex
-	entries []LoggedRequest
-	stats   Stats
-}
+// RequestID returns the X-Request-Id the server gives its n-th API request (from 1): a
+// UUID, counting so that tests can predict it ("00000000-0000-4000-8000-000000000001"),
+// as smartcartest.RequestID.
+func RequestID(n int) string { return fakeapi.RequestID(int64(n)) }
 
-func (l *requestLog) add(e LoggedRequest) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	l.stats.Requests++
-	switch {
-	case e.Status == http.StatusUnauthorized:
-		l.stats.Unauthorized++
-	case e.Fault != NoFault:
-		l.stats.Faults++
-	}
-}
+// Requests returns the API requests received since the start or the last ResetRequests,
+// oldest first, as copies. Token requests are not included (see Stats).
+func (s *Server) Requests() []LoggedRequest { return s.log.Requests() }
 
-func (l *requestLog) rateLimited() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.stats.RateLimited++
-}
+// CountRequests returns how many logged API requests had this method and path ("" matches
+// any).
+func (s *Server) CountRequests(method, path string) int { return s.log.CountRequests(method, path) }
+
+// ResetRequests empties the request log. Stats keep counting.
+func (s *Server) ResetRequests() { s.log.ResetRequests() }
+
+// Stats returns the server's counters.
+func (s *Server) Stats() Stats { return s.log.Stats(s.oauth) }
 
 // clone returns a copy of e that shares nothing with it.
 func (e LoggedRequest) clone() LoggedRequest {
 	c := e
-	c.Query = make(url.Values, len(e.Query))
-	for k, v := range e.Query {
-		c.Query[k] = slices.Clone(v)
-	}
-	c.Header = e.Header.Clone()
-	c.Body = slices.Clone(e.Body)
+	c.Query, c.Header, c.Body = fakeapi.CloneRequest(e.Query, e.Header, e.Body)
 	c.Scopes = slices.Clone(e.Scopes)
 	return c
 }
 
-// Requests returns the API requests received since the start or the last
-// ResetRequests, oldest first, as copies. Token requests are not included (see Stats).
-func (s *Server) Requests() []LoggedRequest {
-	s.log.mu.Lock()
-	defer s.log.mu.Unlock()
-	out := make([]LoggedRequest, len(s.log.entries))
-	for i, e := range s.log.entries {
-		out[i] = e.clone()
-	}
-	return out
-}
-
-// ResetRequests empties the request log. Stats keep counting.
-func (s *Server) ResetRequests() {
-	s.log.mu.Lock()
-	defer s.log.mu.Unlock()
-	s.log.entries = nil
-}
-
-// Stats returns the server's counters.
-func (s *Server) Stats() Stats {
-	s.log.mu.Lock()
-	st := s.log.stats
-	s.log.mu.Unlock()
-	st.TokenRequests, st.Grants = s.oauth.Requests(), s.oauth.Grants()
-	return st
-}
+func (r LoggedRequest) route() (method, path string) { return r.Method, r.Path }

@@ -31,7 +31,8 @@ func TestRequestLog(t *testing.T) {
 		Query: url.Values{"offset": {"10"}, "limit": {"5"}}, Header: log[0].Header,
 		Scopes: []string{"read", "write"}, Status: 200, Fault: mycartrackstest.NoFault,
 	}, log[0])
-	assert.Equal(t, "mct-00000001", log[0].ID)
+	assert.Equal(t, mycartrackstest.RequestID(1), log[0].ID)
+	assert.Equal(t, "00000000-0000-4000-8000-000000000001", log[0].ID, "a UUID, as smartcartest's")
 	assert.Empty(t, log[0].Header.Get("Authorization"))
 	assert.NotEmpty(t, log[0].Header.Get("User-Agent"))
 

@@ -2,8 +2,8 @@ package mycartrackstest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,27 +11,30 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
+	"github.com/fleetkit/fleetkit-go/mycartracks"
 )
 
 const (
 	apiBase   = "/services/rest/v3"
 	tokenPath = "/oauth/token"
-	// maxRequestBody bounds what the server reads of a request body.
-	maxRequestBody = 1 << 20
 )
 
 // Server is a fake MyCarTracks API v3 on a loopback address: a token endpoint and every
 // REST endpoint of the v3 contract over a deterministic simulated fleet. Its methods are
 // safe for concurrent use.
 type Server struct {
-	// URL is the API base URL, http://127.0.0.1:PORT/services/rest/v3, without a trailing
-	// slash: the value a client takes as its base URL.
+	// URL is the server's root, http://127.0.0.1:PORT without a trailing slash, as
+	// httptest.Server's.
 	URL string
-	// TokenURL is the OAuth2 token endpoint, http://127.0.0.1:PORT/oauth/token.
+	// BaseURL is the root of the REST API, URL + "/services/rest/v3": the value
+	// mycartracks.WithBaseURL takes.
+	BaseURL string
+	// TokenURL is the OAuth2 token endpoint, URL + "/oauth/token": the value
+	// mycartracks.WithTokenURL takes.
 	TokenURL string
 	// ClientID and ClientSecret are the credentials the token endpoint accepts, over
 	// HTTP Basic authentication only.
@@ -44,29 +47,27 @@ type Server struct {
 	budget *budget
 	faults *faultPlan
 	store  *store
-	log    requestLog
+	log    *fakeapi.Log[LoggedRequest]
 	churn  churn
 
-	requestSeq atomic.Int64
-	closing    chan struct{}
-	closeOnce  sync.Once
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // NewServer starts a server and returns it; call Close when done. It panics when an
-// option is invalid (a negative count, a non-positive budget window...), as
-// httptest.NewServer panics when it cannot listen.
+// option is invalid (a negative count, a non-positive budget window...), naming every
+// invalid option, as httptest.NewServer panics when it cannot listen.
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if err := cfg.validate(); err != nil {
-		panic("mycartrackstest: " + err.Error())
-	}
+	fakeapi.MustBeValid("mycartrackstest", cfg.validate()...)
 	s := &Server{
 		ClientID:     cfg.clientID,
 		ClientSecret: cfg.clientSecret,
 		cfg:          cfg,
+		log:          fakeapi.NewLog(LoggedRequest.clone, LoggedRequest.route),
 		closing:      make(chan struct{}),
 	}
 	s.fleet = newFleet(&s.cfg)
@@ -90,8 +91,9 @@ func NewServer(opts ...Option) *Server {
 		writeReply(w, errorReply(http.StatusNotFound, "not_found", "no such path; the API is under "+apiBase))
 	})
 	s.hs = httptest.NewServer(mux)
-	s.URL = s.hs.URL + apiBase
-	s.TokenURL = s.hs.URL + tokenPath
+	s.URL = s.hs.URL
+	s.BaseURL = s.URL + apiBase
+	s.TokenURL = s.URL + tokenPath
 	return s
 }
 
@@ -106,6 +108,23 @@ func (s *Server) Close() {
 
 // Client returns an HTTP client for the server, whose idle connections Close closes.
 func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// ClientOptions returns the options that point a mycartracks.Client at this server: its
+// base URL, its token endpoint, its HTTP client and its clock.
+func (s *Server) ClientOptions() []mycartracks.Option {
+	return []mycartracks.Option{
+		mycartracks.WithBaseURL(s.BaseURL),
+		mycartracks.WithTokenURL(s.TokenURL),
+		mycartracks.WithHTTPClient(s.Client()),
+		mycartracks.WithClock(s.cfg.clock),
+	}
+}
+
+// NewClient returns a mycartracks.Client of this server with its credentials; opts are
+// applied after the server's own (ClientOptions). Close the client before the server.
+func (s *Server) NewClient(opts ...mycartracks.Option) (*mycartracks.Client, error) {
+	return mycartracks.NewClient(s.ClientID, s.ClientSecret, append(s.ClientOptions(), opts...)...)
+}
 
 // RevokeTokens makes every access token issued so far invalid: API requests that present
 // one are answered 401, as when credentials are rotated.
@@ -127,28 +146,20 @@ type call struct {
 	now   time.Time
 }
 
-// serveAPI counts the request against the budget, authenticates it, draws its fault,
-// routes it and writes the reply, in that order.
+// serveAPI logs the request, counts it against the budget, authenticates it, draws its
+// fault, routes it and writes the reply, in that order.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	now := s.cfg.clock.Now()
-	id := fmt.Sprintf("mct-%08d", s.requestSeq.Add(1))
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	entry := LoggedRequest{
-		ID:     id,
-		Time:   now,
-		Method: r.Method,
-		Path:   strings.TrimPrefix(r.URL.Path, apiBase),
-		Query:  r.URL.Query(),
-		Header: r.Header.Clone(),
-	}
-	if len(body) > 0 {
-		entry.Body = body[:min(len(body), maxRequestBody)]
-	}
-	entry.Header.Del("Authorization")
-
+	in := fakeapi.Receive(r, s.oauth)
+	query := r.URL.Query()
+	t := s.log.Add(s.cfg.clock.Now, func(t fakeapi.Ticket) LoggedRequest {
+		return LoggedRequest{
+			ID: t.ID, Time: t.Time, Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, apiBase),
+			Query: query, Header: in.Header, Body: in.Body,
+		}
+	})
 	h := w.Header()
-	h.Set("X-Request-Id", id)
-	q := s.budget.take(now)
+	h.Set("X-Request-Id", t.ID)
+	q := s.budget.take(t.Time)
 	if q.enabled {
 		h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
 		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
@@ -157,15 +168,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 	fault := NoFault
 	var rep reply
-	grant, authenticated := s.oauth.Authenticate(r)
 	switch {
-	case !authenticated:
+	case !in.Authorized:
 		rep = unauthorized(r)
 	case !q.allowed:
-		s.log.rateLimited()
 		rep = s.rateLimited(q)
 	default:
-		entry.Scopes = slices.Clone(grant.Scopes)
 		var latency time.Duration
 		fault, latency = s.faults.draw()
 		sleep(r.Context(), s.closing, latency)
@@ -174,21 +182,36 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			rep = s.echoToken(r)
 		case fault.status() != 0:
 			rep = faultReply(fault)
-		case readErr != nil:
-			rep = errorReply(http.StatusBadRequest, "invalid_request", "the request body could not be read")
-		case len(body) > maxRequestBody:
+		case errors.Is(in.BodyErr, fakeapi.ErrBodyTooLarge):
 			rep = errorReply(http.StatusRequestEntityTooLarge, "payload_too_large", "the request body exceeds 1 MiB")
+		case in.BodyErr != nil:
+			rep = errorReply(http.StatusBadRequest, "invalid_request", "the request body could not be read")
 		default:
-			rep = s.route(&call{r: r, query: entry.Query, grant: grant, body: body, now: now})
+			rep = s.route(&call{r: r, query: query, grant: in.Grant, body: in.Body, now: t.Time})
 		}
 	}
-	entry.Status, entry.Fault = rep.status, fault
+	status := rep.status
 	if fault == FaultMalformed {
-		entry.Status = http.StatusOK
+		status = http.StatusOK
 	}
-	// Logged before the answer leaves, so that a client holding its answer finds the
-	// request in the log.
-	s.log.add(entry)
+	// Noted before the answer leaves, so that a client holding its answer finds it in
+	// the log.
+	s.log.Tally(func(st *fakeapi.Stats) {
+		switch {
+		case !in.Authorized:
+			st.Unauthorized++
+		case !q.allowed:
+			st.RateLimited++
+		case fault != NoFault:
+			st.Faults++
+		}
+	})
+	s.log.Update(t.N, func(e *LoggedRequest) {
+		e.Status, e.Fault = status, fault
+		if in.Authorized {
+			e.Scopes = slices.Clone(in.Grant.Scopes)
+		}
+	})
 	switch fault {
 	case FaultEndless:
 		s.endless(w, r)

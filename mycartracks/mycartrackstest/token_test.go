@@ -96,7 +96,7 @@ func TestAPIRequiresAValidToken(t *testing.T) {
 	t.Run("missing", func(t *testing.T) { unauthorized(t, get(t, srv, "", "/vehicles"), "") })
 	t.Run("unknown", func(t *testing.T) { unauthorized(t, get(t, srv, "fk_forged", "/vehicles"), "fk_forged") })
 	t.Run("not bearer", func(t *testing.T) {
-		req, err := http.NewRequest(http.MethodGet, srv.URL+"/vehicles", nil)
+		req, err := http.NewRequest(http.MethodGet, srv.BaseURL+"/vehicles", nil)
 		require.NoError(t, err)
 		req.SetBasicAuth(srv.ClientID, srv.ClientSecret)
 		res, err := srv.Client().Do(req)

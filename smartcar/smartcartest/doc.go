@@ -6,10 +6,33 @@
 //	defer fake.Close()
 //	client, err := fake.NewClient() // or smartcar.NewClient(fake.ClientID, fake.ClientSecret, fake.ClientOptions()...)
 //
+// # The same shape as mycartrackstest
+//
+// Both fakes are built on one kit and read alike:
+//
+//   - URL is the server's root (http://127.0.0.1:PORT), as httptest.Server's. Each API
+//     root has the name of the client option that takes it: here VehicleAPIURL
+//     (smartcar.WithVehicleAPIURL, URL + VehiclePrefix) and ManagementAPIURL
+//     (smartcar.WithManagementAPIURL, URL + ManagementPrefix); in mycartrackstest
+//     BaseURL. TokenURL is the token endpoint in both (here URL + TokenPath).
+//   - NewClient returns a client of the fake: its URLs, its credentials, its HTTP client
+//     and its clock, then the caller's options. ClientOptions returns the same options
+//     for a client built by hand.
+//   - NewServer panics on an invalid option, naming every invalid one, as
+//     httptest.NewServer panics when it cannot listen.
+//   - Every API response carries a request id in UUID form, counting from
+//     RequestID(1) (here SC-Request-Id, in mycartrackstest X-Request-Id).
+//   - FailNext(faults...) queues faults, each answering the next API request that
+//     passes authentication and the rate limit (here: that it also matches, see
+//     Fault.On); FailTokenRequests(statuses...) fails token requests; RevokeTokens
+//     invalidates every token.
+//   - Requests, CountRequests and ResetRequests read the request log; Stats counts
+//     requests, 401s, rate-limit refusals, faults, token requests and grants.
+//
 // # Endpoints
 //
 // One loopback server carries all three: the token endpoint at TokenURL, the Vehicle API
-// under VehicleURL (/vehicle/v3) and the Management API under ManagementURL
+// under VehicleAPIURL (/vehicle/v3) and the Management API under ManagementAPIURL
 // (/management/v3). Point Smartcar's own SDKs at it with SMARTCAR_API_V3_ORIGIN =
 // URL + "/vehicle" (they append /v3/vehicles/...).
 //
@@ -96,7 +119,6 @@
 //   - Requests returns every API request received as a LoggedRequest (id, time, method,
 //     API, path, query, headers without Authorization, user id, unit system, user agent,
 //     body and the status answered); CountRequests counts them by method and path and
-//     Stats counts requests, 401s, 429s, injected faults, token requests and grants, as
-//     mycartrackstest does. WithClock makes the fake keep time by the test's clock; the
+//     Stats counts requests, 401s, 429s, injected faults, token requests and grants. WithClock makes the fake keep time by the test's clock; the
 //     application bucket takes its tokens at the time each request is logged.
 package smartcartest

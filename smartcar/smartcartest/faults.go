@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
 )
 
 // ErrorForm is the shape of an error body.
@@ -124,26 +126,19 @@ func PermissionDenied() Fault {
 		Detail: "Your application has insufficient permissions to access the requested resource."}
 }
 
-// FailNext queues faults; each answers the first later request it matches.
-func (s *Server) FailNext(faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, faults...)
-}
+// FailNext queues faults, in order: each answers the next API request that passes
+// authentication and the application bucket and that it matches (Fault.On; a fault
+// without a method and path matches any), as mycartrackstest's FailNext does.
+func (s *Server) FailNext(faults ...Fault) { s.faults.Push(faults...) }
 
 func (s *Server) takeFault(method, path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.Path) {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			s.logMu.Lock()
-			s.stats.Faults++
-			s.logMu.Unlock()
-			return f, true
-		}
+	f, ok := s.faults.Take(func(f Fault) bool {
+		return (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.Path)
+	})
+	if ok {
+		s.log.Tally(func(st *fakeapi.Stats) { st.Faults++ })
 	}
-	return Fault{}, false
+	return f, ok
 }
 
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, f Fault) {

@@ -43,8 +43,8 @@ func TestRoutingAndHeaders(t *testing.T) {
 		{"signals, trailing slash", "GET", r.v(veh + "/signals/"), smartcartest.UserAlice, "", 200, ""},
 		{"one signal, trailing slash", "GET", r.v(veh + "/signals/closure-islocked/"), smartcartest.UserAlice, "", 200, ""},
 		{"connections, trailing slash", "GET", r.v("/connections/"), "", "", 200, ""},
-		{"subscriptions, trailing slash", "GET", r.s.ManagementURL + "/subscriptions/", "", "", 200, ""},
-		{"webhooks, trailing slash", "GET", r.s.ManagementURL + "/webhooks/", "", "", 200, ""},
+		{"subscriptions, trailing slash", "GET", r.s.ManagementAPIURL + "/subscriptions/", "", "", 200, ""},
+		{"webhooks, trailing slash", "GET", r.s.ManagementAPIURL + "/webhooks/", "", "", 200, ""},
 		{"command, trailing slash", "POST", r.v(veh + "/commands/security/lock/"), smartcartest.UserAlice, "", 200, ""},
 		{"unknown path", "GET", r.v("/nothing/here"), "", "", 404, "RESOURCE_NOT_FOUND"},
 		{"unknown root path", "GET", r.s.URL + "/v2.0/vehicles", "", "", 404, "RESOURCE_NOT_FOUND"},
@@ -149,7 +149,7 @@ func TestTokenRequestForms(t *testing.T) {
 			assert.EqualValues(t, 3600, m["expires_in"])
 			token, _ := m["access_token"].(string)
 			require.NotEmpty(t, token)
-			api, _ := http.NewRequest(http.MethodGet, s.VehicleURL+"/vehicles/"+smartcartest.VehicleCamry, nil)
+			api, _ := http.NewRequest(http.MethodGet, s.VehicleAPIURL+"/vehicles/"+smartcartest.VehicleCamry, nil)
 			api.Header.Set("Authorization", "Bearer "+token)
 			res2, err := hc.Do(api)
 			require.NoError(t, err)
@@ -284,7 +284,7 @@ func TestSignalTimesAndPaging(t *testing.T) {
 // the relationship links of a subscription lead somewhere; filter[user.externalId].
 func TestManagementWebhooks(t *testing.T) {
 	r := newRaw(t)
-	m := r.s.ManagementURL
+	m := r.s.ManagementAPIURL
 	for _, tc := range []struct {
 		query  string
 		status int

@@ -176,11 +176,11 @@ func TestOfficialNodeSDK(t *testing.T) {
 		// is at {URL}/vehicle/v3. The other origins the SDK reads (v2 API, its
 		// authorization-code token endpoint, v2 management) point at the fake too, so
 		// that nothing can leave the machine.
-		"SMARTCAR_API_V3_ORIGIN="+strings.TrimSuffix(fake.VehicleURL, "/v3"),
+		"SMARTCAR_API_V3_ORIGIN="+strings.TrimSuffix(fake.VehicleAPIURL, "/v3"),
 		"SMARTCAR_API_ORIGIN="+fake.URL,
 		"SMARTCAR_AUTH_ORIGIN="+fake.URL,
 		"SMARTCAR_MANAGEMENT_API_ORIGIN="+fake.URL,
-		"JSONAPI_V3_ORIGIN="+strings.TrimSuffix(jsonapi.VehicleURL, "/v3"),
+		"JSONAPI_V3_ORIGIN="+strings.TrimSuffix(jsonapi.VehicleAPIURL, "/v3"),
 		"TOKEN_URL="+fake.TokenURL,
 		"JSONAPI_TOKEN_URL="+jsonapi.TokenURL,
 		"CLIENT_ID="+fake.ClientID,

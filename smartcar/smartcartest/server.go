@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/fleetkit/fleetkit-go/internal/fakeapi"
 	"github.com/fleetkit/fleetkit-go/internal/fakeoauth"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -40,13 +38,17 @@ const (
 // API on one loopback HTTP server. Create it with NewServer and Close it when done. It is
 // safe for concurrent use.
 type Server struct {
-	// URL is the server's root (http://127.0.0.1:port).
+	// URL is the server's root, http://127.0.0.1:PORT without a trailing slash, as
+	// httptest.Server's.
 	URL string
-	// VehicleURL and ManagementURL are the API roots (URL + VehiclePrefix, URL +
-	// ManagementPrefix); TokenURL is the token endpoint.
-	VehicleURL    string
-	ManagementURL string
-	TokenURL      string
+	// VehicleAPIURL and ManagementAPIURL are the API roots, URL + VehiclePrefix and URL +
+	// ManagementPrefix: the values smartcar.WithVehicleAPIURL and
+	// smartcar.WithManagementAPIURL take.
+	VehicleAPIURL    string
+	ManagementAPIURL string
+	// TokenURL is the token endpoint, URL + TokenPath: the value smartcar.WithTokenURL
+	// takes.
+	TokenURL string
 	// ClientID and ClientSecret are the credentials the token endpoint accepts.
 	ClientID     string
 	ClientSecret string
@@ -62,96 +64,32 @@ type Server struct {
 	connections    []*connection
 	subscriptions  []*subscription
 	webhooks       []*webhook
-	faults         []Fault
+	faults         fakeapi.Queue[Fault]
 	vehicleLimited map[string]time.Time
 	appLimiter     *rate.Limiter
 	seq            int // ids of executions, subscriptions, schedules
-	reqSeq         int // request ids
 	pending        []*heldCommand
 	pendingChanged chan struct{} // closed and replaced when pending changes
 	closing        chan struct{}
 	closeOnce      sync.Once
 
-	// logMu guards the request log and the counters. It may be taken while mu is held
+	// log is the request log and its counters. Its lock may be taken while mu is held
 	// (a handler writing its answer), never the other way round.
-	logMu    sync.Mutex
-	requests []LoggedRequest
-	stats    Stats
+	log *fakeapi.Log[LoggedRequest]
 }
-
-type config struct {
-	clock         telematics.Clock
-	clientID      string
-	clientSecret  string
-	tokenLifetime time.Duration
-	appBurst      int
-	appEvery      time.Duration
-	unwrapped     bool
-	legacyPaging  bool
-	errorForm     ErrorForm
-	rfc3339Times  bool
-	appRetryAfter bool
-}
-
-// Option configures a Server.
-type Option func(*config)
-
-// WithClock makes the server keep time by clock: token expiry, Retry-After windows, the
-// application bucket and every timestamp it writes. Share the clock with the client
-// under test.
-func WithClock(clock telematics.Clock) Option { return func(c *config) { c.clock = clock } }
-
-// WithCredentials sets the credentials the token endpoint accepts.
-func WithCredentials(clientID, clientSecret string) Option {
-	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
-}
-
-// WithTokenLifetime sets the lifetime of issued tokens (default one hour, as Smartcar's).
-func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.tokenLifetime = d } }
-
-// WithAppRateLimit enforces an application-wide token bucket on both APIs: burst
-// requests, one more every interval. Smartcar's documented default is 120 and 30 s
-// (2 per minute). Requests beyond it get 429 RATE_LIMIT:SMARTCAR_API, without
-// Retry-After: Smartcar documents the header on a vehicle's limit and exponential
-// backoff for the application's ([C]; that none is sent is our reading, [I]). Off by
-// default.
-func WithAppRateLimit(burst int, every time.Duration) Option {
-	return func(c *config) { c.appBurst, c.appEvery = burst, every }
-}
-
-// WithAppRetryAfter makes the application bucket's 429 carry a Retry-After with the
-// time until its next token: not documented by Smartcar ([U]), a variant for testing
-// clients that honour the header.
-func WithAppRetryAfter() Option { return func(c *config) { c.appRetryAfter = true } }
-
-// WithErrorForm selects the shape of the server's error bodies: FormJSONAPI, the v3
-// form Smartcar documents (the default), or FormFlat, the form Smartcar's official SDKs
-// parse (type, code, description, docURL, statusCode, requestId, resolution), so that
-// those SDKs can be tested against the fake. A Fault with its own form keeps it.
-func WithErrorForm(form ErrorForm) Option { return func(c *config) { c.errorForm = form } }
-
-// WithRFC3339SignalTimes writes the signal times (meta.retrievedAt, meta.oemUpdatedAt,
-// and meta.ingestedAt) as RFC 3339 strings, as v3 responses captured in mid-2026 do
-// ([R]), instead of the epoch milliseconds of the signal specification ([C]).
-func WithRFC3339SignalTimes() Option { return func(c *config) { c.rfc3339Times = true } }
-
-// WithUnwrappedSignals answers GET /vehicles/{id}/signals/{code} with the bare signal
-// object instead of a {"data": ...} document; Smartcar's examples show both.
-func WithUnwrappedSignals() Option { return func(c *config) { c.unwrapped = true } }
-
-// WithLegacyPaging uses the older spelling of page metadata: meta.page instead of
-// meta.pageNumber and links.previous instead of links.prev.
-func WithLegacyPaging() Option { return func(c *config) { c.legacyPaging = true } }
 
 // NewServer starts a fake Smartcar on a loopback port, populated with the fleet
-// described in the package documentation.
+// described in the package documentation. It panics when an option is invalid (a nil
+// clock, empty credentials...), naming every invalid option, as httptest.NewServer
+// panics when it cannot listen.
 func NewServer(opts ...Option) *Server {
-	cfg := config{clock: telematics.SystemClock, clientID: DefaultClientID, clientSecret: DefaultClientSecret, tokenLifetime: time.Hour}
+	cfg := defaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
+	fakeapi.MustBeValid("smartcartest", cfg.validate()...)
 	s := &Server{cfg: cfg, clock: cfg.clock, ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, vehicleLimited: map[string]time.Time{},
-		pendingChanged: make(chan struct{}), closing: make(chan struct{})}
+		pendingChanged: make(chan struct{}), closing: make(chan struct{}), log: fakeapi.NewLog(LoggedRequest.clone, LoggedRequest.route)}
 	// The token endpoint takes the credentials as the docs' examples send them, in a
 	// form body [C]; as the reference schema lists them, in a JSON body [C] (a community
 	// client sends JSON successfully [R]); and with HTTP Basic, which RFC 6749 §2.3.1
@@ -162,7 +100,7 @@ func NewServer(opts ...Option) *Server {
 		ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, Auth: fakeoauth.AuthAny,
 		Lifetime: cfg.tokenLifetime, Now: s.clock.Now, TokenType: "Bearer", AcceptJSON: true,
 	})
-	if cfg.appBurst > 0 && cfg.appEvery > 0 {
+	if cfg.appBurst > 0 {
 		s.appLimiter = rate.NewLimiter(rate.Every(cfg.appEvery), cfg.appBurst)
 	}
 	s.seed()
@@ -191,8 +129,8 @@ func NewServer(opts ...Option) *Server {
 		mux.ServeHTTP(w, r)
 	}))
 	s.URL = "http://" + s.srv.Listener.Addr().String()
-	s.VehicleURL = s.URL + VehiclePrefix
-	s.ManagementURL = s.URL + ManagementPrefix
+	s.VehicleAPIURL = s.URL + VehiclePrefix
+	s.ManagementAPIURL = s.URL + ManagementPrefix
 	s.TokenURL = s.URL + TokenPath
 	s.srv.Start()
 	return s
@@ -206,17 +144,23 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// ClientOptions returns the options that point a smartcar.Client at this server.
+// Client returns an HTTP client for the server, whose idle connections Close closes.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// ClientOptions returns the options that point a smartcar.Client at this server: its
+// API roots, its token endpoint, its HTTP client and its clock.
 func (s *Server) ClientOptions() []smartcar.Option {
 	return []smartcar.Option{
-		smartcar.WithVehicleAPIURL(s.VehicleURL),
-		smartcar.WithManagementAPIURL(s.ManagementURL),
+		smartcar.WithVehicleAPIURL(s.VehicleAPIURL),
+		smartcar.WithManagementAPIURL(s.ManagementAPIURL),
 		smartcar.WithTokenURL(s.TokenURL),
+		smartcar.WithHTTPClient(s.Client()),
+		smartcar.WithClock(s.clock),
 	}
 }
 
-// NewClient returns a smartcar.Client for this server with its credentials; opts are
-// applied after the server's own.
+// NewClient returns a smartcar.Client of this server with its credentials; opts are
+// applied after the server's own (ClientOptions). Close the client before the server.
 func (s *Server) NewClient(opts ...smartcar.Option) (*smartcar.Client, error) {
 	return smartcar.NewClient(s.ClientID, s.ClientSecret, append(s.ClientOptions(), opts...)...)
 }
@@ -227,101 +171,15 @@ func (s *Server) RevokeTokens() { s.oauth.RevokeAll() }
 // FailTokenRequests makes the next token requests fail with these statuses, in order.
 func (s *Server) FailTokenRequests(statuses ...int) { s.oauth.FailNext(statuses...) }
 
+// Grants returns how many access tokens the token endpoint issued.
+func (s *Server) Grants() int { return s.oauth.Grants() }
+
+// String describes the server without its secret.
+func (s *Server) String() string { return "smartcartest.Server(" + s.URL + ")" }
+
 // TokenSentInBody reports whether the last token grant had the credentials in the body
 // (form or JSON), as Smartcar's examples send them, rather than in HTTP Basic.
 func (s *Server) TokenSentInBody() bool { return s.oauth.LastClientAuth() == fakeoauth.AuthBody }
-
-// RequestID returns the SC-Request-Id the server gives its n-th API request (from 1):
-// a UUID, the form of the ids in Smartcar's examples ([C]), counting so that tests can
-// predict it ("00000000-0000-4000-8000-000000000001").
-func RequestID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-
-// LoggedRequest is one API request the server received, for assertions.
-type LoggedRequest struct {
-	// ID is the SC-Request-Id the server answered with (see RequestID).
-	ID string
-	// Time is when the request arrived, on the server's clock.
-	Time   time.Time
-	Method string
-	// API is "vehicle" or "management"; "" for a path under neither.
-	API string
-	// Path is relative to the API root ("/vehicles/{id}/signals"), without a trailing
-	// slash; a path under neither API is kept whole.
-	Path  string
-	Query url.Values
-	// Header holds the request headers, Authorization removed.
-	Header http.Header
-	// UserID is the sc-user-id header.
-	UserID string
-	// UnitSystem is the SC-Unit-System header.
-	UnitSystem string
-	UserAgent  string
-	// Authorized reports whether the request carried a valid token.
-	Authorized bool
-	// Body is the request body (at most 1 MiB of it).
-	Body []byte
-	// Status is the status the server answered; 0 for a dropped connection.
-	Status int
-}
-
-// Stats counts what the server did.
-type Stats struct {
-	// Requests counts API requests, whatever their outcome.
-	Requests int
-	// Unauthorized counts API requests refused with 401.
-	Unauthorized int
-	// RateLimited counts API requests refused with 429 (the application bucket, a
-	// vehicle's limit or an injected fault).
-	RateLimited int
-	// Faults counts injected faults (FailNext).
-	Faults int
-	// TokenRequests counts requests to the token endpoint, successful or not; Grants
-	// counts the tokens it issued.
-	TokenRequests, Grants int
-}
-
-// Requests returns the API requests received since the start or the last ResetRequests,
-// oldest first, as copies. Token requests are not included (see Stats).
-func (s *Server) Requests() []LoggedRequest {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	out := make([]LoggedRequest, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r
-		out[i].Query = cloneValues(r.Query)
-		out[i].Header = r.Header.Clone()
-		out[i].Body = slices.Clone(r.Body)
-	}
-	return out
-}
-
-// CountRequests returns how many API requests had this method and path ("" matches
-// any).
-func (s *Server) CountRequests(method, path string) int {
-	n := 0
-	for _, r := range s.Requests() {
-		if (method == "" || r.Method == method) && (path == "" || r.Path == path) {
-			n++
-		}
-	}
-	return n
-}
-
-// ResetRequests empties the request log. Stats keep counting.
-func (s *Server) ResetRequests() {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.requests = nil
-}
-
-// Stats returns the server's counters.
-func (s *Server) Stats() Stats {
-	s.logMu.Lock()
-	st := s.stats
-	s.logMu.Unlock()
-	st.TokenRequests, st.Grants = s.oauth.Requests(), s.oauth.Grants()
-	return st
-}
 
 // LimitVehicle rate-limits one vehicle for d: until then every request about it is
 // answered 429 RATE_LIMIT:VEHICLE with a Retry-After of the time left.
@@ -359,26 +217,21 @@ func apiOf(path string) (api, rel string) {
 func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 	mux.HandleFunc(pattern, func(hw http.ResponseWriter, r *http.Request) {
 		api, path := apiOf(r.URL.Path)
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		rc := &reqCtx{api: api, path: path, body: body, userID: r.Header.Get("SC-User-Id")}
-		_, authorized := s.oauth.Authenticate(r)
-		header := r.Header.Clone()
-		header.Del("Authorization")
+		in := fakeapi.Receive(r, s.oauth)
+		authorized := in.Authorized
+		rc := &reqCtx{api: api, path: path, body: in.Body, userID: r.Header.Get("SC-User-Id")}
 
 		// The clock is read and the application bucket consulted under the lock, so
 		// that the bucket sees times in the order the requests are logged (a manual
 		// clock may jump between two reads).
 		s.mu.Lock()
-		rc.now = s.clock.Now()
-		s.reqSeq++
-		id := RequestID(s.reqSeq)
-		s.logMu.Lock()
-		s.requests = append(s.requests, LoggedRequest{
-			ID: id, Time: rc.now, Method: r.Method, API: api, Path: rc.path, Query: r.URL.Query(), Header: header,
-			UserID: rc.userID, UnitSystem: r.Header.Get("SC-Unit-System"), UserAgent: r.UserAgent(), Authorized: authorized, Body: body,
+		t := s.log.Add(s.clock.Now, func(t fakeapi.Ticket) LoggedRequest {
+			return LoggedRequest{
+				ID: t.ID, Time: t.Time, Method: r.Method, API: api, Path: rc.path, Query: r.URL.Query(), Header: in.Header,
+				UserID: rc.userID, UnitSystem: r.Header.Get("SC-Unit-System"), UserAgent: r.UserAgent(), Authorized: authorized, Body: in.Body,
+			}
 		})
-		s.stats.Requests++
-		s.logMu.Unlock()
+		rc.now = t.Time
 		var appWait time.Duration
 		if authorized && s.appLimiter != nil {
 			res := s.appLimiter.ReserveN(rc.now, 1)
@@ -388,8 +241,8 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 		}
 		s.mu.Unlock()
 
-		w := &loggingWriter{ResponseWriter: hw, s: s, id: id}
-		w.Header().Set("SC-Request-Id", id)
+		w := &loggingWriter{ResponseWriter: hw, s: s, n: t.N}
+		w.Header().Set("SC-Request-Id", t.ID)
 		if !authorized {
 			s.writeError(w, http.StatusUnauthorized, apiErr{Type: "AUTHENTICATION", Title: "Unauthorized", Detail: "The access token is missing, invalid or expired."})
 			return
@@ -426,14 +279,14 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h apiHandler) {
 type loggingWriter struct {
 	http.ResponseWriter
 	s      *Server
-	id     string
+	n      int64 // the request's number in the log
 	status int
 }
 
 func (w *loggingWriter) WriteHeader(status int) {
 	if w.status == 0 {
 		w.status = status
-		w.s.answered(w.id, status)
+		w.s.answered(w.n, status)
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
@@ -447,32 +300,6 @@ func (w *loggingWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (DropConnection).
 func (w *loggingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// answered notes the status of a logged request and counts it.
-func (s *Server) answered(id string, status int) {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	switch status {
-	case http.StatusUnauthorized:
-		s.stats.Unauthorized++
-	case http.StatusTooManyRequests:
-		s.stats.RateLimited++
-	}
-	for i := len(s.requests) - 1; i >= 0; i-- {
-		if s.requests[i].ID == id {
-			s.requests[i].Status = status
-			return
-		}
-	}
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = slices.Clone(vs)
-	}
-	return out
-}
 
 func seconds(d time.Duration) string {
 	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)

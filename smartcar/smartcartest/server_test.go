@@ -77,7 +77,7 @@ func (r *raw) call(method, u, userID, body string) (int, http.Header, map[string
 	return res.StatusCode, res.Header, m
 }
 
-func (r *raw) v(path string) string { return r.s.VehicleURL + path }
+func (r *raw) v(path string) string { return r.s.VehicleAPIURL + path }
 
 // firstError returns errors[0] of a JSON:API error body.
 func firstError(t *testing.T, m map[string]any) map[string]any {
@@ -133,7 +133,7 @@ func TestAuthentication(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	r := newRaw(t)
-	for _, u := range []string{r.s.URL + "/v2.0/vehicles", r.v("/vehicles/x/charge"), r.s.ManagementURL + "/applications"} {
+	for _, u := range []string{r.s.URL + "/v2.0/vehicles", r.v("/vehicles/x/charge"), r.s.ManagementAPIURL + "/applications"} {
 		status, _, m := r.call(http.MethodGet, u, "", "")
 		assert.Equal(t, 404, status, u)
 		e := firstError(t, m)
@@ -149,7 +149,7 @@ func TestConnectionPagesHaveAbsoluteLinks(t *testing.T) {
 	assert.Equal(t, map[string]any{"pageNumber": 2.0, "pageSize": 2.0, "totalCount": 5.0, "orderBy": "createdAt", "orderDirection": "DESC"}, m["meta"])
 	links := m["links"].(map[string]any)
 	for _, k := range []string{"self", "first", "last", "next", "prev"} {
-		assert.True(t, strings.HasPrefix(links[k].(string), r.s.VehicleURL+"/connections?"), k)
+		assert.True(t, strings.HasPrefix(links[k].(string), r.s.VehicleAPIURL+"/connections?"), k)
 	}
 	assert.Contains(t, links["next"], "page%5Bnumber%5D=3")
 	assert.Contains(t, links["prev"], "page%5Bnumber%5D=1")
@@ -159,7 +159,7 @@ func TestConnectionPagesHaveAbsoluteLinks(t *testing.T) {
 	c := data[0].(map[string]any)
 	assert.Equal(t, "connection", c["type"])
 	rel := c["relationships"].(map[string]any)["vehicle"].(map[string]any)
-	assert.True(t, strings.HasPrefix(rel["links"].(map[string]any)["related"].(string), r.s.VehicleURL+"/vehicles/"))
+	assert.True(t, strings.HasPrefix(rel["links"].(map[string]any)["related"].(string), r.s.VehicleAPIURL+"/vehicles/"))
 
 	_, _, m = r.call(http.MethodGet, r.v("/connections?page%5Bnumber%5D=3&page%5Bsize%5D=2"), "", "")
 	assert.Nil(t, m["links"].(map[string]any)["next"], "null at the end")
@@ -326,7 +326,7 @@ func TestAppRateLimit(t *testing.T) {
 	clock := clocktest.New(time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC))
 	r := newRaw(t, smartcartest.WithClock(clock), smartcartest.WithAppRateLimit(2, 30*time.Second))
 	for i := 0; i < 2; i++ {
-		status, _, _ := r.call(http.MethodGet, r.s.ManagementURL+"/subscriptions", "", "")
+		status, _, _ := r.call(http.MethodGet, r.s.ManagementAPIURL+"/subscriptions", "", "")
 		assert.Equal(t, 200, status)
 	}
 	status, h, m := r.call(http.MethodGet, r.v("/connections"), "", "")
@@ -346,7 +346,7 @@ func TestAppRateLimit(t *testing.T) {
 
 func TestSubscriptions(t *testing.T) {
 	r := newRaw(t)
-	m := r.s.ManagementURL
+	m := r.s.ManagementAPIURL
 	body := `{"data":{"attributes":{"webhookId":"` + smartcartest.OtherWebhookID + `","userId":"` + smartcartest.UserBob + `","vehicleId":"` + smartcartest.VehicleF150 + `"}}}`
 	status, _, doc := r.call(http.MethodPost, m+"/subscriptions", "", body)
 	assert.Equal(t, 202, status)

@@ -9,8 +9,10 @@
 //	clock := clocktest.New(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 //	srv := mycartrackstest.NewServer(mycartrackstest.WithClock(clock))
 //	client, _ := mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-//		mycartracks.WithBaseURL(srv.URL), mycartracks.WithTokenURL(srv.TokenURL),
+//		mycartracks.WithBaseURL(srv.BaseURL), mycartracks.WithTokenURL(srv.TokenURL),
 //		mycartracks.WithClock(clock))
+//
+// (srv.NewClient() does the same: the fake's client options include its clock.)
 package clocktest
 
 import (

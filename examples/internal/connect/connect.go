@@ -29,11 +29,8 @@ func MyCarTracks(log io.Writer) (client *mycartracks.Client, simulated bool, clo
 		return client, false, client.Close, nil
 	}
 	srv := mycartrackstest.NewServer()
-	fmt.Fprintf(log, "%s is not set: using the built-in simulated fleet at %s\n", mycartracks.EnvClientID, srv.URL)
-	client, err = mycartracks.NewClient(srv.ClientID, srv.ClientSecret,
-		mycartracks.WithBaseURL(srv.URL),
-		mycartracks.WithTokenURL(srv.TokenURL),
-		mycartracks.WithHTTPClient(srv.Client()))
+	fmt.Fprintf(log, "%s is not set: using the built-in simulated fleet at %s\n", mycartracks.EnvClientID, srv.BaseURL)
+	client, err = srv.NewClient()
 	if err != nil {
 		srv.Close()
 		return nil, false, nil, err
