@@ -421,8 +421,17 @@ func TestListSinglePage(t *testing.T) {
 	assert.Equal(t, 250, page.Total)
 	assert.Equal(t, -1, page.NextOffset)
 
+	// A negative offset is refused before sending, by List and All alike.
+	before := len(s.seen("GET /vehicleGroups"))
+	_, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: -3})
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	for _, err := range s.client.VehicleGroups.All(ctx, &mycartracks.ListOptions{Limit: -1}) {
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	}
+	assert.Len(t, s.seen("GET /vehicleGroups"), before, "nothing sent")
+
 	// A limit above the largest allowed is clamped, not sent to be refused.
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000, Offset: -3})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Limit: 5000})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 250)
 	seen := s.seen("GET /vehicleGroups")

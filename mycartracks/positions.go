@@ -102,7 +102,8 @@ type LastPositionOptions struct {
 	VehicleIDs []ID
 	GroupIDs   []ID
 	// Offset and Limit page the result (0: the API's default for Last, MaxPageSize for
-	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize).
+	// AllLast; a Limit above MaxPageSize is sent as MaxPageSize; a negative one is
+	// refused with telematics.ErrInvalidInput before anything is sent).
 	Offset, Limit int
 }
 

@@ -173,7 +173,8 @@ type TrackpointListOptions struct {
 	Offset int
 	// Limit is the page size. Zero lets the API choose for ListTrackpoints;
 	// AllTrackpoints then pages with MaxTrackpointPageSize. A limit above
-	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize; a negative one is 0.
+	// MaxTrackpointPageSize is sent as MaxTrackpointPageSize. A negative Offset or
+	// Limit is refused with telematics.ErrInvalidInput before anything is sent.
 	Limit int
 	// IncludeTotal asks for the number of points of the whole track (Page.Total).
 	// AllTrackpoints asks for it whatever this says.

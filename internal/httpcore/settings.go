@@ -66,7 +66,7 @@ func (s *Settings) SetUserAgent(ua string) error {
 // negative count is refused.
 func (s *Settings) SetMaxRetries(n int) error {
 	if n < 0 {
-		return fmt.Errorf("max retries %d is negative (0 turns retries off)", n)
+		return fmt.Errorf("maximum retries %d is negative (0 turns retries off)", n)
 	}
 	s.MaxRetries = n
 	return nil
@@ -76,7 +76,7 @@ func (s *Settings) SetMaxRetries(n int) error {
 // wait is refused.
 func (s *Settings) SetMaxWait(d time.Duration) error {
 	if d < 0 {
-		return fmt.Errorf("max wait %s is negative (0 never waits)", d)
+		return fmt.Errorf("maximum wait %s is negative (0 never waits)", d)
 	}
 	s.MaxWait = d
 	return nil
@@ -90,7 +90,7 @@ func (s *Settings) SetTimeout(d time.Duration) error {
 // SetMaxBody bounds a success body; it must be positive.
 func (s *Settings) SetMaxBody(n int64) error {
 	if n <= 0 {
-		return fmt.Errorf("max response body %d is not positive", n)
+		return fmt.Errorf("maximum response body %d is not positive", n)
 	}
 	s.MaxBody = n
 	return nil
