@@ -218,7 +218,7 @@ func (e *endpoint) format(ids ...string) (string, error) {
 	for _, id := range ids {
 		if id == "0" {
 			// The zero ID is the absent one: GET /vehicles/0 is never sent.
-			return "", fmt.Errorf("%w: the zero ID is no resource's identifier", telematics.ErrInvalidInput)
+			return "", fmt.Errorf("%w: %q is not a valid identifier (request not sent)", telematics.ErrInvalidInput, id)
 		}
 	}
 	return httpcore.Path(e.pathFormat, ids...)

@@ -714,7 +714,7 @@ func Path(format string, args ...string) (string, error) {
 	esc := make([]any, len(args))
 	for i, a := range args {
 		if strings.TrimSpace(a) == "" || a == "." || a == ".." {
-			return "", fmt.Errorf("%w: %q is not a valid identifier", telematics.ErrInvalidInput, a)
+			return "", fmt.Errorf("%w: %q is not a valid identifier (request not sent)", telematics.ErrInvalidInput, a)
 		}
 		esc[i] = url.PathEscape(a)
 	}
