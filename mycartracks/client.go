@@ -71,36 +71,11 @@ type service struct{ client *Client }
 // first call. By default it requests the read scope only; use
 // WithScopes(ScopeRead, ScopeWrite) to create, update or delete.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
+	cfg, err := newConfig(clientID, clientSecret, opts)
+	if err != nil {
+		return nil, err
 	}
-	if clientID == "" || clientSecret == "" {
-		cfg.errs = append(cfg.errs, fmt.Errorf("client ID and client secret are required (see %s and %s)", EnvClientID, EnvClientSecret))
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", Provider, telematics.ErrInvalidInput, err)
-	}
-	clock := cfg.clock
-	if clock == nil {
-		clock = telematics.SystemClock
-	}
-	hc := cfg.httpClient
-	var transport *http.Transport
-	if hc == nil {
-		hc = &http.Client{}
-		// A private copy of the default transport, so that Close can drop its idle
-		// connections without touching anyone else's. A program that wrapped
-		// http.DefaultTransport (tracing, metrics) keeps its wrapper: it is used as is.
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			transport = t.Clone()
-			hc.Transport = transport
-		} else {
-			hc.Transport = http.DefaultTransport
-		}
-	}
+	hc, transport := cfg.HTTP()
 	// One redactor knows the secret and every token, for the token endpoint's errors
 	// and the API's.
 	red := redact.New(clientID, clientSecret)
@@ -113,33 +88,23 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		Scopes:       cfg.scopes,
 		Style:        auth.InHeader,
 		HTTPClient:   hc,
-		UserAgent:    cfg.userAgent,
-		Logger:       cfg.logger,
-		Clock:        clock,
+		UserAgent:    cfg.UserAgent,
+		Logger:       cfg.Logger,
+		Clock:        cfg.Clock,
 	})
 	if err != nil {
 		return nil, err
 	}
-	retry := httpcore.DefaultRetry()
-	retry.MaxRetries = cfg.maxRetries
-	core, err := httpcore.New(httpcore.Config{
+	core, err := httpcore.New(cfg.Core(httpcore.Config{
 		Provider:     Provider,
 		BaseURL:      cfg.baseURL,
 		HTTPClient:   hc,
 		Tokens:       tokens,
-		UserAgent:    cfg.userAgent,
-		Logger:       cfg.logger,
-		Clock:        clock,
-		Retry:        retry,
-		MaxWait:      cfg.coreMaxWait(),
 		RateWindow:   RateWindow,
-		Limiter:      httpcore.NewLimiter(cfg.limiter),
-		Timeout:      cfg.timeout,
-		MaxBody:      cfg.maxBody,
 		DecodeError:  errorDecoder(red),
 		Redactor:     red,
 		MaxErrorBody: maxErrorBody,
-	})
+	}))
 	if err != nil {
 		tokens.Close()
 		return nil, err
@@ -246,14 +211,15 @@ func (c *Client) deleteByID(ctx context.Context, ep endpointID, id ID, opts []Re
 }
 
 func (c *Client) send(ctx context.Context, ep *endpoint, path string, query url.Values, body, out any, opts []RequestOption) (*telematics.Response, error) {
-	rc := newRequestConfig(opts)
+	co, err := httpcore.ApplyCallOptions(Provider, reservedHeaders, opts)
+	if err != nil {
+		return nil, err
+	}
 	if ep.write && !c.canWrite {
 		return nil, &ScopeError{Operation: ep.name, Method: ep.method, Scope: ScopeWrite, Granted: c.scopes}
 	}
-	req := &httpcore.Request{Method: ep.method, Path: path, Query: query, Body: body, Header: rc.header}
+	req := &httpcore.Request{Method: ep.method, Path: path, Query: query, Body: body, Header: co.Header, Timeout: co.Timeout}
 	resp, err := c.core.Do(ctx, req, out)
-	if rc.response != nil && resp != nil {
-		*rc.response = *resp
-	}
+	co.Capture(resp)
 	return resp, err
 }

@@ -40,6 +40,10 @@ func TestNewClientValidatesEagerly(t *testing.T) {
 		{"budget over no time", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(10, 0)}},
 		{"empty budget replaced by a limiter", clientID, clientSecret, []mycartracks.Option{mycartracks.WithBudget(0, time.Minute),
 			mycartracks.WithRateLimiter(rate.NewLimiter(rate.Inf, 1))}},
+		{"blank secret", clientID, " \t", nil},
+		{"nil HTTP client", clientID, clientSecret, []mycartracks.Option{mycartracks.WithHTTPClient(nil)}},
+		{"nil clock", clientID, clientSecret, []mycartracks.Option{mycartracks.WithClock(nil)}},
+		{"user agent with a line break", clientID, clientSecret, []mycartracks.Option{mycartracks.WithUserAgent("app\r\nX-Evil: 1")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,6 +60,17 @@ func TestNewClientValidatesEagerly(t *testing.T) {
 	assert.Equal(t, mycartracks.DefaultBaseURL, c.BaseURL())
 	assert.Equal(t, telematics.UnknownRate, c.Rate())
 	assert.GreaterOrEqual(t, mycartracks.DefaultMaxWait, 15*time.Minute+time.Second, "pacing can wait out a whole budget window")
+}
+
+// NewClient reports every invalid option at once, not only the first.
+func TestNewClientJoinsEveryOptionError(t *testing.T) {
+	_, err := mycartracks.NewClient("", clientSecret, mycartracks.WithMaxWait(-time.Second), mycartracks.WithTimeout(0),
+		mycartracks.WithHTTPClient(nil), mycartracks.WithScopes("wirte"))
+	require.ErrorIs(t, err, telematics.ErrInvalidInput)
+	for _, want := range []string{"maximum wait -1s", "timeout 0s", "nil HTTP client", `unknown scope "wirte"`, "client ID and client secret are required"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "\n", "one line")
 }
 
 func TestFromEnv(t *testing.T) {
@@ -404,4 +419,65 @@ func TestMaxWaitZeroNeverWaits(t *testing.T) {
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, s.clock.Slept(), 2*time.Minute, "longer than the request loop's own default of a minute")
 	})
+}
+
+// The per-call options: WithHeader reaches the server, headers the client sets and line
+// breaks are refused before sending, WithRequestTimeout bounds the call's attempts, and
+// the zero ID is never sent.
+func TestRequestOptions(t *testing.T) {
+	s := newScripted(t)
+	var gotHeader string
+	var left time.Duration
+	s.handle("GET /vehicles/{id}", func(w http.ResponseWriter, r *http.Request) {
+		gotHeader = r.Header.Get("X-Trace")
+		writeJSON(w, 200, map[string]any{"id": 7, "name": "Van"})
+	})
+	ctx := context.Background()
+	var resp telematics.Response
+	_, err := s.client.Vehicles.Get(ctx, 7, mycartracks.WithHeader("X-Trace", "t-1"), mycartracks.WithResponse(&resp))
+	require.NoError(t, err)
+	assert.Equal(t, "t-1", gotHeader)
+	assert.Equal(t, 200, resp.StatusCode)
+	sent := s.requests.Load()
+
+	for _, opt := range []mycartracks.RequestOption{
+		mycartracks.WithHeader("Authorization", "Bearer other-token"),
+		mycartracks.WithHeader("user-agent", "x"),
+		mycartracks.WithHeader("Host", "evil.example.com"),
+		mycartracks.WithHeader("X-Bad", "a\r\nb"),
+		mycartracks.WithHeader(" ", "x"),
+		mycartracks.WithRequestTimeout(0),
+	} {
+		_, err := s.client.Vehicles.Get(ctx, 7, opt)
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+		assert.NotContains(t, err.Error(), "other-token")
+	}
+	_, err = s.client.Vehicles.Get(ctx, 0)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Equal(t, sent, s.requests.Load(), "nothing sent")
+
+	rec := &deadlineTransport{base: s.srv.Client().Transport, left: &left}
+	c := s.newClient(mycartracks.WithHTTPClient(&http.Client{Transport: rec}))
+	_, err = c.Vehicles.Get(ctx, 7, mycartracks.WithRequestTimeout(7*time.Second))
+	require.NoError(t, err)
+	assert.InDelta(t, 7, left.Seconds(), 1)
+	_, err = c.Vehicles.Get(ctx, 7)
+	require.NoError(t, err)
+	assert.InDelta(t, mycartracks.DefaultTimeout.Seconds(), left.Seconds(), 1)
+}
+
+// deadlineTransport notes how long the last API request had left before its deadline.
+type deadlineTransport struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	left *time.Duration
+}
+
+func (d *deadlineTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if dl, ok := r.Context().Deadline(); ok && strings.Contains(r.URL.Path, "/vehicles/") {
+		d.mu.Lock()
+		*d.left = time.Until(dl)
+		d.mu.Unlock()
+	}
+	return d.base.RoundTrip(r)
 }

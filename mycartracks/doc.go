@@ -16,10 +16,21 @@
 // provider documents), renews it before it expires and, when the API refuses a token
 // (revoked, rotated credentials), fetches a new one and replays the call once.
 //
+// Options set the URLs, scopes, the HTTP client, a slog logger, a User-Agent prefix,
+// retries ([WithMaxRetries]; 0 turns them off), the longest rate-limit wait
+// ([WithMaxWait]; 0 never waits), client-side pacing ([WithBudget], [WithRateLimiter]),
+// the attempt timeout ([WithTimeout]) and the clock. They and their validation are those
+// of package smartcar wherever the two mean the same: an option given a value it cannot
+// take (a negative wait, a nil HTTP client, a line break in the User-Agent) makes
+// [NewClient] fail with an error matching telematics.ErrInvalidInput that lists every
+// such mistake, not only the first. A per-call [WithHeader] refuses the headers the
+// client sets itself; the zero ID and a negative Offset or Limit are refused before
+// anything is sent.
+//
 // # Services
 //
 // Calls are grouped by resource, each taking a context first and per-call options
-// ([WithResponse], [WithHeader]) last:
+// ([WithResponse], [WithHeader], [WithRequestTimeout]) last:
 //
 //	v, err := client.Vehicles.Get(ctx, 7)
 //	page, err := client.Tracks.List(ctx, &mycartracks.TrackListOptions{VehicleID: 7, From: from, To: to})

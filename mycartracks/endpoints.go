@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 // Page sizes.
@@ -213,6 +214,12 @@ func (e *endpoint) format(ids ...string) (string, error) {
 	}
 	if len(ids) == 0 {
 		return e.path, nil
+	}
+	for _, id := range ids {
+		if id == "0" {
+			// The zero ID is the absent one: GET /vehicles/0 is never sent.
+			return "", fmt.Errorf("%w: %q is not a valid identifier (request not sent)", telematics.ErrInvalidInput, id)
+		}
 	}
 	return httpcore.Path(e.pathFormat, ids...)
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -32,7 +33,8 @@ const (
 	DefaultTimeout = 60 * time.Second
 	// DefaultMaxResponseBody bounds the body of a successful answer: a trackpoint page of
 	// the largest size is about 1.5 MB.
-	DefaultMaxResponseBody = 32 << 20 // RateWindow is the budget window of MyCarTracks (150 requests per 15 minutes by
+	DefaultMaxResponseBody = 32 << 20
+	// RateWindow is the budget window of MyCarTracks (150 requests per 15 minutes by
 	// default). A rate-limit rejection that says no request remains but not when the
 	// window resets is retried once this long after it (and later calls wait too), or
 	// fails at once with a *telematics.RateLimitError when the maximum wait is shorter.
@@ -48,74 +50,98 @@ const (
 	ScopeWrite = "write"
 )
 
-// Option configures a Client; pass options to NewClient or FromEnv.
-type Option func(*config)
+// Option configures a Client; pass options to NewClient or FromEnv. An option given a
+// value it cannot take reports it, and NewClient returns every such error at once.
+type Option func(*config) error
 
 type config struct {
-	baseURL    string
-	tokenURL   string
-	scopes     []string
-	httpClient *http.Client
-	logger     *slog.Logger
-	userAgent  string
-	maxRetries int
-	maxWait    time.Duration
-	timeout    time.Duration
-	maxBody    int64
-	limiter    *rate.Limiter
-	clock      telematics.Clock
-	errs       []error
+	httpcore.Settings
+	baseURL  string
+	tokenURL string
+	scopes   []string
 }
 
 func defaultConfig() config {
 	return config{
-		baseURL:    DefaultBaseURL,
-		tokenURL:   DefaultTokenURL,
-		scopes:     []string{ScopeRead},
-		maxRetries: DefaultMaxRetries,
-		maxWait:    DefaultMaxWait,
-		timeout:    DefaultTimeout,
-		maxBody:    DefaultMaxResponseBody,
+		Settings: httpcore.Settings{
+			MaxRetries: DefaultMaxRetries,
+			MaxWait:    DefaultMaxWait,
+			Timeout:    DefaultTimeout,
+			MaxBody:    DefaultMaxResponseBody,
+			Clock:      telematics.SystemClock,
+		},
+		baseURL:  DefaultBaseURL,
+		tokenURL: DefaultTokenURL,
+		scopes:   []string{ScopeRead},
 	}
+}
+
+// newConfig applies opts to the defaults and checks the credentials: every mistake
+// comes back in one error matching telematics.ErrInvalidInput.
+func newConfig(clientID, clientSecret string, opts []Option) (config, error) {
+	cfg := defaultConfig()
+	errs := httpcore.Apply(&cfg, opts)
+	errs = append(errs, httpcore.CheckCredentials(clientID, clientSecret, EnvClientID, EnvClientSecret))
+	return cfg, httpcore.Invalid(Provider, errs...)
 }
 
 // WithScopes sets the OAuth2 scopes requested with the token: ScopeRead (the default),
 // or ScopeRead and ScopeWrite for clients that create, update or delete. A single
-// argument may hold several scopes separated by spaces ("read write").
+// argument may hold several scopes separated by spaces ("read write"). At least one
+// scope is required, and only these two are known.
 func WithScopes(scopes ...string) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		c.scopes = nil
 		for _, s := range scopes {
 			c.scopes = append(c.scopes, strings.Fields(s)...)
 		}
+		if len(c.scopes) == 0 {
+			return errors.New("at least one scope is required")
+		}
+		for _, s := range c.scopes {
+			if s != ScopeRead && s != ScopeWrite {
+				return fmt.Errorf("unknown scope %q (MyCarTracks knows %q and %q)", s, ScopeRead, ScopeWrite)
+			}
+		}
+		return nil
 	}
 }
 
-// WithBaseURL sets the API root (default DefaultBaseURL); a test points it at a fake
-// server.
-func WithBaseURL(u string) Option { return func(c *config) { c.baseURL = u } }
+// WithBaseURL sets the API root (default DefaultBaseURL), an absolute http(s) URL; a
+// test points it at a fake server.
+func WithBaseURL(u string) Option {
+	return func(c *config) error { return httpcore.SetURL(&c.baseURL, "base URL", u) }
+}
 
-// WithTokenURL sets the OAuth2 token endpoint (default DefaultTokenURL).
-func WithTokenURL(u string) Option { return func(c *config) { c.tokenURL = u } }
+// WithTokenURL sets the OAuth2 token endpoint (default DefaultTokenURL), an absolute
+// http(s) URL.
+func WithTokenURL(u string) Option {
+	return func(c *config) error { return httpcore.SetURL(&c.tokenURL, "token URL", u) }
+}
 
-// WithHTTPClient sets the HTTP client that sends API and token requests. Its Transport
-// is used; the client's overall Timeout should be zero, since each attempt is bounded
-// by WithTimeout instead.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+// WithHTTPClient sets the HTTP client that sends API and token requests; nil is an
+// error. Its Transport is used; the client's overall Timeout should be zero, since each
+// attempt is bounded by WithTimeout instead.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
 
 // WithLogger sets a structured logger receiving one debug line per attempt, with
-// credentials redacted. Nothing is logged by default.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+// credentials redacted. Nothing is logged by default or with a nil logger.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
-// WithUserAgent prefixes the User-Agent header, for example "dispatch/2.1".
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+// WithUserAgent prefixes the User-Agent header, for example "dispatch/2.1". A line
+// break is an error.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error { return c.SetUserAgent(ua) }
+}
 
 // WithMaxRetries sets how often a failed call that is safe to repeat (reads, PUT,
 // DELETE) is retried after network errors, 5xx and rate-limit rejections (default
-// DefaultMaxRetries; 0 turns retries off). A refused token is renewed and the call
-// replayed once in any case.
+// DefaultMaxRetries; 0 turns retries off; a negative count is an error). A refused token
+// is renewed and the call replayed once in any case.
 func WithMaxRetries(n int) Option {
-	return func(c *config) { c.maxRetries = n }
+	return func(c *config) error { return c.SetMaxRetries(n) }
 }
 
 // WithMaxWait sets the longest a call waits for a rate limit: for the request budget to
@@ -123,25 +149,19 @@ func WithMaxRetries(n int) Option {
 // server asked for (default DefaultMaxWait). A longer wait is returned at once as a
 // *telematics.RateLimitError. Zero never waits: a call that would have to wait for a
 // rate limit fails at once with a *telematics.RateLimitError, which tells when to try
-// again. A negative wait is an error of NewClient.
-func WithMaxWait(d time.Duration) Option { return func(c *config) { c.maxWait = d } }
+// again. A negative wait is an error.
+func WithMaxWait(d time.Duration) Option { return func(c *config) error { return c.SetMaxWait(d) } }
 
-// WithTimeout bounds each attempt of a call, body included (default DefaultTimeout). It
-// must be positive: NewClient refuses zero or a negative timeout.
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+// WithTimeout bounds each attempt of a call, body included (default DefaultTimeout);
+// WithRequestTimeout changes it for one call. It must be positive.
+func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d) } }
 
 // WithMaxResponseBody bounds the body of a successful answer to n bytes (default
 // DefaultMaxResponseBody). A longer body fails the call with
 // telematics.ErrResponseTooLarge, unread past the limit, and reading it never allocates
 // more than about 1.125 times n, however long or endless it is. n must be positive.
 func WithMaxResponseBody(n int64) Option {
-	return func(c *config) {
-		if n <= 0 {
-			c.errs = append(c.errs, fmt.Errorf("maximum response body %d is not positive", n))
-			return
-		}
-		c.maxBody = n
-	}
+	return func(c *config) error { return c.SetMaxBody(n) }
 }
 
 // WithRateLimiter paces requests on the client side with lim, for example to share one
@@ -149,61 +169,22 @@ func WithMaxResponseBody(n int64) Option {
 // client's clock. The client paces on the budget headers of every response anyway.
 // WithRateLimiter and WithBudget set the same limiter: the last one given wins, and
 // WithRateLimiter(nil) removes it.
-func WithRateLimiter(lim *rate.Limiter) Option { return func(c *config) { c.limiter = lim } }
+func WithRateLimiter(lim *rate.Limiter) Option {
+	return func(c *config) error { return c.SetRateLimiter(lim) }
+}
 
 // WithBudget paces requests evenly on the client side so that they never outrun n
 // requests per period: one request every per/n. Both must be positive. WithBudget and
 // WithRateLimiter set the same limiter: the last one given wins.
 func WithBudget(n int, per time.Duration) Option {
-	return func(c *config) {
-		if n <= 0 || per <= 0 {
-			c.errs = append(c.errs, fmt.Errorf("budget %d per %s: both must be positive", n, per))
-			return
-		}
-		c.limiter = rate.NewLimiter(rate.Every(per/time.Duration(n)), 1)
-	}
+	return func(c *config) error { return c.SetBudget(n, per) }
 }
 
 // WithClock sets the clock used for waits, backoff and token expiry (default the system
-// clock). Tests share one manual clock between the client and a fake server.
-func WithClock(clock telematics.Clock) Option { return func(c *config) { c.clock = clock } }
-
-// noWait is the MaxWait given to the request loop for WithMaxWait(0), since the loop reads
-// zero as its own default of a minute: the loop fails a call at once when its wait would
-// be longer, which every rate-limit wait is.
-const noWait = time.Nanosecond
-
-// coreMaxWait is the MaxWait of the request loop.
-func (c *config) coreMaxWait() time.Duration {
-	if c.maxWait == 0 {
-		return noWait
-	}
-	return c.maxWait
-}
-
-func (c *config) validate() error {
-	var errs []error
-	if len(c.scopes) == 0 {
-		errs = append(errs, errors.New("at least one scope is required"))
-	}
-	for _, s := range c.scopes {
-		if s != ScopeRead && s != ScopeWrite {
-			errs = append(errs, fmt.Errorf("unknown scope %q (MyCarTracks knows %q and %q)", s, ScopeRead, ScopeWrite))
-		}
-	}
-	if c.maxRetries < 0 {
-		errs = append(errs, fmt.Errorf("max retries %d is negative", c.maxRetries))
-	}
-	if c.maxWait < 0 {
-		errs = append(errs, fmt.Errorf("max wait %s is negative", c.maxWait))
-	}
-	if c.timeout <= 0 {
-		errs = append(errs, fmt.Errorf("timeout %s is not positive", c.timeout))
-	}
-	if c.tokenURL == "" {
-		errs = append(errs, errors.New("token URL is empty"))
-	}
-	return errors.Join(append(c.errs, errs...)...)
+// clock; nil is an error). Tests share one manual clock between the client and a fake
+// server.
+func WithClock(clock telematics.Clock) Option {
+	return func(c *config) error { return c.SetClock(clock) }
 }
 
 func (c *config) hasScope(s string) bool {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -18,13 +19,14 @@ import (
 // share (ListOptions, TrackpointListOptions, LastPositionOptions). The zero value asks
 // for the first page of the API's default size.
 type Paging struct {
-	// Offset is the zero-based index of the first item; a negative offset is 0.
+	// Offset is the zero-based index of the first item. A negative offset is refused
+	// with telematics.ErrInvalidInput before anything is sent.
 	Offset int
 	// Limit is the page size. Zero lets the API choose for a single page (List, Last,
 	// ListTrackpoints); the iterators (All, AllLast, AllTrackpoints) then page with the
 	// largest size allowed: MaxPageSize, or MaxTrackpointPageSize for trackpoints. A
 	// limit above that size is sent as that size (the API refuses larger ones); a
-	// negative limit is 0.
+	// negative limit is refused like a negative offset.
 	Limit int
 }
 
@@ -145,9 +147,9 @@ func (p *pageCap) limit(limit int) int {
 // pageCaps holds a client's knowledge of every endpoint's cap.
 type pageCaps [numEndpoints]pageCap
 
-// clampLimit returns the limit to send: 0 (the API's default) for none, at most max.
-func clampLimit(limit, most int) int {
-	return min(max(limit, 0), most)
+// checkPaging refuses a negative offset or limit before anything is sent.
+func checkPaging(offset, limit int) error {
+	return httpcore.CheckPaging(Provider, "Offset", offset, "Limit", limit)
 }
 
 // fetchFunc fetches the page at offset of at most limit items (0: the API's default),
@@ -165,10 +167,14 @@ type lister[T any] struct {
 	fetch fetchFunc[T]
 }
 
-// page fetches one page for List: it sends what the caller asked for, the limit clamped,
-// and reports the next offset by the rule of nextOffset.
+// page fetches one page for List: it sends what the caller asked for, the limit capped
+// at the endpoint's largest, and reports the next offset by the rule of nextOffset. A
+// negative offset or limit is refused.
 func (l lister[T]) page(offset, limit int, withTotal bool) (*Page[T], error) {
-	offset, limit = max(offset, 0), clampLimit(limit, l.max)
+	if err := checkPaging(offset, limit); err != nil {
+		return nil, err
+	}
+	limit = min(limit, l.max)
 	items, total, resp, err := l.fetch(offset, limit, withTotal, nil)
 	if err != nil {
 		return nil, err
@@ -242,15 +248,21 @@ func checkTotal(offset, n, total int) error {
 // that only repeats the previous one (an API that ignores offset) or contradicts its
 // total. Every range starts again from offset with its own state, so the iterator may
 // be ranged over again, also concurrently; it stops when the consumer breaks and yields
-// an error at most once.
+// an error at most once. A negative offset or limit is that error, before any request.
 func (l lister[T]) all(offset, limit int) iter.Seq2[T, error] {
 	withTotal := endpoints[l.ep].total
-	if limit <= 0 || limit > l.max {
+	invalid := checkPaging(offset, limit)
+	if limit == 0 || limit > l.max {
 		limit = l.max
 	}
 	return func(yield func(T, error) bool) {
+		if invalid != nil {
+			var zero T
+			yield(zero, invalid)
+			return
+		}
 		caps := &l.c.pageCaps[l.ep]
-		offset := max(offset, 0)
+		offset := offset // every range starts again from the caller's offset
 		var (
 			buf      []T
 			prevKeys []int64 // the ids of the previous page, sorted

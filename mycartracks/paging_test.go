@@ -423,8 +423,17 @@ func TestListSinglePage(t *testing.T) {
 	assert.Equal(t, -1, page.NextOffset)
 	assert.False(t, page.HasNext())
 
+	// A negative offset is refused before sending, by List and All alike.
+	before := len(s.seen("GET /vehicleGroups"))
+	_, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 5000, Offset: -3}})
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	for _, err := range s.client.VehicleGroups.All(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: -1}}) {
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	}
+	assert.Len(t, s.seen("GET /vehicleGroups"), before, "nothing sent")
+
 	// A limit above the largest allowed is clamped, not sent to be refused.
-	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Offset: -3, Limit: 5000}})
+	page, err = s.client.VehicleGroups.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 5000}})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 250)
 	seen := s.seen("GET /vehicleGroups")

@@ -3,15 +3,11 @@ package smartcar
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/internal/auth"
 	"github.com/fleetkit/fleetkit-go/internal/httpcore"
@@ -31,12 +27,21 @@ const (
 
 // Default timeouts of one attempt. Commands reach the vehicle and may hold the
 // connection for minutes before the final answer, so they get the 310 s of Smartcar's own
-// SDKs. Reads get a minute: Smartcar does not document how long a read takes; that it
-// answers from data it already holds rather than from the vehicle is our reading of the
-// retrievedAt and ingestedAt times it sends ([I] in the reference).
+// SDKs. Other calls get a minute: Smartcar does not document how long a read takes; that
+// it answers from data it already holds rather than from the vehicle is our reading of
+// the retrievedAt and ingestedAt times it sends ([I] in the reference).
 const (
-	DefaultReadTimeout    = 60 * time.Second
+	DefaultTimeout        = 60 * time.Second
 	DefaultCommandTimeout = 310 * time.Second
+)
+
+// Default limits of a call.
+const (
+	// DefaultMaxWait is the longest a call waits for a rate limit before it gives up with
+	// a *telematics.RateLimitError (WithMaxWait; WithMaxWait(0) never waits).
+	DefaultMaxWait = 60 * time.Second
+	// DefaultMaxRetries is how often a failed call that is safe to repeat is retried.
+	DefaultMaxRetries = 4
 )
 
 // DefaultMaxResponseBody bounds the body of a successful answer (see WithMaxResponseBody).
@@ -90,31 +95,14 @@ type Client struct {
 	// Webhooks lists and reads the application's webhooks (Management API).
 	Webhooks *WebhooksService
 
-	vehicleAPI    *httpcore.Client
-	managementAPI *httpcore.Client
-	tokens        *auth.Source
-	transport     *http.Transport // ours to close; nil when the caller gave an HTTP client
-	cfg           config
+	vehicleAPI     *httpcore.Client
+	managementAPI  *httpcore.Client
+	tokens         *auth.Source
+	transport      *http.Transport // ours to close; nil when the caller gave an HTTP client
+	commandTimeout time.Duration
 }
 
 type service struct{ c *Client }
-
-// config is what the options set.
-type config struct {
-	vehicleURL, managementURL, tokenURL string
-	httpClient                          *http.Client
-	logger                              *slog.Logger
-	unitSystem                          UnitSystem
-	userAgent                           string
-	maxRetries                          int
-	retriesSet                          bool
-	maxWait                             time.Duration
-	readTimeout, commandTimeout         time.Duration
-	maxBody                             int64
-	clock                               telematics.Clock
-	limiter                             *rate.Limiter
-	errs                                []error
-}
 
 // NewClient returns a client for the application with these API credentials (Dashboard
 // → API Credentials). Community reports say v3 client ids start with "client_" and that
@@ -122,52 +110,16 @@ type config struct {
 // not a documented contract); the SDK does not check the form. No request is sent until
 // the first call, which fetches the application token.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
-	cfg := config{
-		vehicleURL:     DefaultVehicleAPIURL,
-		managementURL:  DefaultManagementAPIURL,
-		tokenURL:       DefaultTokenURL,
-		readTimeout:    DefaultReadTimeout,
-		commandTimeout: DefaultCommandTimeout,
-		maxBody:        DefaultMaxResponseBody,
-		clock:          telematics.SystemClock,
+	cfg, err := newConfig(clientID, clientSecret, opts)
+	if err != nil {
+		return nil, err
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	if len(cfg.errs) > 0 {
-		return nil, cfg.errs[0]
-	}
-	if strings.TrimSpace(clientID) == "" || strings.TrimSpace(clientSecret) == "" {
-		return nil, fmt.Errorf("smartcar: %w: client ID and client secret are required", telematics.ErrInvalidInput)
-	}
-	for _, u := range []struct{ name, value string }{
-		{"vehicle API URL", cfg.vehicleURL}, {"management API URL", cfg.managementURL}, {"token URL", cfg.tokenURL},
-	} {
-		if err := checkURL(u.name, u.value); err != nil {
-			return nil, err
-		}
-	}
-
-	c := &Client{cfg: cfg}
-	hc := cfg.httpClient
-	if hc == nil {
-		hc = &http.Client{}
-		// A private copy of the default transport, so that Close can drop its idle
-		// connections without touching anyone else's. A program that wrapped
-		// http.DefaultTransport (tracing, metrics) keeps its wrapper: it is used as is.
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			c.transport = t.Clone()
-			hc.Transport = c.transport
-		} else {
-			hc.Transport = http.DefaultTransport
-		}
-	}
+	hc, transport := cfg.HTTP()
+	c := &Client{transport: transport, commandTimeout: cfg.commandTimeout}
 	// One redactor knows the secret and every token, for the token endpoint's errors
 	// and both APIs'.
 	red := redact.New(clientID, clientSecret)
-	tokens, err := auth.New(auth.Config{
+	c.tokens, err = auth.New(auth.Config{
 		Redactor:     red,
 		Provider:     Provider,
 		ClientID:     clientID,
@@ -175,50 +127,26 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		TokenURL:     cfg.tokenURL,
 		Style:        auth.InBody,
 		HTTPClient:   hc,
-		UserAgent:    cfg.userAgent,
-		Logger:       cfg.logger,
-		Clock:        cfg.clock,
+		UserAgent:    cfg.UserAgent,
+		Logger:       cfg.Logger,
+		Clock:        cfg.Clock,
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.tokens = tokens
-
 	header := http.Header{}
 	if cfg.unitSystem != "" {
 		header.Set("SC-Unit-System", string(cfg.unitSystem))
 	}
-	retry := httpcore.DefaultRetry()
-	if cfg.retriesSet {
-		retry.MaxRetries = cfg.maxRetries
-		if retry.MaxRetries == 0 {
-			retry = httpcore.NoRetry()
-		}
+	// Both APIs share the token, the limiter and the settings; each has its own budget.
+	core := func(base string) (*httpcore.Client, error) {
+		return httpcore.New(cfg.Core(httpcore.Config{Provider: Provider, BaseURL: base, HTTPClient: hc, Tokens: c.tokens,
+			Header: header, DecodeError: decodeError, Redactor: red}))
 	}
-	build := func(base string) (*httpcore.Client, error) {
-		return httpcore.New(httpcore.Config{
-			Provider:    Provider,
-			BaseURL:     base,
-			HTTPClient:  hc,
-			Tokens:      tokens,
-			UserAgent:   cfg.userAgent,
-			Header:      header,
-			Logger:      cfg.logger,
-			Clock:       cfg.clock,
-			Retry:       retry,
-			MaxWait:     cfg.maxWait,
-			Limiter:     httpcore.NewLimiter(cfg.limiter),
-			Timeout:     cfg.readTimeout,
-			MaxBody:     cfg.maxBody,
-			DecodeError: decodeError,
-			Redactor:    red,
-		})
+	if c.vehicleAPI, err = core(cfg.vehicleURL); err == nil {
+		c.managementAPI, err = core(cfg.managementURL)
 	}
-	if c.vehicleAPI, err = build(cfg.vehicleURL); err != nil {
-		c.Close()
-		return nil, err
-	}
-	if c.managementAPI, err = build(cfg.managementURL); err != nil {
+	if err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -242,9 +170,6 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 func FromEnv(opts ...Option) (*Client, error) {
 	env := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
 	id, secret := env(EnvClientID), env(EnvClientSecret)
-	if id == "" || secret == "" {
-		return nil, invalidf("%s and %s must be set", EnvClientID, EnvClientSecret)
-	}
 	var envOpts []Option
 	if v := env(EnvVehicleAPIURL); v != "" {
 		envOpts = append(envOpts, WithVehicleAPIURL(v))
@@ -352,14 +277,6 @@ func (c *Client) Do(ctx context.Context, api API, method, path string, query url
 	return c.do(ctx, k, out, opts)
 }
 
-func checkURL(name, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("smartcar: %w: %s %q is not an absolute http(s) URL", telematics.ErrInvalidInput, name, httpcore.RedactURLString(raw))
-	}
-	return nil
-}
-
 // call is one API call as the services describe it.
 type call struct {
 	api      *httpcore.Client
@@ -373,34 +290,18 @@ type call struct {
 
 // do sends one call with the per-call options applied.
 func (c *Client) do(ctx context.Context, k call, out any, opts []RequestOption) (*telematics.Response, error) {
-	co := callOptions{}
-	for _, o := range opts {
-		if o != nil {
-			o(&co)
-		}
+	co, err := httpcore.ApplyCallOptions(Provider, reservedHeaders, opts)
+	if err != nil {
+		return nil, err
 	}
-	if co.err != nil {
-		return nil, co.err
-	}
-	if k.needUser && co.userID == "" {
+	if k.needUser && co.Header.Get(headerUserID) == "" {
 		return nil, ErrUserIDRequired
 	}
-	req := &httpcore.Request{Method: k.method, Path: k.path, Query: k.query, Body: k.body, Header: co.header}
-	if co.userID != "" {
-		if req.Header == nil {
-			req.Header = http.Header{}
-		}
-		req.Header.Set("SC-User-Id", co.userID)
-	}
-	if k.command {
-		req.Timeout = c.cfg.commandTimeout
-	}
-	if co.timeout > 0 {
-		req.Timeout = co.timeout
+	req := &httpcore.Request{Method: k.method, Path: k.path, Query: k.query, Body: k.body, Header: co.Header, Timeout: co.Timeout}
+	if k.command && co.Timeout == 0 {
+		req.Timeout = c.commandTimeout
 	}
 	resp, err := k.api.Do(ctx, req, out)
-	if co.response != nil && resp != nil {
-		*co.response = *resp
-	}
+	co.Capture(resp)
 	return resp, err
 }

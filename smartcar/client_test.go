@@ -31,13 +31,13 @@ func TestNewClientValidates(t *testing.T) {
 		{"bad token URL", "client_x", secret, []smartcar.Option{smartcar.WithTokenURL("iam.smartcar.com")}, "token URL"},
 		{"token URL with credentials", "client_x", secret, []smartcar.Option{smartcar.WithTokenURL("https://user:" + secret + "@%zz")}, "token URL"},
 		{"unit system", "client_x", secret, []smartcar.Option{smartcar.WithUnitSystem("kelvin")}, "unit system"},
-		{"negative retries", "client_x", secret, []smartcar.Option{smartcar.WithMaxRetries(-1)}, "negative retry count"},
-		{"max wait", "client_x", secret, []smartcar.Option{smartcar.WithMaxWait(0)}, "maximum wait"},
-		{"read timeout", "client_x", secret, []smartcar.Option{smartcar.WithReadTimeout(-time.Second)}, "read timeout"},
+		{"negative retries", "client_x", secret, []smartcar.Option{smartcar.WithMaxRetries(-1)}, "maximum retries -1 is negative"},
+		{"max wait", "client_x", secret, []smartcar.Option{smartcar.WithMaxWait(-time.Second)}, "maximum wait"},
+		{"timeout", "client_x", secret, []smartcar.Option{smartcar.WithTimeout(-time.Second)}, "timeout -1s is not positive"},
 		{"command timeout", "client_x", secret, []smartcar.Option{smartcar.WithCommandTimeout(0)}, "command timeout"},
 		{"nil HTTP client", "client_x", secret, []smartcar.Option{smartcar.WithHTTPClient(nil)}, "nil HTTP client"},
 		{"nil clock", "client_x", secret, []smartcar.Option{smartcar.WithClock(nil)}, "nil clock"},
-		{"nil limiter", "client_x", secret, []smartcar.Option{smartcar.WithRateLimiter(nil)}, "nil rate limiter"},
+		{"empty budget", "client_x", secret, []smartcar.Option{smartcar.WithBudget(0, time.Minute)}, "budget 0 per 1m0s"},
 		{"user agent", "client_x", secret, []smartcar.Option{smartcar.WithUserAgent("app\r\nX-Evil: 1")}, "line break"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +49,17 @@ func TestNewClientValidates(t *testing.T) {
 			assert.NotContains(t, err.Error(), secret)
 		})
 	}
+}
+
+// NewClient reports every invalid option at once, not only the first.
+func TestNewClientJoinsEveryOptionError(t *testing.T) {
+	_, err := smartcar.NewClient("", "secret", smartcar.WithMaxWait(-time.Second), smartcar.WithTimeout(0),
+		smartcar.WithHTTPClient(nil), smartcar.WithUnitSystem("kelvin"))
+	require.ErrorIs(t, err, telematics.ErrInvalidInput)
+	for _, want := range []string{"maximum wait -1s", "timeout 0s", "nil HTTP client", `unit system "kelvin"`, "client ID and client secret are required"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "\n", "one line")
 }
 
 func TestNewClientDefaults(t *testing.T) {
@@ -311,8 +322,8 @@ func TestTimeouts(t *testing.T) {
 		read, command   time.Duration
 		readReqOverride bool
 	}{
-		{name: "defaults", read: smartcar.DefaultReadTimeout, command: smartcar.DefaultCommandTimeout},
-		{name: "options", opts: []smartcar.Option{smartcar.WithReadTimeout(5 * time.Second), smartcar.WithCommandTimeout(20 * time.Minute)},
+		{name: "defaults", read: smartcar.DefaultTimeout, command: smartcar.DefaultCommandTimeout},
+		{name: "options", opts: []smartcar.Option{smartcar.WithTimeout(5 * time.Second), smartcar.WithCommandTimeout(20 * time.Minute)},
 			read: 5 * time.Second, command: 20 * time.Minute},
 		{name: "per call", reqOpts: []smartcar.RequestOption{smartcar.WithRequestTimeout(7 * time.Second)}, read: 7 * time.Second, command: 7 * time.Second},
 	} {

@@ -146,7 +146,8 @@ type ConnectionListOptions struct {
 	// UserExternalID keeps the connections of the user with this external id
 	// (filter[user.externalId], [T] in the reference).
 	UserExternalID string
-	// PageNumber (from 1) and PageSize select a page; 0 leaves Smartcar's default.
+	// PageNumber (from 1) and PageSize select a page; 0 leaves Smartcar's default. A
+	// negative one is refused with telematics.ErrInvalidInput before anything is sent.
 	PageNumber int
 	PageSize   int
 }

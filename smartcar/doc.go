@@ -17,12 +17,20 @@
 // refuses it. Options set the API and token URLs, the HTTP client, a slog logger (silent
 // by default; credentials are never logged), the unit system (SC-Unit-System; which
 // units v3 answers in for imperial is undocumented), a
-// User-Agent prefix, retries, the longest rate-limit wait, timeouts and the clock.
+// User-Agent prefix, retries (WithMaxRetries; 0 turns them off), the longest rate-limit
+// wait (WithMaxWait; 0 never waits), client-side pacing (WithAppRateLimit, WithBudget,
+// WithRateLimiter), timeouts (WithTimeout, WithCommandTimeout) and the clock. The
+// options and their validation are those of package mycartracks wherever the two mean
+// the same: an option given a value it cannot take (a negative wait, a nil HTTP client,
+// a line break in the User-Agent) makes NewClient fail with an error matching
+// telematics.ErrInvalidInput that lists every such mistake, not only the first.
 //
 // Every method takes a context first and per-call options last: WithUserID,
 // WithResponse (the status, headers and request id of the exchange), WithHeader (which
 // refuses the headers the client sets itself: Authorization, SC-User-Id, User-Agent,
-// Accept, Content-Type) and WithRequestTimeout.
+// Accept, Content-Type, Content-Length, Host) and WithRequestTimeout, as in mycartracks.
+// An empty or blank id and a negative PageNumber or PageSize are refused before anything
+// is sent.
 //
 // Client.Do reaches endpoints the SDK does not model (charge-port commands, the
 // Management API's applications) on either API with the same token, errors and retries; POST and PATCH are
@@ -102,7 +110,7 @@
 //	}
 //
 // Each command attempt may take DefaultCommandTimeout (310 s, as Smartcar's own SDKs);
-// other calls DefaultReadTimeout.
+// other calls DefaultTimeout (WithTimeout).
 //
 // ChargeSchedulesService sets daily (documented), weekly and workweek schedules (from a
 // third party's listing) and deletes them; each returns a ChargeScheduleExecution with

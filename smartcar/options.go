@@ -9,41 +9,75 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/fleetkit/fleetkit-go/internal/httpcore"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// Option configures a Client.
-type Option func(*config)
+// Option configures a Client; pass options to NewClient or FromEnv. An option given a
+// value it cannot take reports it, and NewClient returns every such error at once.
+type Option func(*config) error
 
-func (c *config) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("smartcar: %w: "+format, append([]any{telematics.ErrInvalidInput}, args...)...))
+// config is what the options set.
+type config struct {
+	httpcore.Settings
+	vehicleURL, managementURL, tokenURL string
+	unitSystem                          UnitSystem
+	commandTimeout                      time.Duration
 }
 
-// WithVehicleAPIURL sets the Vehicle API root (default DefaultVehicleAPIURL).
-func WithVehicleAPIURL(u string) Option { return func(c *config) { c.vehicleURL = u } }
-
-// WithManagementAPIURL sets the Management API root (default DefaultManagementAPIURL).
-func WithManagementAPIURL(u string) Option { return func(c *config) { c.managementURL = u } }
-
-// WithTokenURL sets the token endpoint (default DefaultTokenURL).
-func WithTokenURL(u string) Option { return func(c *config) { c.tokenURL = u } }
-
-// WithHTTPClient sends every request, token requests included, through hc. Its
-// Timeout, if any, bounds each attempt on top of the read and command timeouts: leave it
-// zero or above DefaultCommandTimeout.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) {
-		if hc == nil {
-			c.fail("nil HTTP client")
-			return
-		}
-		c.httpClient = hc
+func defaultConfig() config {
+	return config{
+		Settings: httpcore.Settings{
+			MaxRetries: DefaultMaxRetries,
+			MaxWait:    DefaultMaxWait,
+			Timeout:    DefaultTimeout,
+			MaxBody:    DefaultMaxResponseBody,
+			Clock:      telematics.SystemClock,
+		},
+		vehicleURL:     DefaultVehicleAPIURL,
+		managementURL:  DefaultManagementAPIURL,
+		tokenURL:       DefaultTokenURL,
+		commandTimeout: DefaultCommandTimeout,
 	}
 }
 
+// newConfig applies opts to the defaults and checks the credentials: every mistake
+// comes back in one error matching telematics.ErrInvalidInput.
+func newConfig(clientID, clientSecret string, opts []Option) (config, error) {
+	cfg := defaultConfig()
+	errs := httpcore.Apply(&cfg, opts)
+	errs = append(errs, httpcore.CheckCredentials(clientID, clientSecret, EnvClientID, EnvClientSecret))
+	return cfg, httpcore.Invalid(Provider, errs...)
+}
+
+// WithVehicleAPIURL sets the Vehicle API root (default DefaultVehicleAPIURL), an
+// absolute http(s) URL.
+func WithVehicleAPIURL(u string) Option {
+	return func(c *config) error { return httpcore.SetURL(&c.vehicleURL, "vehicle API URL", u) }
+}
+
+// WithManagementAPIURL sets the Management API root (default DefaultManagementAPIURL),
+// an absolute http(s) URL.
+func WithManagementAPIURL(u string) Option {
+	return func(c *config) error { return httpcore.SetURL(&c.managementURL, "management API URL", u) }
+}
+
+// WithTokenURL sets the token endpoint (default DefaultTokenURL), an absolute http(s)
+// URL.
+func WithTokenURL(u string) Option {
+	return func(c *config) error { return httpcore.SetURL(&c.tokenURL, "token URL", u) }
+}
+
+// WithHTTPClient sends every request, token requests included, through hc; nil is an
+// error. Its Timeout, if any, bounds each attempt on top of WithTimeout and
+// WithCommandTimeout: leave it zero or above DefaultCommandTimeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
+
 // WithLogger logs one debug line per attempt and token request, with credentials
-// redacted. Nothing is logged by default.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+// redacted. Nothing is logged by default or with a nil logger.
+func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c.SetLogger(l) } }
 
 // WithUnitSystem sends SC-Unit-System with every request, asking for signal values in
 // metric or imperial units; without it Smartcar answers in metric. Smartcar documents
@@ -51,75 +85,50 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // which unit spellings an imperial answer uses are not documented ([U] in the
 // reference): read each value's Unit rather than assuming one.
 func WithUnitSystem(u UnitSystem) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		switch u {
 		case Metric, Imperial:
 			c.unitSystem = u
-		default:
-			c.fail("unit system %q is neither %q nor %q", u, Metric, Imperial)
+			return nil
 		}
+		return fmt.Errorf("unit system %q is neither %q nor %q", u, Metric, Imperial)
 	}
 }
 
-// WithUserAgent prefixes the User-Agent with the application's own name and version.
+// WithUserAgent prefixes the User-Agent with the application's own name and version,
+// for example "dispatch/2.1". A line break is an error.
 func WithUserAgent(ua string) Option {
-	return func(c *config) {
-		if strings.ContainsAny(ua, "\r\n") {
-			c.fail("user agent contains a line break")
-			return
-		}
-		c.userAgent = ua
-	}
+	return func(c *config) error { return c.SetUserAgent(ua) }
 }
 
-// WithMaxRetries bounds how often a failed read is repeated (default 4; 0 turns
-// retries off). Commands are never repeated once they may have reached Smartcar.
+// WithMaxRetries sets how often a failed read (GET, HEAD, PUT, DELETE) is repeated after
+// network errors, 5xx and rate-limit rejections (default DefaultMaxRetries; 0 turns
+// retries off; a negative count is an error). Commands are never repeated once they may
+// have reached Smartcar. A refused token is renewed and the call replayed once in any
+// case.
 func WithMaxRetries(n int) Option {
-	return func(c *config) {
-		if n < 0 {
-			c.fail("negative retry count %d", n)
-			return
-		}
-		c.maxRetries, c.retriesSet = n, true
-	}
+	return func(c *config) error { return c.SetMaxRetries(n) }
 }
 
-// WithMaxWait bounds how long a call waits for a rate limit (a Retry-After, the
-// client-side limiter). A longer wait is returned at once as a
-// *telematics.RateLimitError. Default 60 s.
-func WithMaxWait(d time.Duration) Option {
-	return func(c *config) {
-		if d <= 0 {
-			c.fail("maximum wait %s is not positive", d)
-			return
-		}
-		c.maxWait = d
-	}
-}
+// WithMaxWait sets the longest a call waits for a rate limit: for the client-side
+// limiter (WithAppRateLimit, WithBudget, WithRateLimiter), or for a wait the server
+// asked for (default DefaultMaxWait). A longer wait is returned at once as a
+// *telematics.RateLimitError. Zero never waits: a call that would have to wait for a
+// rate limit fails at once with a *telematics.RateLimitError, which tells when to try
+// again. A negative wait is an error.
+func WithMaxWait(d time.Duration) Option { return func(c *config) error { return c.SetMaxWait(d) } }
 
-// WithReadTimeout bounds one attempt of every call that is not a command (default
-// DefaultReadTimeout).
-func WithReadTimeout(d time.Duration) Option {
-	return func(c *config) {
-		if d <= 0 {
-			c.fail("read timeout %s is not positive", d)
-			return
-		}
-		c.readTimeout = d
-	}
-}
+// WithTimeout bounds each attempt of every call that is not a command, body included
+// (default DefaultTimeout); WithRequestTimeout changes it for one call. It must be
+// positive.
+func WithTimeout(d time.Duration) Option { return func(c *config) error { return c.SetTimeout(d) } }
 
-// WithCommandTimeout bounds one command (default DefaultCommandTimeout, the 310 s of
-// Smartcar's own SDKs: a long-running command holds the connection until the vehicle
-// answers).
+// WithCommandTimeout bounds each attempt of a command and of any other write to the
+// Vehicle API (default DefaultCommandTimeout, the 310 s of Smartcar's own SDKs: a
+// long-running command holds the connection until the vehicle answers). It must be
+// positive.
 func WithCommandTimeout(d time.Duration) Option {
-	return func(c *config) {
-		if d <= 0 {
-			c.fail("command timeout %s is not positive", d)
-			return
-		}
-		c.commandTimeout = d
-	}
+	return func(c *config) error { return httpcore.SetPositive(&c.commandTimeout, "command timeout", d) }
 }
 
 // WithMaxResponseBody bounds the body of a successful answer to n bytes (default
@@ -127,24 +136,14 @@ func WithCommandTimeout(d time.Duration) Option {
 // telematics.ErrResponseTooLarge, unread past the limit, and reading it never allocates
 // more than about 1.125 times n, however long or endless it is. n must be positive.
 func WithMaxResponseBody(n int64) Option {
-	return func(c *config) {
-		if n <= 0 {
-			c.fail("maximum response body %d is not positive", n)
-			return
-		}
-		c.maxBody = n
-	}
+	return func(c *config) error { return c.SetMaxBody(n) }
 }
 
-// WithClock sets the clock used for token expiry, backoff and rate-limit waits (tests).
+// WithClock sets the clock used for token expiry, backoff and rate-limit waits (default
+// the system clock; nil is an error). Tests share one manual clock between the client
+// and a fake server.
 func WithClock(clock telematics.Clock) Option {
-	return func(c *config) {
-		if clock == nil {
-			c.fail("nil clock")
-			return
-		}
-		c.clock = clock
-	}
+	return func(c *config) error { return c.SetClock(clock) }
 }
 
 // WithAppRateLimit paces requests on the client side to Smartcar's documented
@@ -152,99 +151,67 @@ func WithClock(clock telematics.Clock) Option {
 // shared by every goroutine using the client and by both APIs, so that a fleet of
 // concurrent readers never trips the application's 429. A request whose turn is further
 // away than the maximum wait is not sent and fails with a *telematics.RateLimitError.
+// It is WithRateLimiter with that bucket.
 func WithAppRateLimit() Option {
 	return WithRateLimiter(rate.NewLimiter(rate.Every(AppRateLimitInterval), AppRateLimitBurst))
 }
 
 // WithRateLimiter paces requests with lim instead, for a budget negotiated with
-// Smartcar. Share one limiter between clients of the same application.
+// Smartcar. Share one limiter between clients of the same application. Its tokens are
+// taken at the client's clock. WithAppRateLimit, WithBudget and WithRateLimiter set the
+// same limiter: the last one given wins, and WithRateLimiter(nil) removes it.
 func WithRateLimiter(lim *rate.Limiter) Option {
-	return func(c *config) {
-		if lim == nil {
-			c.fail("nil rate limiter")
-			return
-		}
-		c.limiter = lim
-	}
+	return func(c *config) error { return c.SetRateLimiter(lim) }
 }
 
-// RequestOption configures one call.
-type RequestOption func(*callOptions)
-
-type callOptions struct {
-	userID   string
-	header   http.Header
-	response *telematics.Response
-	timeout  time.Duration
-	err      error
+// WithBudget paces requests evenly on the client side so that they never outrun n
+// requests per period: one request every per/n, without a burst. Both must be positive.
+// It sets the same limiter as WithRateLimiter: the last one given wins.
+func WithBudget(n int, per time.Duration) Option {
+	return func(c *config) error { return c.SetBudget(n, per) }
 }
+
+// RequestOption configures one call; every method takes them as its last arguments. An
+// option given a value it cannot take fails the call with telematics.ErrInvalidInput
+// before anything is sent. The mycartracks package's RequestOption is built on the same
+// per-call options, with the same WithHeader, WithResponse and WithRequestTimeout.
+type RequestOption func(*httpcore.CallOptions)
+
+// headerUserID is the header WithUserID sets.
+const headerUserID = "SC-User-Id"
 
 // WithUserID scopes the call to the vehicle owner (the sc-user-id header): the user id
 // Smartcar Connect returned when the owner connected the vehicle. Signal and command
 // calls require it and fail with ErrUserIDRequired without sending anything when it is
 // missing.
 func WithUserID(id string) RequestOption {
-	return func(o *callOptions) {
-		if strings.ContainsAny(id, "\r\n") {
-			o.err = invalidf("user id contains a line break")
-			return
-		}
-		o.userID = strings.TrimSpace(id)
-	}
+	return func(o *httpcore.CallOptions) { o.SetProviderHeader(headerUserID, strings.TrimSpace(id)) }
 }
 
 // WithResponse stores what the call learned of the HTTP exchange in r (status, headers,
 // request id, attempts), also when the call fails. For an iterator it is the last page's.
 func WithResponse(r *telematics.Response) RequestOption {
-	return func(o *callOptions) { o.response = r }
+	return RequestOption(httpcore.WithResponse(r))
 }
 
 // WithHeader adds a header to the call. Headers the client sets itself are refused with
 // telematics.ErrInvalidInput before anything is sent: Authorization (the application
 // token), SC-User-Id (use WithUserID), User-Agent (use WithUserAgent), Accept,
-// Content-Type, Content-Length and Host. Commands and other writes also refuse
-// Idempotency-Key (see CommandsService).
+// Content-Type, Content-Length and Host; so are a line break and an empty name.
+// Commands and other writes also refuse Idempotency-Key (see CommandsService).
 func WithHeader(key, value string) RequestOption {
-	return func(o *callOptions) {
-		if strings.ContainsAny(key+value, "\r\n") {
-			o.err = invalidf("header %q contains a line break", key)
-			return
-		}
-		key = http.CanonicalHeaderKey(strings.TrimSpace(key))
-		if key == "" {
-			o.err = invalidf("empty header name")
-			return
-		}
-		if why, reserved := reservedHeaders[key]; reserved {
-			o.err = invalidf("the %s header cannot be set with WithHeader: %s", key, why)
-			return
-		}
-		if o.header == nil {
-			o.header = http.Header{}
-		}
-		o.header.Add(key, value)
-	}
+	return RequestOption(httpcore.WithHeader(key, value))
 }
 
-// reservedHeaders are the headers the client sets, with what to do instead.
+// reservedHeaders are the headers of Smartcar that WithHeader refuses beyond those every
+// client sets (Authorization, User-Agent, Accept, Content-Type, Content-Length).
 var reservedHeaders = map[string]string{
-	"Authorization":  "the client sends its application token",
-	"Sc-User-Id":     "use WithUserID",
-	"User-Agent":     "use WithUserAgent",
-	"Accept":         "the client always asks for JSON",
-	"Content-Type":   "the client always sends JSON",
-	"Content-Length": "the client computes it",
-	"Host":           "set the API URLs with WithVehicleAPIURL or WithManagementAPIURL",
+	"Sc-User-Id": "use WithUserID",
+	"Host":       "set the API URLs with WithVehicleAPIURL or WithManagementAPIURL",
 }
 
-// WithRequestTimeout bounds each attempt of this call instead of the client's read or
-// command timeout.
+// WithRequestTimeout bounds each attempt of this call instead of the client's timeout
+// or command timeout. It must be positive.
 func WithRequestTimeout(d time.Duration) RequestOption {
-	return func(o *callOptions) {
-		if d <= 0 {
-			o.err = invalidf("request timeout %s is not positive", d)
-			return
-		}
-		o.timeout = d
-	}
+	return RequestOption(httpcore.WithRequestTimeout(d))
 }

@@ -228,10 +228,10 @@ func toPage[W any, T any](l *wireList[W], q url.Values, convert func(*W) T) *Pag
 	return p
 }
 
-// pageQuery adds page[number] and page[size] to q.
+// pageQuery adds page[number] and page[size] to q; a negative one is refused.
 func pageQuery(q url.Values, number, size int) error {
-	if number < 0 || size < 0 {
-		return invalidf("page number and size must not be negative")
+	if err := httpcore.CheckPaging(Provider, "PageNumber", number, "PageSize", size); err != nil {
+		return err
 	}
 	if number > 0 {
 		q.Set("page[number]", strconv.Itoa(number))

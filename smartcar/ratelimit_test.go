@@ -247,3 +247,26 @@ func TestLimitsAreNotRetried(t *testing.T) {
 	assert.Equal(t, 2, e.srv.CountRequests("", ""))
 	assert.Positive(t, e.clock.Slept())
 }
+
+// WithMaxWait(0) never waits, as in mycartracks: a call whose turn is not now fails at
+// once with a *telematics.RateLimitError; WithBudget paces as in mycartracks, and
+// WithRateLimiter(nil) removes the limiter.
+func TestMaxWaitZeroNeverWaits(t *testing.T) {
+	ctx := context.Background()
+	e := newFake(t, nil, smartcar.WithMaxWait(0), smartcar.WithBudget(1, time.Second))
+	_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+	require.NoError(t, err)
+	_, err = e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+	var rl *telematics.RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, time.Second, rl.RetryAfter)
+	assert.Equal(t, 1, e.srv.CountRequests("", ""), "not sent")
+	assert.Zero(t, e.clock.Slept())
+
+	e = newFake(t, nil, smartcar.WithMaxWait(0), smartcar.WithBudget(1, time.Second), smartcar.WithRateLimiter(nil))
+	for range 3 {
+		_, err := e.client.Vehicles.Get(ctx, smartcartest.VehicleModel3)
+		require.NoError(t, err)
+	}
+	assert.Zero(t, e.clock.Slept())
+}

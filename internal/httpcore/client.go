@@ -114,13 +114,11 @@ type Config struct {
 	// client-side limiter, a spent budget, the Retry-After of a rate-limit rejection): a
 	// wait that would go past it is returned as a *telematics.RateLimitError instead
 	// (default DefaultMaxWait). A call thus lasts at most about MaxWait plus the retry
-	// policy's MaxElapsedTime, plus the attempts themselves.
+	// policy's MaxElapsedTime, plus the attempts themselves. NoWait never waits.
 	MaxWait time.Duration
 	// Limiter, when set, paces requests on the client side (a provider's published
 	// budget). Its tokens are taken at the Clock's time.
 	Limiter *Limiter
-	// NoPacing turns off waiting for a spent budget to reset before sending.
-	NoPacing bool
 	// RateWindow is how long the budget is assumed to stay spent after a rate-limit
 	// rejection that reports no requests remaining (X-Rate-Limit-Remaining: 0) but
 	// neither a reset nor a Retry-After: the provider's budget window (default
@@ -138,9 +136,6 @@ type Config struct {
 	MaxErrorBody int64
 	// DecodeError builds the provider's error from a non-2xx response.
 	DecodeError ErrorDecoder
-	// RequestIDHeaders lists where the provider puts its request id (default
-	// X-Request-Id, Request-Id, SC-Request-Id).
-	RequestIDHeaders []string
 	// Redactor removes the client's secrets, in any encoding, from error bodies before
 	// DecodeError sees them and from logged errors; the token of each attempt is removed
 	// too. Share the token source's, which learns every token granted (default: one that
@@ -182,8 +177,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Retry == (RetryPolicy{}) {
 		cfg.Retry = DefaultRetry()
 	}
-	if cfg.MaxWait <= 0 {
+	switch {
+	case cfg.MaxWait == 0:
 		cfg.MaxWait = DefaultMaxWait
+	case cfg.MaxWait < 0: // NoWait
+		cfg.MaxWait = 0
 	}
 	if cfg.RateWindow <= 0 {
 		cfg.RateWindow = DefaultRateWindow
@@ -199,9 +197,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Redactor == nil {
 		cfg.Redactor = redact.New("", "")
-	}
-	if len(cfg.RequestIDHeaders) == 0 {
-		cfg.RequestIDHeaders = []string{"X-Request-Id", "Request-Id", "SC-Request-Id"}
 	}
 	ua := "fleetkit-go/" + Version + " (" + cfg.Provider + ")"
 	if cfg.UserAgent != "" {
@@ -343,13 +338,14 @@ func joinQuery(a, b string) string {
 	return a + "&" + b
 }
 
-// Path formats a path, escaping each argument as one path segment. It refuses empty, "."
-// and ".." segments, which would address another resource than the caller meant.
+// Path formats a path, escaping each argument as one path segment. It refuses empty or
+// blank, "." and ".." segments, which would address another resource than the caller
+// meant.
 func Path(format string, args ...string) (string, error) {
 	esc := make([]any, len(args))
 	for i, a := range args {
-		if a == "" || a == "." || a == ".." {
-			return "", fmt.Errorf("%w: %q is not a valid identifier", telematics.ErrInvalidInput, a)
+		if strings.TrimSpace(a) == "" || a == "." || a == ".." {
+			return "", fmt.Errorf("%w: %q is not a valid identifier (request not sent)", telematics.ErrInvalidInput, a)
 		}
 		esc[i] = url.PathEscape(a)
 	}

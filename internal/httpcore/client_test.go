@@ -84,7 +84,7 @@ func TestRequestShape(t *testing.T) {
 }
 
 func TestPathRefusesTraversal(t *testing.T) {
-	for _, id := range []string{"", ".", ".."} {
+	for _, id := range []string{"", " ", "\t", ".", ".."} {
 		_, err := httpcore.Path("/vehicles/%s", id)
 		assert.ErrorIs(t, err, telematics.ErrInvalidInput, "id %q", id)
 	}

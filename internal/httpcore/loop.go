@@ -24,6 +24,9 @@ import (
 // cannot help.
 var errBadRequest = errors.New("request cannot be built")
 
+// requestIDHeaders are where the providers put their request id.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "SC-Request-Id"}
+
 // loop is the state of one call across its attempts.
 type loop struct {
 	c         *Client
@@ -254,7 +257,7 @@ func (l *loop) record(o outcome, start time.Time) {
 	l.resp.StatusCode = o.status
 	l.resp.Header = o.header
 	l.resp.RequestID = ""
-	for _, name := range c.cfg.RequestIDHeaders {
+	for _, name := range requestIDHeaders {
 		if v := o.header.Get(name); v != "" {
 			l.resp.RequestID = v
 			break

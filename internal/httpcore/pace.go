@@ -36,9 +36,6 @@ func (l *loop) waitTurn(ctx context.Context) error {
 			}
 		}
 	}
-	if c.cfg.NoPacing {
-		return nil
-	}
 	for {
 		d := c.pacer.Reserve(c.cfg.Clock.Now())
 		if d <= 0 {
