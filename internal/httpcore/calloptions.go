@@ -113,17 +113,19 @@ func ApplyCallOptions[O ~func(*CallOptions)](provider string, reserved map[strin
 			o(&co)
 		}
 	}
-	for _, key := range slices.Sorted(maps.Keys(co.Header)) {
-		why, ok := reserved[key]
-		if !ok {
-			why, ok = reservedHeaders[key]
-		}
-		if ok {
-			co.Fail("the %s header cannot be set with WithHeader: %s", key, why)
+	if len(co.Header) > 0 {
+		for _, key := range slices.Sorted(maps.Keys(co.Header)) {
+			why, ok := reserved[key]
+			if !ok {
+				why, ok = reservedHeaders[key]
+			}
+			if ok {
+				co.Fail("the %s header cannot be set with WithHeader: %s", key, why)
+			}
 		}
 	}
-	if err := Invalid(provider, co.errs...); err != nil {
-		return CallOptions{}, fmt.Errorf("%w (request not sent)", err)
+	if len(co.errs) > 0 {
+		return CallOptions{}, fmt.Errorf("%w (request not sent)", Invalid(provider, co.errs...))
 	}
 	if len(co.own) > 0 {
 		if co.Header == nil {
