@@ -54,6 +54,8 @@ type Client struct {
 	MapSharingLinks *MapSharingLinksService
 	// Positions reads the last known position of each vehicle.
 	Positions *PositionsService
+	// Live follows vehicles live over the WebSocket stream (live.go).
+	Live *LiveService
 
 	core      *httpcore.Client
 	tokens    *auth.Source
@@ -159,6 +161,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c.Geofences = (*GeofencesService)(&c.common)
 	c.MapSharingLinks = (*MapSharingLinksService)(&c.common)
 	c.Positions = (*PositionsService)(&c.common)
+	c.Live = newLiveService(c, clock, hc, cfg.logger)
 	return c, nil
 }
 
@@ -190,6 +193,7 @@ var ErrClientClosed = errors.New("client closed")
 // still holds a valid token. Close may be called more than once.
 func (c *Client) Close() {
 	c.closed.Store(true)
+	c.Live.close()
 	c.tokens.Close()
 	c.core.Close()
 	if c.transport != nil {

@@ -81,6 +81,7 @@ const (
 	epMapSharingLinksCreate
 	epMapSharingLinksDelete
 	epLastPositions
+	epLiveStream
 	numEndpoints
 )
 
@@ -173,6 +174,8 @@ var endpoints = [numEndpoints]endpoint{
 	epMapSharingLinksDelete: write("MapSharingLinks.Delete", http.MethodDelete, "/mapSharingLinks/{linkId}", nil),
 	epLastPositions: list("Positions.Last", "/vehicles/lastPositions", append([]param{{name: qVehicleIDs}, {name: qGroupIDs}}, pagingParams...),
 		typeOf[lastPositionWire](), EvidenceDoc),
+	epLiveStream: {name: "Live.Subscribe", method: http.MethodPost, path: "/vehicles/livePositions/stream", item: typeOf[liveStreamWire](), evidence: EvidenceDoc,
+		notes: "path, read scope and websocketUrl documented; the body (vehicleIds, groupIds), streamId and expiresAt assumed"},
 }
 
 func withTotal(e endpoint, notes string) endpoint {

@@ -46,6 +46,7 @@ type Server struct {
 	store  *store
 	log    requestLog
 	churn  churn
+	live   *liveSim
 
 	requestSeq atomic.Int64
 	closing    chan struct{}
@@ -86,11 +87,13 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.Handle(tokenPath, s.oauth)
 	mux.HandleFunc(apiBase+"/", s.serveAPI)
+	mux.HandleFunc(livePath, s.serveLive)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, errorReply(http.StatusNotFound, "not_found", "no such path; the API is under "+apiBase))
 	})
 	s.hs = httptest.NewServer(mux)
 	s.URL = s.hs.URL + apiBase
+	s.live = newLiveSim(s)
 	s.TokenURL = s.hs.URL + tokenPath
 	return s
 }
@@ -100,6 +103,7 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		s.live.close()
 		s.hs.Close()
 	})
 }
