@@ -459,15 +459,16 @@ func (s *Session) run(ctx context.Context) {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	s.events.Close()
-	s.positions.Close()
-	s.states.Close()
-	close(s.done)
 	if err != nil {
+		// Err is set before the channels close.
 		for _, sub := range subs {
 			sub.end(err)
 		}
 	}
+	s.events.Close()
+	s.positions.Close()
+	s.states.Close()
+	close(s.done)
 }
 
 // Err returns the permanent error that ended the session, if any.
@@ -550,14 +551,17 @@ func (s *Session) connect(ctx context.Context, reconnect bool) (connected, healt
 	conn.SetReadLimit(s.cfg.ReadLimit)
 	now := s.cfg.Clock.Now()
 	s.lastMsg.Store(now.UnixNano())
-	s.setState(telematics.StateConnected, nil, reconnect)
-	s.cfg.Logger.Info("live stream connected", "provider", s.cfg.Name, "url", s.cfg.RedactURL(st.URL))
+	// Resync once the connection is up, so that nothing that moves from now on is
+	// missed; frames queue meanwhile and are read after it. Connected is published once
+	// the markers are fresh.
 	if err := s.resync(ctx); err != nil {
 		if ctx.Err() != nil || s.cfg.Permanent(err) {
-			return true, false, err
+			return false, false, err
 		}
 		s.cfg.Logger.Warn("live stream resync failed", "provider", s.cfg.Name, "error", err.Error())
 	}
+	s.setState(telematics.StateConnected, nil, reconnect)
+	s.cfg.Logger.Info("live stream connected", "provider", s.cfg.Name, "url", s.cfg.RedactURL(st.URL))
 	err = s.read(ctx, conn)
 	return true, s.cfg.Clock.Now().Sub(now) >= s.cfg.HealthyAfter, err
 }
@@ -639,7 +643,7 @@ func (s *Session) read(ctx context.Context, conn *websocket.Conn) error {
 			wdStop = telematics.AfterFunc(clock, d, check)
 		}
 	}
-	arm(timeout)
+	arm(timeout - clock.Now().Sub(time.Unix(0, s.lastMsg.Load())))
 	defer func() {
 		wdMu.Lock()
 		wdDone = true

@@ -65,6 +65,9 @@ type liveSim struct {
 	lastHeartbeat time.Time
 	created       int
 	ticking       bool
+	urls          []string
+	rejectDials   int
+	changed       chan struct{} // closed and replaced when conns changes
 
 	wg   sync.WaitGroup
 	stop chan struct{}
@@ -111,11 +114,12 @@ func newLiveSim(s *Server) *liveSim {
 	if cfg.offlineAfter <= 0 {
 		cfg.offlineAfter = DefaultOfflineAfter
 	}
-	l := &liveSim{s: s, cfg: cfg, vehicles: map[int64]*liveVehicle{}, streams: map[string]*liveStream{}, conns: map[*liveConn]struct{}{}, stop: make(chan struct{})}
+	l := &liveSim{s: s, cfg: cfg, vehicles: map[int64]*liveVehicle{}, streams: map[string]*liveStream{}, conns: map[*liveConn]struct{}{}, stop: make(chan struct{}), changed: make(chan struct{})}
 	now := s.cfg.clock.Now()
 	l.lastHeartbeat = now
 	for _, v := range s.fleet.vehicles {
-		lv := &liveVehicle{v: v, speed: (25 + float64(v.id%7)*6) / 3.6, reporting: v.online}
+		// Every vehicle that ever reported drives on; StopReporting silences one.
+		lv := &liveVehicle{v: v, speed: (25 + float64(v.id%7)*6) / 3.6, reporting: true}
 		last := v.lastPosition()
 		if last.p != nil {
 			lv.p = *last.p
@@ -436,6 +440,7 @@ func (s *Server) createStream(c *call) reply {
 	l.mu.Lock()
 	l.streams[id] = st
 	l.created++
+	l.urls = append(l.urls, "ws"+strings.TrimPrefix(s.hs.URL, "http")+livePath+id+"?token="+st.token)
 	l.startTickingLocked()
 	l.mu.Unlock()
 	ws := "ws" + strings.TrimPrefix(s.hs.URL, "http") + livePath + id + "?token=" + st.token
@@ -467,6 +472,10 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 		refuse = "stream already used"
 	case now.After(st.expiresAt):
 		refuse = "stream expired"
+	case l.rejectDials > 0:
+		l.rejectDials--
+		st.used = true
+		refuse = "stream refused (injected fault)"
 	default:
 		st.used = true
 	}
@@ -489,6 +498,7 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 	default:
 	}
 	l.conns[c] = struct{}{}
+	l.notifyLocked()
 	l.wg.Add(1)
 	// Vehicles already offline are announced at once.
 	for _, vid := range l.order {
@@ -501,6 +511,7 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		l.mu.Lock()
 		delete(l.conns, c)
+		l.notifyLocked()
 		l.mu.Unlock()
 	}()
 	ctx := conn.CloseRead(context.Background())
@@ -527,4 +538,45 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+func (l *liveSim) notifyLocked() {
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// WaitLiveConnections waits until exactly n live connections are open (frames sent from
+// then on reach them), or ctx ends.
+func (s *Server) WaitLiveConnections(ctx context.Context, n int) error {
+	l := s.live
+	for {
+		l.mu.Lock()
+		got, changed := len(l.conns), l.changed
+		l.mu.Unlock()
+		if got == n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// StreamURLs returns the WebSocket URLs of every stream created, credentials included:
+// for tests that check a client never shows them.
+func (s *Server) StreamURLs() []string {
+	l := s.live
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.urls)
+}
+
+// RejectLiveDials refuses the next n WebSocket handshakes with 401, valid URL or not.
+func (s *Server) RejectLiveDials(n int) {
+	l := s.live
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.rejectDials += n
 }
