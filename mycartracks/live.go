@@ -276,4 +276,3 @@ func decodeLiveFrame(frame []byte, ev *telematics.Event) (heartbeat bool, err er
 	}
 	return false, nil
 }
-
