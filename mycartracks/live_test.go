@@ -370,3 +370,75 @@ func TestLiveReconnectStormStaysInBudget(t *testing.T) {
 }
 
 var _ = errors.New
+
+// TestLiveScenarioDropsEveryTwoSeconds: the fake drops the connection every 2 s for
+// 30 s of fake time while the vehicles move; the subscriber ends with the fake's final
+// position of every vehicle, and no vehicle's position ever goes back in time.
+func TestLiveScenarioDropsEveryTwoSeconds(t *testing.T) {
+	r := newLiveRig(t)
+	sub, err := r.client.Live.Subscribe(context.Background(), mycartracks.LiveFilter{}, telematics.PositionsOnly(), telematics.WithBuffer(1<<14))
+	require.NoError(t, err)
+	defer sub.Close()
+	last := map[string]telematics.Position{}
+	drain := func() {
+		for {
+			select {
+			case p := <-sub.Positions():
+				if prev, ok := last[p.VehicleID]; ok {
+					require.False(t, p.Time.Before(prev.Time), "vehicle %s went back in time", p.VehicleID)
+				}
+				last[p.VehicleID] = p
+			default:
+				return
+			}
+		}
+	}
+	waitState(t, sub, "connected", connected(0))
+	r.waitConns(t, 1)
+	// 120 steps of 250 ms: 30 s of the fake's own time (the client's backoff sleeps
+	// advance the shared clock further).
+	drops := 0
+	for step := 1; step <= 120; step++ {
+		r.clock.Advance(250 * time.Millisecond)
+		r.srv.LiveTick()
+		if step%8 == 0 {
+			// Every 2 s: drop, and let the client come back (its backoff runs on the
+			// same clock) while the vehicles keep moving.
+			r.srv.DropLiveConnections()
+			drops++
+			waitState(t, sub, "reconnected", connected(drops))
+			r.waitConns(t, 1)
+		}
+		drain()
+	}
+	// Settle: once connected after the last drop, one more move reaches the subscriber.
+	r.waitConns(t, 1)
+	r.clock.Advance(250 * time.Millisecond)
+	r.srv.LiveTick()
+	want := r.reporting()
+	deadline := time.After(waitFor)
+	for {
+		done := true
+		for id, p := range want {
+			if got := last[id]; !got.Time.Equal(p.Time) || got.Latitude != p.Latitude || got.Longitude != p.Longitude {
+				done = false
+			}
+		}
+		if done {
+			break
+		}
+		select {
+		case p := <-sub.Positions():
+			if prev, ok := last[p.VehicleID]; ok {
+				require.False(t, p.Time.Before(prev.Time), "vehicle %s went back in time", p.VehicleID)
+			}
+			last[p.VehicleID] = p
+		case <-deadline:
+			t.Fatalf("final positions differ: got %v, want %v", last, want)
+		}
+	}
+	st := sub.State()
+	assert.Equal(t, drops, st.Reconnects, "reconnected after every drop")
+	assert.Equal(t, 15, drops)
+	t.Logf("%d reconnections, %d stale positions skipped, %d streams created", st.Reconnects, st.Stale, r.srv.StreamsCreated())
+}

@@ -344,7 +344,9 @@ func (s *Server) DropLiveConnections() {
 	defer l.mu.Unlock()
 	for c := range l.conns {
 		c.dropOnce.Do(func() { close(c.drop) })
+		delete(l.conns, c) // no longer counted, nor sent to
 	}
+	l.notifyLocked()
 }
 
 // SilenceLiveConnections makes every open live connection go silent: no position, no
