@@ -3,7 +3,6 @@ package mycartracks_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"regexp"
 	"strconv"
@@ -323,8 +322,7 @@ func TestLiveStreamURLsNeverShown(t *testing.T) {
 	require.NoError(t, err)
 	defer sub.Close()
 	st := waitState(t, sub, "a refused dial", func(st telematics.StreamState) bool { return st.LastError != nil })
-	var dialErr interface{ Error() string }
-	dialErr = st.LastError
+	dialErr := st.LastError
 	waitState(t, sub, "connected", connected(0))
 	r.waitConns(t, 1)
 	r.srv.DropLiveConnections()
@@ -368,8 +366,6 @@ func TestLiveReconnectStormStaysInBudget(t *testing.T) {
 	t.Logf("%d requests over %v of refusals: %v per 15-minute window", stats.Requests, r.clock.Now().Sub(liveEpoch).Round(time.Second), windows)
 	assert.Less(t, stats.Requests, 100, "backoff keeps a storm well inside the budget")
 }
-
-var _ = errors.New
 
 // TestLiveScenarioDropsEveryTwoSeconds: the fake drops the connection every 2 s for
 // 30 s of fake time while the vehicles move; the subscriber ends with the fake's final

@@ -150,4 +150,3 @@ func tab(ctx context.Context, w http.ResponseWriter, r *http.Request, client *my
 		}
 	}
 }
-
