@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -32,31 +33,42 @@ import (
 var page []byte
 
 func main() {
-	fs := flag.NewFlagSet("live-dashboard", flag.ExitOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	_ = fs.Parse(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	client, _, closeAll, err := connect.MyCarTracks(os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stderr)
+	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "live-dashboard:", err)
-		os.Exit(1)
-	}
-	defer closeAll()
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "live-dashboard:", err)
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "dashboard at http://%s/\n", ln.Addr())
-	if err := serve(ctx, ln, client, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "live-dashboard:", err)
 		os.Exit(1)
 	}
 }
 
-// serve runs the dashboard on ln until ctx ends.
+// run parses the flags, connects (the real API or the simulated fleet) and serves the
+// dashboard until ctx ends.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("live-dashboard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	client, _, closeAll, err := connect.MyCarTracks(stderr)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "dashboard at http://%s/\n", ln.Addr())
+	return serve(ctx, ln, client, stderr)
+}
+
+// serve runs the dashboard on ln until ctx ends, and returns once every browser tab's
+// handler has finished.
 func serve(ctx context.Context, ln net.Listener, client *mycartracks.Client, log io.Writer) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	names := map[string]string{}
 	for v, err := range client.Vehicles.All(ctx, nil) {
 		if err != nil {
@@ -65,23 +77,35 @@ func serve(ctx context.Context, ln net.Listener, client *mycartracks.Client, log
 		}
 		names[v.ID.String()] = v.Name
 	}
+	var tabs sync.WaitGroup
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(page)
 	})
-	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) { tab(ctx, w, r, client, names) })
+	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
+		tabs.Add(1)
+		defer tabs.Done()
+		tab(ctx, w, r, client, names)
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	shutdown := make(chan struct{})
 	go func() {
+		defer close(shutdown)
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return err
+	err := srv.Serve(ln)
+	stop() // a listener failure ends the tabs too
+	<-shutdown
+	// Shutdown does not wait for hijacked connections: the tabs end with ctx.
+	tabs.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
 	}
-	return nil
+	return err
 }
 
 // msg is one update for the page.
