@@ -100,7 +100,7 @@ func BenchmarkLiveEndToEnd(b *testing.B) {
 		Type      string `json:"type"`
 		VehicleID int64  `json:"vehicleId"`
 		Position  struct {
-			Time                                           int64
+			Time                                          int64
 			Latitude, Longitude, Speed, Bearing, Accuracy float64
 		} `json:"position"`
 	}
