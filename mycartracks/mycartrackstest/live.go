@@ -65,6 +65,7 @@ type liveSim struct {
 	lastHeartbeat time.Time
 	created       int
 	ticking       bool
+	stopTick      func() bool // cancels the pending tick
 	urls          []string
 	rejectDials   int
 	changed       chan struct{} // closed and replaced when conns changes
@@ -135,8 +136,9 @@ func newLiveSim(s *Server) *liveSim {
 	return l
 }
 
-// startTicking starts moving the vehicles on the system clock, at the first stream, so
-// that the REST data stays as generated until a client goes live; l.mu is held.
+// startTickingLocked starts moving the vehicles on the system clock, at the first
+// stream, so that the REST data stays as generated until a client goes live; l.mu is
+// held.
 func (l *liveSim) startTickingLocked() {
 	if l.ticking || l.s.cfg.clock != telematics.SystemClock {
 		return
@@ -147,29 +149,40 @@ func (l *liveSim) startTickingLocked() {
 	default:
 	}
 	l.ticking = true
-	l.wg.Add(1)
-	go l.tickEvery(l.cfg.interval)
+	l.scheduleTickLocked()
 }
 
-func (l *liveSim) tickEvery(d time.Duration) {
-	defer l.wg.Done()
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
+// scheduleTickLocked arranges the next tick one interval from now on the server's
+// clock (telematics.AfterFunc: the clock's own timer when it has one), so that nothing
+// in the fake reads the wall clock directly; l.mu is held.
+func (l *liveSim) scheduleTickLocked() {
+	l.wg.Add(1)
+	l.stopTick = telematics.AfterFunc(l.s.cfg.clock, l.cfg.interval, func() {
+		defer l.wg.Done()
 		select {
-		case <-t.C:
-			l.s.LiveTick()
 		case <-l.stop:
 			return
+		default:
 		}
-	}
+		l.s.LiveTick()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		select {
+		case <-l.stop:
+		default:
+			l.scheduleTickLocked()
+		}
+	})
 }
 
 // close stops the ticker, ends every connection and waits for their handlers.
 func (l *liveSim) close() {
 	l.once.Do(func() {
-		close(l.stop)
 		l.mu.Lock()
+		close(l.stop)
+		if l.stopTick != nil && l.stopTick() {
+			l.wg.Done() // the pending tick will not run
+		}
 		for c := range l.conns {
 			c.dropOnce.Do(func() { close(c.drop) })
 		}
