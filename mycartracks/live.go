@@ -32,8 +32,31 @@ func (f LiveFilter) key() string {
 	return idList(slices.Compact(v)) + "|" + idList(slices.Compact(g))
 }
 
-// LiveOption configures the live service (WithLiveHeartbeat, WithLiveReadLimit...).
-type LiveOption func(*stream.Config)
+// liveSetting is a connection setting of a live subscription, carried in
+// telematics.SubscribeConfig.Provider.
+type liveSetting func(*stream.Config)
+
+func liveOption(f liveSetting) telematics.SubscribeOption {
+	return func(c *telematics.SubscribeConfig) { c.Provider = append(c.Provider, f) }
+}
+
+// WithHeartbeatInterval tells Live.Subscribe the provider's heartbeat interval (default
+// 15 s): a connection with no frame for three intervals is dead and is replaced.
+func WithHeartbeatInterval(d time.Duration) telematics.SubscribeOption {
+	return liveOption(func(c *stream.Config) { c.Heartbeat = d })
+}
+
+// WithReadLimit bounds one frame of the live stream (default 1 MiB; -1: no limit). A
+// larger frame is counted (StreamState.Oversized) and the connection is replaced.
+func WithReadLimit(n int64) telematics.SubscribeOption {
+	return liveOption(func(c *stream.Config) { c.ReadLimit = n })
+}
+
+// WithReconnectBackoff bounds the jittered exponential backoff between connection
+// attempts of Live.Subscribe (default 500 ms growing to 30 s).
+func WithReconnectBackoff(initial, max time.Duration) telematics.SubscribeOption {
+	return liveOption(func(c *stream.Config) { c.InitialBackoff, c.MaxBackoff = initial, max })
+}
 
 // LiveService follows vehicles live: the provider's flow of last positions over REST,
 // a stream created with POST /vehicles/livePositions/stream and its WebSocket, with
@@ -67,27 +90,26 @@ func livePermanent(err error) bool {
 	return errors.Is(err, ErrClientClosed) || stream.DefaultPermanent(err)
 }
 
-// Configure tunes the live service for subscriptions made after it: the heartbeat
-// interval the provider uses (default 15 s; 3 intervals of silence end a connection),
-// the frame size limit (default 1 MiB) and the reconnection backoff.
-func (s *LiveService) Configure(heartbeat time.Duration, readLimit int64, initialBackoff, maxBackoff time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.base.Heartbeat, s.base.ReadLimit = heartbeat, readLimit
-	s.base.InitialBackoff, s.base.MaxBackoff = initialBackoff, maxBackoff
-}
-
 // Subscribe follows the vehicles the filter selects. The subscription first receives
 // the last known position of each as a resync event, then live events; its channels
 // close when ctx ends, on Close, or on a permanent error (refused credentials), which
-// Err returns. Subscriptions with the same filter share one WebSocket connection; it
-// closes with the last of them.
+// Err returns. Subscriptions with the same filter and connection settings share one
+// WebSocket connection; it closes with the last of them.
+//
+// Besides the telematics options (buffer, overflow policy, channels), the connection
+// takes WithHeartbeatInterval, WithReadLimit and WithReconnectBackoff.
 func (s *LiveService) Subscribe(ctx context.Context, filter LiveFilter, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
 	if s.client.closed.Load() {
 		return nil, fmt.Errorf("%s: Live.Subscribe: %w", providerName, ErrClientClosed)
 	}
 	sc := telematics.NewSubscribeConfig(opts...)
-	key := filter.key()
+	cfg := s.base
+	for _, p := range sc.Provider {
+		if f, ok := p.(liveSetting); ok {
+			f(&cfg)
+		}
+	}
+	key := fmt.Sprintf("%s|%d|%d|%d|%d", filter.key(), cfg.Heartbeat, cfg.ReadLimit, cfg.InitialBackoff, cfg.MaxBackoff)
 	for {
 		s.mu.Lock()
 		if s.closed {
@@ -96,7 +118,7 @@ func (s *LiveService) Subscribe(ctx context.Context, filter LiveFilter, opts ...
 		}
 		sess := s.sessions[key]
 		if sess == nil {
-			cfg := s.base
+			cfg := cfg
 			cfg.Provider = &liveProvider{client: s.client, filter: LiveFilter{VehicleIDs: slices.Clone(filter.VehicleIDs), GroupIDs: slices.Clone(filter.GroupIDs)}}
 			sess = stream.NewSession(cfg)
 			s.sessions[key] = sess

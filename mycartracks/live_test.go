@@ -438,3 +438,37 @@ func TestLiveScenarioDropsEveryTwoSeconds(t *testing.T) {
 	assert.Equal(t, 15, drops)
 	t.Logf("%d reconnections, %d stale positions skipped, %d streams created", st.Reconnects, st.Stale, r.srv.StreamsCreated())
 }
+
+// TestLiveConnectionOptions: WithHeartbeatInterval, WithReadLimit and
+// WithReconnectBackoff reach the connection, and subscriptions with other settings get
+// their own connection.
+func TestLiveConnectionOptions(t *testing.T) {
+	r := newLiveRig(t)
+	sub, err := r.client.Live.Subscribe(context.Background(), mycartracks.LiveFilter{},
+		mycartracks.WithHeartbeatInterval(time.Second), mycartracks.WithReadLimit(512),
+		mycartracks.WithReconnectBackoff(10*time.Millisecond, 20*time.Millisecond))
+	require.NoError(t, err)
+	defer sub.Close()
+	waitState(t, sub, "connected", connected(0))
+	other, err := r.client.Live.Subscribe(context.Background(), mycartracks.LiveFilter{})
+	require.NoError(t, err)
+	defer other.Close()
+	waitState(t, other, "connected", connected(0))
+	r.waitConns(t, 2)
+	assert.Equal(t, 2, r.srv.StreamsCreated(), "other settings, another connection")
+
+	// A 1 KiB frame is over the 512-byte limit of the first only.
+	r.srv.SendLiveFrame([]byte(`{"type":"geofenceEnter","pad":"` + strings.Repeat("x", 1024) + `"}`))
+	waitState(t, sub, "reconnected after the oversized frame", connected(1))
+	assert.EqualValues(t, 1, sub.State().Oversized)
+	nextEvent(t, other, "the frame as an unknown event", kind(telematics.EventUnknown))
+	r.waitConns(t, 2)
+
+	// Three seconds of silence end the first connection (heartbeat 1 s), not the other's
+	// (default 15 s).
+	r.srv.SilenceLiveConnections()
+	r.clock.Advance(3 * time.Second)
+	waitState(t, sub, "reconnected after the silence", connected(2))
+	assert.Contains(t, sub.State().LastError.Error(), "liveness")
+	assert.Equal(t, 0, other.State().Reconnects)
+}

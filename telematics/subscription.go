@@ -148,6 +148,9 @@ type SubscribeConfig struct {
 	BlockTimeout time.Duration
 	// Events and Positions say which channels are fed (both by default).
 	Events, Positions bool
+	// Provider holds the provider-specific settings of a provider's own options (for
+	// example mycartracks.WithHeartbeatInterval); only that provider reads them.
+	Provider []any
 }
 
 // SubscribeOption configures a subscription.
