@@ -3,14 +3,14 @@
 GO               ?= go
 STATICCHECK      := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The oldest Go the go.mod directive promises; `make compat` builds and vets with it.
-COMPAT_TOOLCHAIN := go1.23.12
+COMPAT_TOOLCHAIN := go1.25.14
 PKGS             := ./...
 FUZZTIME         ?= 10s
 BENCHTIME        ?= 1s
 
 .PHONY: test fmt-check vet staticcheck race compat bench fuzz cover tidy-check
 
-## test: every gate CI enforces: formatting, vet, staticcheck, tidy go.mod, the race-enabled tests, Go 1.23 build
+## test: every gate CI enforces: formatting, vet, staticcheck, tidy go.mod, the race-enabled tests (the dashboard in a headless Chromium), Go 1.25 build
 test: fmt-check vet staticcheck tidy-check race compat
 
 fmt-check:

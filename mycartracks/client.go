@@ -53,6 +53,8 @@ type Client struct {
 	MapSharingLinks *MapSharingLinksService
 	// Positions reads the last known position of each vehicle.
 	Positions *PositionsService
+	// Live follows vehicles live over the WebSocket stream (live.go).
+	Live *LiveService
 
 	core      *httpcore.Client
 	tokens    *auth.Source
@@ -122,6 +124,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c.Geofences = (*GeofencesService)(&c.common)
 	c.MapSharingLinks = (*MapSharingLinksService)(&c.common)
 	c.Positions = (*PositionsService)(&c.common)
+	c.Live = newLiveService(c, cfg.Clock, hc, cfg.Logger)
 	return c, nil
 }
 
@@ -149,6 +152,7 @@ func FromEnv(opts ...Option) (*Client, error) {
 // made after Close fail with telematics.ErrClientClosed without being sent, also when the
 // client still holds a valid token. Close may be called more than once.
 func (c *Client) Close() {
+	c.Live.close()
 	c.tokens.Close()
 	c.core.Close()
 	if c.transport != nil {

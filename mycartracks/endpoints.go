@@ -82,6 +82,7 @@ const (
 	epMapSharingLinksCreate
 	epMapSharingLinksDelete
 	epLastPositions
+	epLiveStream
 	numEndpoints
 )
 
@@ -174,6 +175,8 @@ var endpoints = [numEndpoints]endpoint{
 	epMapSharingLinksDelete: write("MapSharingLinks.Delete", http.MethodDelete, "/mapSharingLinks/{linkId}", nil),
 	epLastPositions: list("Positions.Last", "/vehicles/lastPositions", append([]param{{name: qVehicleIDs}, {name: qGroupIDs}}, pagingParams...),
 		typeOf[wireLastPosition](), EvidenceDoc),
+	epLiveStream: {name: "Live.Subscribe", method: http.MethodPost, path: "/vehicles/livePositions/stream", item: typeOf[wireLiveStream](), evidence: EvidenceDoc,
+		notes: "path, read scope and websocketUrl documented; the body (vehicleIds, groupIds), streamId and expiresAt assumed"},
 }
 
 func withTotal(e endpoint, notes string) endpoint {

@@ -18,6 +18,7 @@ type endpoint struct {
 var endpoints = []endpoint{
 	{path: "vehicles", get: (*Server).listVehicles},
 	{path: "vehicles/lastPositions", get: (*Server).lastPositions},
+	{path: "vehicles/livePositions/stream", post: (*Server).createStream},
 	{path: "vehicles/{}", get: (*Server).getVehicle},
 	{path: "vehicleGroups", get: (*Server).listGroups},
 	{path: "vehicleGroups/{}", get: (*Server).getGroup},

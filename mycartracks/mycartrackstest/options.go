@@ -51,6 +51,7 @@ type config struct {
 	scopes                 []string
 
 	faults Faults
+	live   liveConfig
 
 	lists    map[string]listQuirks // by list (Lists, AllLists)
 	listErrs []error

@@ -49,6 +49,7 @@ type Server struct {
 	store  *store
 	log    *fakeapi.Log[LoggedRequest]
 	churn  churn
+	live   *liveSim
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -87,6 +88,7 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.Handle(tokenPath, s.oauth)
 	mux.HandleFunc(apiBase+"/", s.serveAPI)
+	mux.HandleFunc(livePath, s.serveLive)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, errorReply(http.StatusNotFound, "not_found", "no such path; the API is under "+apiBase))
 	})
@@ -94,6 +96,7 @@ func NewServer(opts ...Option) *Server {
 	s.URL = s.hs.URL
 	s.BaseURL = s.URL + apiBase
 	s.TokenURL = s.URL + tokenPath
+	s.live = newLiveSim(s)
 	return s
 }
 
@@ -102,6 +105,7 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		s.live.close()
 		s.hs.Close()
 	})
 }

@@ -150,7 +150,7 @@ func (s *Server) lastPositions(c *call) reply {
 			slices.Contains(vehicleIDs, v.id) ||
 			slices.ContainsFunc(v.groupIDs, func(g int64) bool { return slices.Contains(groupIDs, g) })
 		if selected {
-			items = append(items, v.lastPosition())
+			items = append(items, s.livePoint(v))
 		}
 	}
 	return s.list(c, lastPositionSchema, items)

@@ -29,6 +29,7 @@ type Clock struct {
 	mu     sync.Mutex
 	now    time.Time
 	sleeps []time.Duration
+	timers []*timer // pending AfterFunc calls (timers.go)
 }
 
 // New returns a clock set to start.
@@ -47,19 +48,19 @@ func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.sleeps = append(c.sleeps, d)
 	if d > 0 {
 		c.now = c.now.Add(d)
 	}
+	c.fireLocked()
 	return nil
 }
 
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+	c.fireLocked()
 }
 
 // Sleeps returns the durations Sleep was called with, in order.

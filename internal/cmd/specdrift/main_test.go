@@ -52,7 +52,7 @@ func TestDriftDocument(t *testing.T) {
 	} {
 		assert.Contains(t, out, want+"\n")
 	}
-	assert.Contains(t, out, "specdrift: 30 operations checked against "+testdata+"drift.json: 21 drift finding(s)")
+	assert.Contains(t, out, "specdrift: 31 operations checked against "+testdata+"drift.json: 21 drift finding(s)")
 }
 
 func TestUsageAndInputErrors(t *testing.T) {

@@ -1,0 +1,274 @@
+package stream
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+// Hub fans values out to subscribers. Each subscriber has its own bounded channel and
+// overflow policy, so a slow one never delays the others; only the hub closes a
+// subscriber's channel, exactly once, and it never sends after closing. It is safe for
+// concurrent use.
+type Hub[T any] struct {
+	clock telematics.Clock
+
+	mu     sync.Mutex
+	subs   []*Sub[T]
+	closed bool
+}
+
+// NewHub returns a hub whose Block timeouts run on clock (nil: the system clock).
+func NewHub[T any](clock telematics.Clock) *Hub[T] {
+	if clock == nil {
+		clock = telematics.SystemClock
+	}
+	return &Hub[T]{clock: clock}
+}
+
+// Sub is one subscriber of a Hub.
+type Sub[T any] struct {
+	hub     *Hub[T]
+	ch      chan T
+	policy  telematics.Overflow
+	dropped atomic.Uint64
+	onClose func(error)
+	closed  bool // under hub.mu
+	blk     *blockQueue[T]
+}
+
+// blockQueue is the second buffer of a Block subscriber, drained into its channel by a
+// pump goroutine of its own that is the channel's only sender.
+type blockQueue[T any] struct {
+	timeout time.Duration
+	mu      sync.Mutex
+	items   []T // ring
+	head, n int
+	wake    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// Subscribe adds a subscriber with a buffer of size buffer (at least 1) and the given
+// policy; blockTimeout applies to Block. initial values are delivered first, under the
+// policy. onClose, when not nil, is called once with the reason when the hub ends the
+// subscriber (nil for Close and Hub.Close, telematics.ErrSlowSubscriber for Disconnect).
+// Subscribing to a closed hub returns a subscriber whose channel is closed.
+func (h *Hub[T]) Subscribe(buffer int, policy telematics.Overflow, blockTimeout time.Duration, onClose func(error), initial ...T) *Sub[T] {
+	buffer = max(buffer, 1)
+	s := &Sub[T]{hub: h, ch: make(chan T, buffer), policy: policy, onClose: onClose}
+	if policy == telematics.Block {
+		if blockTimeout <= 0 {
+			blockTimeout = telematics.DefaultBlockTimeout
+		}
+		s.blk = &blockQueue[T]{timeout: blockTimeout, items: make([]T, buffer), wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		go s.pump()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		s.closeLocked(nil)
+		return s
+	}
+	h.subs = append(h.subs, s)
+	for _, v := range initial {
+		if s.closed {
+			break
+		}
+		s.deliverLocked(v)
+	}
+	if s.closed {
+		h.compactLocked()
+	}
+	return s
+}
+
+// C returns the subscriber's channel.
+func (s *Sub[T]) C() <-chan T { return s.ch }
+
+// Dropped returns how many values the policy discarded.
+func (s *Sub[T]) Dropped() uint64 { return s.dropped.Load() }
+
+// Close removes the subscriber and closes its channel; it may be called more than once.
+func (s *Sub[T]) Close() {
+	h := s.hub
+	h.mu.Lock()
+	if s.closed {
+		h.mu.Unlock()
+		return
+	}
+	s.closeLocked(nil)
+	h.compactLocked()
+	h.mu.Unlock()
+}
+
+// Len returns the number of subscribers.
+func (h *Hub[T]) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Publish delivers v to every subscriber under its policy and returns how many took it
+// into their buffer.
+func (h *Hub[T]) Publish(v T) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n, gone := 0, false
+	for _, s := range h.subs {
+		if s.deliverLocked(v) {
+			n++
+		}
+		gone = gone || s.closed
+	}
+	if gone {
+		h.compactLocked()
+	}
+	return n
+}
+
+// Close ends every subscriber; later Subscribe calls get closed channels and Publish
+// does nothing. It may be called more than once.
+func (h *Hub[T]) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for _, s := range h.subs {
+		s.closeLocked(nil)
+	}
+	h.subs = nil
+}
+
+func (h *Hub[T]) compactLocked() {
+	kept := h.subs[:0]
+	for _, s := range h.subs {
+		if !s.closed {
+			kept = append(kept, s)
+		}
+	}
+	clear(h.subs[len(kept):])
+	h.subs = kept
+}
+
+// deliverLocked hands v to the subscriber; h.mu is held.
+func (s *Sub[T]) deliverLocked(v T) bool {
+	switch s.policy {
+	case telematics.DropNewest:
+		select {
+		case s.ch <- v:
+			return true
+		default:
+			s.dropped.Add(1)
+			return false
+		}
+	case telematics.Disconnect:
+		select {
+		case s.ch <- v:
+			return true
+		default:
+			s.dropped.Add(1)
+			s.closeLocked(telematics.ErrSlowSubscriber)
+			return false
+		}
+	case telematics.Block:
+		return s.blk.push(v, &s.dropped)
+	default: // DropOldest
+		for {
+			select {
+			case s.ch <- v:
+				return true
+			default:
+			}
+			select {
+			case <-s.ch:
+				s.dropped.Add(1)
+			default:
+			}
+		}
+	}
+}
+
+// closeLocked closes the channel (for Block, the pump does once it stopped) and calls
+// onClose; h.mu is held.
+func (s *Sub[T]) closeLocked(reason error) {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.blk != nil {
+		close(s.blk.stop)
+		<-s.blk.done
+	} else {
+		close(s.ch)
+	}
+	if s.onClose != nil {
+		go s.onClose(reason)
+	}
+}
+
+// push queues v for the pump; a full queue drops v.
+func (q *blockQueue[T]) push(v T, dropped *atomic.Uint64) bool {
+	q.mu.Lock()
+	if q.n == len(q.items) {
+		q.mu.Unlock()
+		dropped.Add(1)
+		return false
+	}
+	q.items[(q.head+q.n)%len(q.items)] = v
+	q.n++
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+func (q *blockQueue[T]) pop() (v T, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n == 0 {
+		return v, false
+	}
+	var zero T
+	v, q.items[q.head] = q.items[q.head], zero
+	q.head = (q.head + 1) % len(q.items)
+	q.n--
+	return v, true
+}
+
+// pump moves queued values into the channel, waiting up to the timeout for each.
+func (s *Sub[T]) pump() {
+	q := s.blk
+	defer close(q.done)
+	defer close(s.ch)
+	for {
+		v, ok := q.pop()
+		if !ok {
+			select {
+			case <-q.wake:
+				continue
+			case <-q.stop:
+				return
+			}
+		}
+		select {
+		case s.ch <- v:
+			continue
+		default:
+		}
+		expired := make(chan struct{})
+		stop := telematics.AfterFunc(s.hub.clock, q.timeout, func() { close(expired) })
+		select {
+		case s.ch <- v:
+		case <-expired:
+			s.dropped.Add(1)
+		case <-q.stop:
+			stop()
+			return
+		}
+		stop()
+	}
+}
