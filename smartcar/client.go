@@ -29,7 +29,7 @@ const (
 // connection for minutes before the final answer, so they get the 310 s of Smartcar's own
 // SDKs. Other calls get a minute: Smartcar does not document how long a read takes; that
 // it answers from data it already holds rather than from the vehicle is our reading of
-// the retrievedAt and ingestedAt times it sends ([I] in the reference).
+// the retrievedAt and ingestedAt times it sends ([I] in docs/evidence.md).
 const (
 	DefaultTimeout        = 60 * time.Second
 	DefaultCommandTimeout = 310 * time.Second
@@ -106,7 +106,7 @@ type service struct{ c *Client }
 
 // NewClient returns a client for the application with these API credentials (Dashboard
 // → API Credentials). Community reports say v3 client ids start with "client_" and that
-// older application ids (UUIDs) are refused by the token endpoint ([R] in the reference,
+// older application ids (UUIDs) are refused by the token endpoint ([R] in docs/evidence.md,
 // not a documented contract); the SDK does not check the form. No request is sent until
 // the first call, which fetches the application token.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
@@ -213,7 +213,7 @@ func (c *Client) ManagementAPIURL() string { return c.managementAPI.BaseURL() }
 // Rate returns the request budget as the last response reported it in rate-limit headers
 // (X-Rate-Limit-*, RateLimit-*): the Vehicle API's, or the Management API's when only it
 // reported one. Limit and Remaining are -1 until a response carries such headers;
-// Smartcar documents none ([U] in the reference), so the application budget is better
+// Smartcar documents none ([U] in docs/evidence.md), so the application budget is better
 // paced with WithAppRateLimit.
 func (c *Client) Rate() telematics.Rate {
 	if r := c.vehicleAPI.Rate(); r.Known() {

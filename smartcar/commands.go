@@ -30,15 +30,15 @@ import (
 // WithCommandTimeout), and the context passed in bounds it as well.
 type CommandsService service
 
-// Charge limit bounds Smartcar accepts ([T] in the reference).
+// Charge limit bounds Smartcar accepts ([T] in docs/evidence.md).
 const (
 	MinChargeLimit = 50
 	MaxChargeLimit = 100
 )
 
 // Status values of a command execution. Smartcar documents SUCCESS; ERROR is the status
-// of a failed signal reading, assumed to be that of a failed command too ([U] in the
-// reference). Others may appear.
+// of a failed signal reading, assumed to be that of a failed command too ([U] in
+// docs/evidence.md). Others may appear.
 const (
 	CommandStatusSuccess = "SUCCESS"
 	CommandStatusError   = "ERROR"
@@ -53,7 +53,7 @@ type CommandExecution struct {
 	// Status is the outcome as the body reported it ("SUCCESS"); Error, its error when
 	// the body reported one. Smartcar does not document the shape of a failed
 	// execution: the SDK assumes it is like a failed signal's, an error object in
-	// attributes.status.error ([U] in the reference).
+	// attributes.status.error ([U] in docs/evidence.md).
 	Status string
 	Error  *ErrorDetail
 	// ExecutionMode is how Smartcar ran it ("sync").
@@ -76,8 +76,8 @@ type CommandExecution struct {
 func (e *CommandExecution) Succeeded() bool { return strings.EqualFold(e.Status, CommandStatusSuccess) }
 
 // LongRunning reports whether Smartcar answered 202, which it documents as "in process
-// but long-running". Status still tells the outcome. A third-party write-up ([T] in the
-// reference) says commands that take longer than about 175 s answer 202 and deliver
+// but long-running". Status still tells the outcome. A third-party write-up ([T] in
+// docs/evidence.md) says commands that take longer than about 175 s answer 202 and deliver
 // the final result on the same connection; the SDK relies only on the status code.
 func (e *CommandExecution) LongRunning() bool { return e.HTTPStatus == http.StatusAccepted }
 

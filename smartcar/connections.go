@@ -22,7 +22,7 @@ type Connection struct {
 	// signals and commands.
 	UserID string
 	// UserExternalID is the id the application gave the user in Smartcar Connect
-	// (attributes.user.externalId, [T] in the reference); "" when not sent.
+	// (attributes.user.externalId, [T] in docs/evidence.md); "" when not sent.
 	UserExternalID string
 	// VehicleID is Smartcar's id of the vehicle.
 	VehicleID string
@@ -144,7 +144,7 @@ type ConnectionListOptions struct {
 	// VehicleMode keeps live or simulated vehicles (filter[vehicle.mode]).
 	VehicleMode VehicleMode
 	// UserExternalID keeps the connections of the user with this external id
-	// (filter[user.externalId], [T] in the reference).
+	// (filter[user.externalId], [T] in docs/evidence.md).
 	UserExternalID string
 	// PageNumber (from 1) and PageSize select a page; 0 leaves Smartcar's default. A
 	// negative one is refused with telematics.ErrInvalidInput before anything is sent.

@@ -61,7 +61,7 @@ const (
 	CodeBadRequest ErrorCode = "BAD_REQUEST"
 
 	// RESOURCE_NOT_FOUND. VEHICLE_NOT_FOUND is seen in real v3 traffic for an unknown
-	// vehicle ([R] in the reference), not documented.
+	// vehicle ([R] in docs/evidence.md), not documented.
 	CodePath            ErrorCode = "PATH"
 	CodeVersion         ErrorCode = "VERSION"
 	CodeInvalidPath     ErrorCode = "INVALID_PATH"
@@ -312,7 +312,7 @@ func (e *APIError) Is(target error) bool {
 // reports false, as does every 4xx (409, 429, 430...).
 //
 // These are our reading of Smartcar's documentation, not its contract: that a 503 means
-// the command was not executed is our inference ([I] in the reference), and that
+// the command was not executed is our inference ([I] in docs/evidence.md), and that
 // commands may answer 504 comes from a third-party write-up ([T]).
 func (e *APIError) MayHaveSucceeded() bool {
 	return httpcore.MayHaveSucceeded(e.Method, e.StatusCode) && !(e.Type == ErrorTypeUpstream && e.Code == CodeRateLimit)

@@ -82,8 +82,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) error { return c
 // WithUnitSystem sends SC-Unit-System with every request, asking for signal values in
 // metric or imperial units; without it Smartcar answers in metric. Smartcar documents
 // the header for its API and its own SDKs send it to v3, but that v3 honours it and
-// which unit spellings an imperial answer uses are not documented ([U] in the
-// reference): read each value's Unit rather than assuming one.
+// which unit spellings an imperial answer uses are not documented ([U] in
+// docs/evidence.md): read each value's Unit rather than assuming one.
 func WithUnitSystem(u UnitSystem) Option {
 	return func(c *config) error {
 		switch u {

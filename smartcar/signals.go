@@ -38,7 +38,7 @@ type Signal struct {
 	// OEMUpdatedAt is when the vehicle maker last updated the value and RetrievedAt when
 	// Smartcar retrieved it (both documented). IngestedAt and FetchedAt are kept as sent
 	// but Smartcar does not document them: ingestedAt appears in real v3 responses ([R]
-	// in the reference), fetchedAt is the name of the v2 SC-Fetched-At header; that they
+	// in docs/evidence.md), fetchedAt is the name of the v2 SC-Fetched-At header; that they
 	// mean when Smartcar stored and served the value is our reading of the names ([I]).
 	// Each is zero when not sent or 0.
 	OEMUpdatedAt time.Time
@@ -160,7 +160,7 @@ func (s SignalSet) Telematics() []telematics.Signal {
 }
 
 // MaxSignalPages bounds how many pages Signals.List fetches. Smartcar has been seen to
-// answer with one page of every signal ([R] in the reference); a vehicle whose list goes on for more pages than
+// answer with one page of every signal ([R] in docs/evidence.md); a vehicle whose list goes on for more pages than
 // this fails with telematics.ErrMalformedResponse rather than costing requests without
 // end (each counts against the vehicle's monthly allowance).
 const MaxSignalPages = 20

@@ -158,7 +158,7 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, r SubscribeRequest
 
 // SubscriptionListOptions filters and pages a subscription list. The zero value lists
 // everything, Smartcar's default page size (25) at a time; a third-party write-up gives
-// 100 as the largest page size ([T] in the reference), which the SDK does not enforce.
+// 100 as the largest page size ([T] in docs/evidence.md), which the SDK does not enforce.
 type SubscriptionListOptions struct {
 	WebhookID   string
 	UserID      string

@@ -11,7 +11,7 @@ import (
 
 // WebhooksService lists and reads the application's webhooks through the Management
 // API. Webhooks are created and changed in the Smartcar Dashboard; Smartcar documents no
-// API for that ([C]/[U] in the reference).
+// API for that ([C]/[U] in docs/evidence.md).
 type WebhooksService service
 
 // Webhook is a webhook of the application: where Smartcar delivers events and whether

@@ -154,7 +154,7 @@ func (s *Server) setChargeSchedule(w http.ResponseWriter, r *http.Request, rc *r
 }
 
 // deleteChargeSchedule serves DELETE /vehicles/{id}/charge-schedules/{scheduleId} ([T]
-// in the reference); that it answers an execution with action "delete" is our
+// in docs/evidence.md); that it answers an execution with action "delete" is our
 // assumption [I].
 func (s *Server) deleteChargeSchedule(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()

@@ -37,7 +37,7 @@
 // URL + "/vehicle" (they append /v3/vehicles/...).
 //
 // The token endpoint takes the client credentials as a form body (the docs' examples), a
-// JSON body (the reference schema) or HTTP Basic; a missing grant_type is 400
+// JSON body (the documented schema) or HTTP Basic; a missing grant_type is 400
 // invalid_request; it answers access_token, token_type "Bearer" and expires_in. Tokens
 // last an hour, can be revoked and their requests made to fail.
 //
@@ -53,7 +53,7 @@
 // ingestedAt).
 //
 // Each behaviour the fake assumes rather than takes from Smartcar's documentation says
-// so in a comment with its evidence mark from shared/reference/smartcar-v3.md: [C]
+// so in a comment with its evidence mark from docs/evidence.md: [C]
 // confirmed, [R] seen in real traffic, [T] third-party, [I] our inference, [U] unknown.
 //
 // # The fleet
@@ -114,7 +114,7 @@
 //   - SC-Unit-System: imperial converts km, km/h and liters to "miles", "mph" and
 //     "gallons" (rounded to 0.1). This is the fake's assumption, not Smartcar's
 //     contract: Smartcar documents the header but not, for v3, which unit spellings an
-//     imperial answer uses ([U] in the reference). A test that relies on these
+//     imperial answer uses ([U] in docs/evidence.md). A test that relies on these
 //     spellings tests the fake.
 //   - Requests returns every API request received as a LoggedRequest (id, time, method,
 //     API, path, query, headers without Authorization, user id, unit system, user agent,

@@ -38,7 +38,7 @@ const (
 	DisabledWebhookID = "5a8e5e38-1f2b-4c3d-9e4f-5a6b7c8d9e03"
 
 	// The external ids the application gave its users in Smartcar Connect, which
-	// filter[user.externalId] selects by ([T] in the reference).
+	// filter[user.externalId] selects by ([T] in docs/evidence.md).
 	ExternalIDAlice = "crm-alice-0001"
 	ExternalIDBob   = "crm-bob-0002"
 	ExternalIDCarol = "crm-carol-0003"

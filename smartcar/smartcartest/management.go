@@ -119,7 +119,7 @@ func (s *Server) findWebhook(id string) (*webhook, int) {
 }
 
 // webhookResource renders a webhook. Smartcar documents the list and get endpoints
-// [C] but, in our reference, not the resource's attributes: name, callbackUri,
+// [C] but, in docs/evidence.md, not the resource's attributes: name, callbackUri,
 // isEnabled and autoSubscribe are the names of its documented filters [I].
 func (s *Server) webhookResource(w *webhook) map[string]any {
 	return map[string]any{

@@ -91,7 +91,7 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{cfg: cfg, clock: cfg.clock, ClientID: cfg.clientID, ClientSecret: cfg.clientSecret, vehicleLimited: map[string]time.Time{},
 		pendingChanged: make(chan struct{}), closing: make(chan struct{}), log: fakeapi.NewLog(LoggedRequest.clone, LoggedRequest.route)}
 	// The token endpoint takes the credentials as the docs' examples send them, in a
-	// form body [C]; as the reference schema lists them, in a JSON body [C] (a community
+	// form body [C]; as the documented schema lists them, in a JSON body [C] (a community
 	// client sends JSON successfully [R]); and with HTTP Basic, which RFC 6749 §2.3.1
 	// requires every server to support (Smartcar documents no refusal; [I]). A missing
 	// grant_type is 400 invalid_request [C]; the answer has access_token, token_type
@@ -117,8 +117,8 @@ func NewServer(opts ...Option) *Server {
 	})
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A trailing slash is served as the path without it: Smartcar's Node SDK asks
-		// for /v3/vehicles/{id}/ and the real API evidently answers it ([I] in the
-		// reference, §11).
+		// for /v3/vehicles/{id}/ and the real API evidently answers it ([I] in
+		// docs/evidence.md).
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
 			r.URL.Path = strings.TrimRight(p, "/")
 			r.URL.RawPath = strings.TrimRight(r.URL.RawPath, "/")

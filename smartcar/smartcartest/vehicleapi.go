@@ -328,7 +328,7 @@ func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	if sig == nil {
 		s.mu.Unlock()
 		// A code the vehicle does not have (a bare "vin", an unknown code) is 404
-		// SIGNAL_NOT_FOUND ([T] in the reference); its type is that of the other 404s [I].
+		// SIGNAL_NOT_FOUND ([T] in docs/evidence.md); its type is that of the other 404s [I].
 		s.writeError(w, http.StatusNotFound, apiErr{Type: "RESOURCE_NOT_FOUND", Code: "SIGNAL_NOT_FOUND", Title: "Not Found",
 			Detail: "The vehicle has no signal " + r.PathValue("code") + "."})
 		return
@@ -343,7 +343,7 @@ func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 }
 
 // imperialUnits converts the metric units the fleet uses. The imperial spellings are our
-// assumption: Smartcar does not document them for v3 ([U] in the reference).
+// assumption: Smartcar does not document them for v3 ([U] in docs/evidence.md).
 var imperialUnits = map[string]struct {
 	unit   string
 	factor float64
