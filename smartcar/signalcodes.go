@@ -77,7 +77,7 @@ func (g SignalGroup) Codes() []SignalCode {
 // Permission returns the permission the vehicle owner must grant through Smartcar
 // Connect for the signals of this group, and false when it is not documented.
 //
-// Smartcar publishes a per-signal permission table that our reference could not retrieve
+// Smartcar publishes a per-signal permission table that we could not retrieve
 // (docs/evidence.md, Smartcar §6.4), so no group has a documented permission yet and
 // this returns ("", false) for every group rather than a guess. A missing permission shows
 // up on the signal itself: its status is ERROR with error type PERMISSION (see

@@ -215,7 +215,7 @@ func (s *Server) dropSubscriptions(match func(*subscription) bool) {
 
 // connected returns the vehicle when it is connected to the application, checking the
 // sc-user-id: required is for signals and commands. A vehicle of another user is 403
-// PERMISSION, an unknown one 404 (the reference documents neither; both assumed).
+// PERMISSION, an unknown one 404 (Smartcar documents neither; both assumed).
 func (s *Server) connected(w http.ResponseWriter, rc *reqCtx, vehicleID string, required bool) *vehicle {
 	if required && rc.userID == "" {
 		s.writeError(w, http.StatusBadRequest, badParameter("The sc-user-id header is required."))
