@@ -1,6 +1,6 @@
 package smartcartest_test
 
-// Requests written from Smartcar's public documentation (shared/reference/smartcar-v3.md)
+// Requests written from Smartcar's public documentation (summarised with its evidence in docs/evidence.md)
 // with plain net/http, not with fleetkit's client: the fake must answer them as the
 // reference describes.
 
