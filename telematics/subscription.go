@@ -165,8 +165,9 @@ func WithBuffer(n int) SubscribeOption { return func(c *SubscribeConfig) { c.Buf
 // WithOverflow sets the overflow policy (default DropOldest).
 func WithOverflow(o Overflow) SubscribeOption { return func(c *SubscribeConfig) { c.Overflow = o } }
 
-// WithBlockTimeout sets the Block policy with the longest an event waits for room
-// (default DefaultBlockTimeout).
+// WithBlockTimeout sets the Block policy with the longest an event waits for room,
+// counted from its publication, before it is dropped and counted in Dropped (default
+// DefaultBlockTimeout). The wait never delays the other subscribers.
 func WithBlockTimeout(d time.Duration) SubscribeOption {
 	return func(c *SubscribeConfig) { c.Overflow, c.BlockTimeout = Block, d }
 }
