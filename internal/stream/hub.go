@@ -51,6 +51,7 @@ type blockQueue[T any] struct {
 	timeout time.Duration
 	mu      sync.Mutex
 	items   []blockItem[T] // ring, grows
+	size    int            // the subscriber's buffer: the ring's size when idle
 	head, n int
 	wake    chan struct{}
 	stop    chan struct{}
@@ -77,7 +78,7 @@ func (h *Hub[T]) Subscribe(buffer int, policy telematics.Overflow, blockTimeout 
 		if blockTimeout <= 0 {
 			blockTimeout = telematics.DefaultBlockTimeout
 		}
-		s.blk = &blockQueue[T]{timeout: blockTimeout, items: make([]blockItem[T], buffer), wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		s.blk = &blockQueue[T]{timeout: blockTimeout, size: buffer, items: make([]blockItem[T], buffer), wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 		go s.pump()
 	}
 	h.mu.Lock()
@@ -251,6 +252,9 @@ func (q *blockQueue[T]) pop() (it blockItem[T], ok bool) {
 	it, q.items[q.head] = q.items[q.head], blockItem[T]{}
 	q.head = (q.head + 1) % len(q.items)
 	q.n--
+	if q.n == 0 && len(q.items) > 4*q.size {
+		q.items, q.head = make([]blockItem[T], q.size), 0 // give a burst's memory back
+	}
 	return it, true
 }
 

@@ -136,6 +136,9 @@ func TestHubBlockSlowWithinTimeout(t *testing.T) {
 	}
 	assert.Zero(t, slow.Dropped())
 	assert.Zero(t, fast.Dropped())
+	slow.blk.mu.Lock()
+	assert.Len(t, slow.blk.items, 1, "the queue gives the burst's memory back")
+	slow.blk.mu.Unlock()
 }
 
 // TestHubBlockStuckBeyondTimeout: a Block subscriber full for longer than the timeout
