@@ -257,6 +257,14 @@ func (p *liveProvider) Decode(frame []byte, ev *telematics.Event) (bool, error) 
 }
 
 func decodeLiveFrame(frame []byte, ev *telematics.Event) (heartbeat bool, err error) {
+	if decodeLivePositionFast(frame, ev) {
+		return false, nil
+	}
+	return decodeLiveFrameSlow(frame, ev)
+}
+
+// decodeLiveFrameSlow decodes any frame with encoding/json into wireLiveFrame.
+func decodeLiveFrameSlow(frame []byte, ev *telematics.Event) (heartbeat bool, err error) {
 	var w wireLiveFrame
 	if err := json.Unmarshal(frame, &w); err != nil {
 		return false, err

@@ -110,9 +110,11 @@ const (
 	DropOldest Overflow = iota
 	// DropNewest discards the event that does not fit.
 	DropNewest
-	// Block waits up to the block timeout for the subscriber to make room, in a
-	// delivery goroutine of the subscriber's own, so that it never delays the others;
-	// an event that waited that long is dropped.
+	// Block waits up to the block timeout for the subscriber to make room, counted
+	// from when the event was published, and drops (counted in Dropped) only an event
+	// that could not be delivered within it. The wait happens in a delivery goroutine
+	// of the subscriber's own, behind a queue that holds what is published within one
+	// timeout, so the publisher and the other subscribers are never delayed.
 	Block
 	// Disconnect ends the subscription with ErrSlowSubscriber.
 	Disconnect
@@ -163,8 +165,9 @@ func WithBuffer(n int) SubscribeOption { return func(c *SubscribeConfig) { c.Buf
 // WithOverflow sets the overflow policy (default DropOldest).
 func WithOverflow(o Overflow) SubscribeOption { return func(c *SubscribeConfig) { c.Overflow = o } }
 
-// WithBlockTimeout sets the Block policy with the longest an event waits for room
-// (default DefaultBlockTimeout).
+// WithBlockTimeout sets the Block policy with the longest an event waits for room,
+// counted from its publication, before it is dropped and counted in Dropped (default
+// DefaultBlockTimeout). The wait never delays the other subscribers.
 func WithBlockTimeout(d time.Duration) SubscribeOption {
 	return func(c *SubscribeConfig) { c.Overflow, c.BlockTimeout = Block, d }
 }

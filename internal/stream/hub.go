@@ -39,20 +39,35 @@ type Sub[T any] struct {
 	blk     *blockQueue[T]
 }
 
-// blockQueue is the second buffer of a Block subscriber, drained into its channel by a
-// pump goroutine of its own that is the channel's only sender.
+// blockQueue is the Block subscriber's queue in front of its channel, drained by a pump
+// goroutine of its own that is the channel's only sender. Publish never waits on it:
+// push always queues, stamping the value with a deadline of Publish time plus the block
+// timeout, and the pump waits (on the hub's clock) until the value fits in the channel
+// or its deadline passes, when it drops it (counted). So nothing is dropped unless the
+// subscriber stays full for longer than the timeout, and the queue holds at most what
+// is published within one timeout: a value older than that is dropped when reached
+// without waiting.
 type blockQueue[T any] struct {
 	timeout time.Duration
 	mu      sync.Mutex
-	items   []T // ring
+	items   []blockItem[T] // ring, grows
+	size    int            // the subscriber's buffer: the ring's size when idle
 	head, n int
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
 }
 
+type blockItem[T any] struct {
+	v        T
+	deadline time.Time
+}
+
 // Subscribe adds a subscriber with a buffer of size buffer (at least 1) and the given
-// policy; blockTimeout applies to Block. initial values are delivered first, under the
+// policy; blockTimeout applies to Block: Publish queues for a Block subscriber without
+// waiting, and its own pump goroutine waits for room until blockTimeout after Publish,
+// then drops the value (counted), so a Block subscriber delays neither the publisher nor
+// the others. initial values are delivered first, under the
 // policy. onClose, when not nil, is called once with the reason when the hub ends the
 // subscriber (nil for Close and Hub.Close, telematics.ErrSlowSubscriber for Disconnect).
 // Subscribing to a closed hub returns a subscriber whose channel is closed.
@@ -63,7 +78,7 @@ func (h *Hub[T]) Subscribe(buffer int, policy telematics.Overflow, blockTimeout 
 		if blockTimeout <= 0 {
 			blockTimeout = telematics.DefaultBlockTimeout
 		}
-		s.blk = &blockQueue[T]{timeout: blockTimeout, items: make([]T, buffer), wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		s.blk = &blockQueue[T]{timeout: blockTimeout, size: buffer, items: make([]blockItem[T], buffer), wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 		go s.pump()
 	}
 	h.mu.Lock()
@@ -173,7 +188,7 @@ func (s *Sub[T]) deliverLocked(v T) bool {
 			return false
 		}
 	case telematics.Block:
-		return s.blk.push(v, &s.dropped)
+		return s.blk.push(v, s.hub.clock.Now())
 	default: // DropOldest
 		for {
 			select {
@@ -208,15 +223,17 @@ func (s *Sub[T]) closeLocked(reason error) {
 	}
 }
 
-// push queues v for the pump; a full queue drops v.
-func (q *blockQueue[T]) push(v T, dropped *atomic.Uint64) bool {
+// push queues v for the pump with its deadline; it never drops nor waits.
+func (q *blockQueue[T]) push(v T, now time.Time) bool {
 	q.mu.Lock()
 	if q.n == len(q.items) {
-		q.mu.Unlock()
-		dropped.Add(1)
-		return false
+		grown := make([]blockItem[T], 2*len(q.items))
+		for i := 0; i < q.n; i++ {
+			grown[i] = q.items[(q.head+i)%len(q.items)]
+		}
+		q.items, q.head = grown, 0
 	}
-	q.items[(q.head+q.n)%len(q.items)] = v
+	q.items[(q.head+q.n)%len(q.items)] = blockItem[T]{v: v, deadline: now.Add(q.timeout)}
 	q.n++
 	q.mu.Unlock()
 	select {
@@ -226,26 +243,29 @@ func (q *blockQueue[T]) push(v T, dropped *atomic.Uint64) bool {
 	return true
 }
 
-func (q *blockQueue[T]) pop() (v T, ok bool) {
+func (q *blockQueue[T]) pop() (it blockItem[T], ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.n == 0 {
-		return v, false
+		return it, false
 	}
-	var zero T
-	v, q.items[q.head] = q.items[q.head], zero
+	it, q.items[q.head] = q.items[q.head], blockItem[T]{}
 	q.head = (q.head + 1) % len(q.items)
 	q.n--
-	return v, true
+	if q.n == 0 && len(q.items) > 4*q.size {
+		q.items, q.head = make([]blockItem[T], q.size), 0 // give a burst's memory back
+	}
+	return it, true
 }
 
-// pump moves queued values into the channel, waiting up to the timeout for each.
+// pump moves queued values into the channel in order, each waiting until its deadline
+// for room; a value whose deadline passed is dropped (counted).
 func (s *Sub[T]) pump() {
 	q := s.blk
 	defer close(q.done)
 	defer close(s.ch)
 	for {
-		v, ok := q.pop()
+		it, ok := q.pop()
 		if !ok {
 			select {
 			case <-q.wake:
@@ -255,14 +275,19 @@ func (s *Sub[T]) pump() {
 			}
 		}
 		select {
-		case s.ch <- v:
+		case s.ch <- it.v:
 			continue
 		default:
 		}
+		wait := it.deadline.Sub(s.hub.clock.Now())
+		if wait <= 0 {
+			s.dropped.Add(1)
+			continue
+		}
 		expired := make(chan struct{})
-		stop := telematics.AfterFunc(s.hub.clock, q.timeout, func() { close(expired) })
+		stop := telematics.AfterFunc(s.hub.clock, wait, func() { close(expired) })
 		select {
-		case s.ch <- v:
+		case s.ch <- it.v:
 		case <-expired:
 			s.dropped.Add(1)
 		case <-q.stop:

@@ -44,9 +44,10 @@ func TestHubOverflowPolicies(t *testing.T) {
 			}
 			for v := 0; v < n; v++ {
 				h.Publish(v)
-				if policy == telematics.Block && v%100 == 0 {
-					clock.Advance(2 * time.Second) // the slow one's wait times out
-				}
+			}
+			if policy == telematics.Block {
+				waitTimers(t, clock, 1)        // the pump waits for room for value 8
+				clock.Advance(2 * time.Second) // every value's wait times out
 			}
 			switch policy {
 			case telematics.DropOldest:
@@ -62,7 +63,10 @@ func TestHubOverflowPolicies(t *testing.T) {
 				}
 				assert.EqualValues(t, n-buffer, slow.Dropped())
 			case telematics.Block:
-				assert.Positive(t, slow.Dropped())
+				require.Eventually(t, func() bool { return slow.Dropped() == n-buffer }, 5*time.Second, time.Millisecond)
+				for i := 0; i < buffer; i++ {
+					assert.Equal(t, i, <-slow.C(), "what fit in the buffer stays")
+				}
 			case telematics.Disconnect:
 				for range slow.C() {
 				}
@@ -102,6 +106,94 @@ func TestHubBlockWaitsForTheSubscriber(t *testing.T) {
 		assert.Equal(t, v, <-s.C())
 	}
 	assert.Zero(t, s.Dropped())
+}
+
+// waitTimers waits until n timers are armed on clock (a pump waiting for room).
+func waitTimers(t *testing.T, clock *clocktest.Clock, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool { return clock.Timers() == n }, 5*time.Second, time.Millisecond)
+}
+
+// TestHubBlockSlowWithinTimeout: a Block subscriber that reads nothing until the
+// publisher is done, but within the timeout, loses nothing, and Publish never waits for
+// it: a DropOldest subscriber receives everything meanwhile.
+func TestHubBlockSlowWithinTimeout(t *testing.T) {
+	const n = 1000
+	clock := clocktest.New(time.Unix(0, 0))
+	h := NewHub[int](clock)
+	defer h.Close()
+	slow := h.Subscribe(1, telematics.Block, time.Minute, nil)
+	fast := h.Subscribe(n, telematics.DropOldest, 0, nil)
+	for v := 0; v < n; v++ {
+		require.Equal(t, 2, h.Publish(v))
+	}
+	for v := 0; v < n; v++ {
+		require.Equal(t, v, <-fast.C())
+	}
+	clock.Advance(59 * time.Second) // still within the timeout
+	for v := 0; v < n; v++ {
+		require.Equal(t, v, <-slow.C())
+	}
+	assert.Zero(t, slow.Dropped())
+	assert.Zero(t, fast.Dropped())
+	slow.blk.mu.Lock()
+	assert.Len(t, slow.blk.items, 1, "the queue gives the burst's memory back")
+	slow.blk.mu.Unlock()
+}
+
+// TestHubBlockStuckBeyondTimeout: a Block subscriber full for longer than the timeout
+// drops what waited that long (counted); the others are unaffected, and it receives
+// again once it reads.
+func TestHubBlockStuckBeyondTimeout(t *testing.T) {
+	const n, buffer = 10, 2
+	clock := clocktest.New(time.Unix(0, 0))
+	h := NewHub[int](clock)
+	defer h.Close()
+	stuck := h.Subscribe(buffer, telematics.Block, time.Second, nil)
+	fast := h.Subscribe(2*n, telematics.DropOldest, 0, nil)
+	for v := 0; v < n; v++ {
+		h.Publish(v)
+	}
+	waitTimers(t, clock, 1)
+	clock.Advance(999 * time.Millisecond)
+	assert.Zero(t, stuck.Dropped(), "not yet beyond the timeout")
+	clock.Advance(time.Millisecond)
+	require.Eventually(t, func() bool { return stuck.Dropped() == n-buffer }, 5*time.Second, time.Millisecond)
+	for v := 0; v < buffer; v++ {
+		assert.Equal(t, v, <-stuck.C())
+	}
+	h.Publish(n)
+	assert.Equal(t, n, <-stuck.C(), "delivers again once read")
+	for v := 0; v <= n; v++ {
+		require.Equal(t, v, <-fast.C())
+	}
+	assert.Zero(t, fast.Dropped())
+	assert.EqualValues(t, n-buffer, stuck.Dropped())
+}
+
+// TestHubCloseWhileBlockWaits: closing the hub or the subscriber while its pump waits
+// for room ends the pump, closes the channel once and cancels the timer.
+func TestHubCloseWhileBlockWaits(t *testing.T) {
+	for _, hubClose := range []bool{true, false} {
+		clock := clocktest.New(time.Unix(0, 0))
+		h := NewHub[int](clock)
+		s := h.Subscribe(1, telematics.Block, time.Minute, nil)
+		for v := 0; v < 3; v++ {
+			h.Publish(v)
+		}
+		waitTimers(t, clock, 1)
+		if hubClose {
+			h.Close()
+		} else {
+			s.Close()
+		}
+		assert.Equal(t, 0, <-s.C())
+		_, open := <-s.C()
+		assert.False(t, open)
+		assert.Zero(t, clock.Timers(), "the timer is cancelled")
+		s.Close()
+		h.Close()
+	}
 }
 
 // TestHubStress: publishers and subscribers joining and leaving at once; -race finds a

@@ -670,6 +670,7 @@ func (s *Session) read(ctx context.Context, conn *websocket.Conn) error {
 	defer wg.Wait()
 	defer close(ended)
 
+	var ev telematics.Event // reused: Decode fills it and publish copies it
 	for {
 		_, data, err := conn.Read(readCtx)
 		if err != nil {
@@ -686,7 +687,7 @@ func (s *Session) read(ctx context.Context, conn *websocket.Conn) error {
 			return fmt.Errorf("%s: live stream: connection lost: %s", s.cfg.Name, redactText(err.Error(), "", ""))
 		}
 		s.lastMsg.Store(clock.Now().UnixNano())
-		var ev telematics.Event
+		ev = telematics.Event{}
 		heartbeat, derr := s.cfg.Provider.Decode(data, &ev)
 		if heartbeat {
 			continue
