@@ -253,23 +253,13 @@ func (l *liveSim) broadcastLocked(id int64, frame []byte) {
 }
 
 func positionFrame(lv *liveVehicle) []byte {
-	p := lv.p
-	b := make([]byte, 0, 192)
+	b := make([]byte, 0, 224)
 	b = append(b, `{"type":"position","vehicleId":`...)
 	b = strconv.AppendInt(b, lv.v.id, 10)
-	b = append(b, `,"position":{"time":`...)
-	b = strconv.AppendInt(b, p.time, 10)
-	b = append(b, `,"latitude":`...)
-	b = strconv.AppendFloat(b, p.lat, 'f', -1, 64)
-	b = append(b, `,"longitude":`...)
-	b = strconv.AppendFloat(b, p.lon, 'f', -1, 64)
-	b = append(b, `,"speed":`...)
-	b = strconv.AppendFloat(b, p.speed, 'f', -1, 64)
-	b = append(b, `,"bearing":`...)
-	b = strconv.AppendFloat(b, p.bearing, 'f', -1, 64)
-	b = append(b, `,"accuracy":`...)
-	b = strconv.AppendFloat(b, p.accuracy, 'f', -1, 64)
-	return append(b, "}}"...)
+	b = append(b, `,"position":`...)
+	// The fix has the trackpoint fields, written as the REST trackpoints are.
+	b = appendPoint(b, &lv.p, allPointFields)
+	return append(b, '}')
 }
 
 func offlineFrame(lv *liveVehicle, now time.Time) []byte {
