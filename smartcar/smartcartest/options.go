@@ -19,6 +19,7 @@ type config struct {
 	errorForm     ErrorForm
 	rfc3339Times  bool
 	appRetryAfter bool
+	sleepingReads bool
 }
 
 // Option configures a Server.
@@ -85,6 +86,12 @@ func WithErrorForm(form ErrorForm) Option { return func(c *config) { c.errorForm
 // and meta.ingestedAt) as RFC 3339 strings, as v3 responses captured in mid-2026 do
 // ([R]), instead of the epoch milliseconds of the signal specification ([C]).
 func WithRFC3339SignalTimes() Option { return func(c *config) { c.rfc3339Times = true } }
+
+// WithSleepingReads makes a vehicle put to sleep (SetAsleep) refuse signal reads too,
+// with 409 VEHICLE_STATE:ASLEEP, as it refuses commands. Whether v3 reads of a sleeping
+// vehicle fail or answer from Smartcar's store is not documented ([U]); the option is
+// for testing clients that must back off from a vehicle that keeps failing.
+func WithSleepingReads() Option { return func(c *config) { c.sleepingReads = true } }
 
 // WithUnwrappedSignals answers GET /vehicles/{id}/signals/{code} with the bare signal
 // object instead of a {"data": ...} document; Smartcar's examples show both.

@@ -68,6 +68,7 @@ type Server struct {
 	vehicleLimited map[string]time.Time
 	appLimiter     *rate.Limiter
 	seq            int // ids of executions, subscriptions, schedules
+	added          int // vehicles AddVehicles added
 	pending        []*heldCommand
 	pendingChanged chan struct{} // closed and replaced when pending changes
 	closing        chan struct{}
