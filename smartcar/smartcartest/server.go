@@ -129,6 +129,10 @@ func NewServer(opts ...Option) *Server {
 		}
 		mux.ServeHTTP(w, r)
 	}))
+	if cfg.listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = cfg.listener
+	}
 	s.URL = "http://" + s.srv.Listener.Addr().String()
 	s.VehicleAPIURL = s.URL + VehiclePrefix
 	s.ManagementAPIURL = s.URL + ManagementPrefix
