@@ -29,9 +29,10 @@ const FleetCapabilities = telematics.CanListVehicles | telematics.CanReadLastPos
 //
 // Identifiers are the decimal form of [ID]. A vehicle id that is not a number, or that
 // the account does not have, is an error matching telematics.ErrNotFound that names it
-// (one that is not a number also matches telematics.ErrInvalidInput); Tracks and
-// LastPositions check the vehicles they are given with one Vehicles.Get each (Tracks
-// always, LastPositions only for a vehicle without a last position).
+// (one that is not a number also matches telematics.ErrInvalidInput). To tell an unknown
+// vehicle from one without data, Tracks reads the vehicle first (Vehicles.Get),
+// LastPositions reads a vehicle the answer left out, and Live checks the vehicles it is
+// given.
 //
 // Signals and SendCommand return an error matching telematics.ErrNotSupported:
 // MyCarTracks has neither (see [FleetCapabilities]).
@@ -219,7 +220,9 @@ func (f *FleetAdapter) Signals(ctx context.Context, vehicleID string, codes ...s
 }
 
 // Live subscribes to the live positions of the vehicles (every vehicle when none is
-// given) through Live.Subscribe; its options (WithHeartbeatInterval...) apply.
+// given) through Live.Subscribe; its options (WithHeartbeatInterval...) apply. The
+// vehicles given are checked first (one Vehicles.Get, or one listing for several): an
+// unknown one is an error matching telematics.ErrNotFound that names it.
 func (f *FleetAdapter) Live(ctx context.Context, vehicleIDs []string, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
 	ids := make([]ID, 0, len(vehicleIDs))
 	for _, s := range vehicleIDs {
@@ -229,7 +232,34 @@ func (f *FleetAdapter) Live(ctx context.Context, vehicleIDs []string, opts ...te
 		}
 		ids = append(ids, id)
 	}
+	if err := f.checkVehicles(ctx, ids); err != nil {
+		return nil, err
+	}
 	return f.client.Live.Subscribe(ctx, LiveFilter{VehicleIDs: slices.Clip(ids)}, opts...)
+}
+
+// checkVehicles returns an error naming the first of ids the account does not have: one
+// Vehicles.Get for one id, one listing of the vehicles for more.
+func (f *FleetAdapter) checkVehicles(ctx context.Context, ids []ID) error {
+	switch len(ids) {
+	case 0:
+		return nil
+	case 1:
+		return f.checkVehicle(ctx, ids[0])
+	}
+	known := map[ID]bool{}
+	for v, err := range f.client.Vehicles.All(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		known[v.ID] = true
+	}
+	for _, id := range ids {
+		if !known[id] {
+			return fmt.Errorf("%s: vehicle %q: %w", Provider, id.String(), telematics.ErrNotFound)
+		}
+	}
+	return nil
 }
 
 // SendCommand returns an error matching telematics.ErrNotSupported: MyCarTracks sends

@@ -12,6 +12,9 @@ import (
 // these stand-ins, which refuse with telematics.ErrNotSupported. This file is deleted,
 // and Fleet.Live calls PollPositions, when the poller is merged.
 
+// livePolling is telematics.CanStreamLive once the poller is merged.
+const livePolling telematics.Capabilities = 0
+
 // pollPositions stands in for PollPositions.
 func (c *Client) pollPositions(ctx context.Context, vehicleIDs []string, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
 	return nil, fmt.Errorf("%s: live positions by polling: %w: the poller is not merged yet", Provider, telematics.ErrNotSupported)
