@@ -536,7 +536,8 @@ func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("the consumers did not accept the event within %v", h.cfg.deliveryWait)
 		}
-		return fmt.Errorf("a consumer refused the event: %v", err)
+		h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: a consumer refused the event", slog.String("eventId", env.EventID), slog.String("error", err.Error()))
+		return errors.New("a consumer refused the event")
 	}
 	h.mu.Lock()
 	delete(h.partials, env.EventID)
