@@ -210,83 +210,81 @@ func (*UnknownWebhookEvent) isWebhookEvent() {}
 // Wire forms.
 
 type wireWebhookEvent struct {
-	EventID   flexText      `json:"eventId"`
-	EventType flexText      `json:"eventType"`
-	VehicleID flexText      `json:"vehicleId"`
+	EventID   string        `json:"eventId"`
+	EventType string        `json:"eventType"`
+	VehicleID string        `json:"vehicleId"`
 	Data      wireEventData `json:"data"`
 	Triggers  []wireTrigger `json:"triggers"`
 	Meta      struct {
-		Version     flexText  `json:"version"`
-		WebhookID   flexText  `json:"webhookId"`
-		WebhookName flexText  `json:"webhookName"`
-		DeliveryID  flexText  `json:"deliveryId"`
+		Version     string    `json:"version"`
+		WebhookID   string    `json:"webhookId"`
+		WebhookName string    `json:"webhookName"`
+		DeliveryID  string    `json:"deliveryId"`
 		DeliveredAt timestamp `json:"deliveredAt"`
-		Mode        flexText  `json:"mode"`
+		Mode        string    `json:"mode"`
 		SignalCount flexInt   `json:"signalCount"`
 	} `json:"meta"`
 	// The legacy 2.0 form: {"version", "webhookId", "eventName", "mode", "payload"}.
-	Version   flexText        `json:"version"`
-	WebhookID flexText        `json:"webhookId"`
-	EventName flexText        `json:"eventName"`
-	Mode      flexText        `json:"mode"`
+	Version   string          `json:"version"`
+	WebhookID string          `json:"webhookId"`
+	EventName string          `json:"eventName"`
+	Mode      string          `json:"mode"`
 	Payload   json.RawMessage `json:"payload"`
 }
 
 type wireEventData struct {
-	Challenge flexText `json:"challenge"`
+	Challenge string `json:"challenge"`
 	User      struct {
-		ID         flexText `json:"id"`
-		ExternalID flexText `json:"externalId"`
+		ID         string `json:"id"`
+		ExternalID string `json:"externalId"`
 	} `json:"user"`
 	Vehicle struct {
-		ID             flexText `json:"id"`
-		Make           flexText `json:"make"`
-		Model          flexText `json:"model"`
-		Year           flexInt  `json:"year"`
-		Mode           flexText `json:"mode"`
-		PowertrainType flexText `json:"powertrainType"`
+		ID             string  `json:"id"`
+		Make           string  `json:"make"`
+		Model          string  `json:"model"`
+		Year           flexInt `json:"year"`
+		Mode           string  `json:"mode"`
+		PowertrainType string  `json:"powertrainType"`
 	} `json:"vehicle"`
-	Signals  signalList         `json:"signals"`
+	Signals  []wireHookSignal   `json:"signals"`
 	Errors   []wireVehicleError `json:"errors"`
 	Triggers []wireTrigger      `json:"triggers"`
 }
 
-// signalList decodes a webhook's signals in one pass when every signal is well formed,
-// else signal by signal (Signal.UnmarshalJSON), so that one odd signal costs only
-// itself.
-type signalList []Signal
+// wireHookSignal is a signal of a webhook payload: the flat form, whose status is an
+// object ({"value", "error"}), decoded without a custom decoder on the way (the
+// payload is decoded in one pass) and converted by wireSignal.signal.
+type wireHookSignal struct {
+	Code   string          `json:"code"`
+	Name   string          `json:"name"`
+	Group  string          `json:"group"`
+	Body   json.RawMessage `json:"body"`
+	Meta   wireSignalMeta  `json:"meta"`
+	Status struct {
+		Value string     `json:"value"`
+		Error *wireError `json:"error"`
+	} `json:"status"`
+}
 
-func (l *signalList) UnmarshalJSON(b []byte) error {
-	var fast []wireSignal
-	if err := json.Unmarshal(b, &fast); err == nil {
-		out := make([]Signal, len(fast))
-		for i := range fast {
-			out[i] = fast[i].signal()
-		}
-		*l = out
-		return nil
-	}
-	var slow []Signal
-	if err := json.Unmarshal(b, &slow); err != nil {
-		return nil // not a list: no signals
-	}
-	*l = slow
-	return nil
+func (h *wireHookSignal) signal() Signal {
+	w := wireSignal{wireSignalFields: wireSignalFields{Code: h.Code, Name: h.Name, Group: h.Group, Body: h.Body,
+		Status: wireStatus{Value: h.Status.Value, Error: h.Status.Error}}, Meta: h.Meta}
+	return w.signal()
 }
 
 // wireTrigger reads both documented shapes: {"type", "signal": {"code", "name",
 // "group"}} and the flattened {"code", "name", "group"} ({"code": "FIRST_DELIVERY"}
 // for a first delivery) ([C], inconsistent between pages).
 type wireTrigger struct {
-	Type   flexText      `json:"type"`
+	Type   string        `json:"type"`
 	Signal wireSignalRef `json:"signal"`
 	wireSignalRef
 }
 
 type wireSignalRef struct {
-	Code  flexText `json:"code"`
-	Name  flexText `json:"name"`
-	Group flexText `json:"group"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Group string `json:"group"`
 }
 
 func (r wireSignalRef) ref() SignalRef {
@@ -310,7 +308,7 @@ func (t *wireTrigger) trigger() Trigger {
 
 type wireVehicleError struct {
 	wireError
-	State   flexText        `json:"state"`
+	State   string          `json:"state"`
 	Signals []wireSignalRef `json:"signals"`
 }
 
@@ -326,9 +324,14 @@ func DecodeWebhookEvent(body []byte) (WebhookEvent, error) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, fmt.Errorf("%w: the body is not a JSON object", ErrMalformedWebhook)
 	}
+	// One pass. A member of an unexpected type is left empty and the rest decoded
+	// (encoding/json goes on after an UnmarshalTypeError), unless it is data itself.
 	var w wireWebhookEvent
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, jsonProblem(err))
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" || te.Field == "data" {
+			return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, jsonProblem(err))
+		}
 	}
 	env := WebhookEnvelope{
 		EventID:     string(w.EventID),
@@ -358,7 +361,7 @@ func DecodeWebhookEvent(body []byte) (WebhookEvent, error) {
 	case EventVehicleState:
 		ev := &VehicleStateEvent{WebhookEnvelope: env, User: user, Vehicle: vehicle, Signals: make([]WebhookSignal, len(w.Data.Signals))}
 		for i := range w.Data.Signals {
-			ev.Signals[i].Signal = w.Data.Signals[i]
+			ev.Signals[i].Signal = w.Data.Signals[i].signal()
 			ev.Signals[i].VehicleID = env.VehicleID
 		}
 		for _, ts := range [][]wireTrigger{w.Triggers, w.Data.Triggers} {
