@@ -237,7 +237,9 @@ func TestWebhookSlowBody(t *testing.T) {
 	defer sub.Close()
 	sender := smartcartest.NewSender(r.url, testToken, smartcartest.WithSenderClock(r.sclock), smartcartest.WithRetrySchedule())
 	done := make(chan *smartcartest.Delivery)
-	go func() { done <- sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleBolt, time.Time{}), smartcartest.Slowloris) }()
+	go func() {
+		done <- sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleBolt, time.Time{}), smartcartest.Slowloris)
+	}()
 	require.Eventually(t, func() bool { return r.hclock.Timers() == 1 }, 5*time.Second, time.Millisecond, "the read timer runs")
 	r.hclock.Advance(2 * time.Second)
 	d := <-done
