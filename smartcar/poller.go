@@ -232,58 +232,25 @@ func defaultPollSpacing(limit float64) time.Duration {
 }
 
 // pollService holds the running pollers of a client, shared by identical calls.
-type pollService struct {
-	mu       sync.Mutex
-	sessions map[string]*stream.Session
-	closed   bool
-}
+type pollService struct{ sessions stream.Sessions }
 
 func (s *pollService) subscribe(ctx context.Context, c *Client, ids []string, pc pollConfig, sc telematics.SubscribeConfig) (*telematics.Subscription, error) {
 	key := fmt.Sprintf("%s|%s|%d|%d|%d|%d|%p", pc.userID, strings.Join(ids, ","), pc.interval, pc.budgetN, pc.budgetPer, pc.maxBackoff, pc.tracker)
-	for {
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			return nil, fmt.Errorf("%s: PollPositions: %w", Provider, telematics.ErrClientClosed)
+	sub, err := s.sessions.Subscribe(ctx, key, sc, func() *stream.Session {
+		cfg := stream.Config{Name: Provider, Clock: c.clock, Source: newPoller(c, ids, pc)}
+		if pc.tracker != nil {
+			cfg.Tracker = pc.tracker
 		}
-		if s.sessions == nil {
-			s.sessions = map[string]*stream.Session{}
-		}
-		sess := s.sessions[key]
-		if sess == nil {
-			cfg := stream.Config{Name: Provider, Clock: c.clock, Source: newPoller(c, ids, pc)}
-			if pc.tracker != nil {
-				cfg.Tracker = pc.tracker
-			}
-			sess = stream.NewSession(cfg)
-			s.sessions[key] = sess
-		}
-		s.mu.Unlock()
-		sub, err := sess.Subscribe(ctx, sc)
-		if errors.Is(err, stream.ErrClosed) {
-			// The poller ended with its last subscriber: start a new one.
-			s.mu.Lock()
-			if s.sessions[key] == sess {
-				delete(s.sessions, key)
-			}
-			s.mu.Unlock()
-			continue
-		}
-		return sub, err
+		return stream.NewSession(cfg)
+	})
+	if errors.Is(err, stream.ErrClosed) {
+		return nil, fmt.Errorf("%s: PollPositions: %w", Provider, telematics.ErrClientClosed)
 	}
+	return sub, err
 }
 
 // close ends every poller (Client.Close).
-func (s *pollService) close() {
-	s.mu.Lock()
-	s.closed = true
-	sessions := s.sessions
-	s.sessions = nil
-	s.mu.Unlock()
-	for _, sess := range sessions {
-		sess.Close()
-	}
-}
+func (s *pollService) close() { s.sessions.Close() }
 
 // polledVehicle is one vehicle of a poller's schedule.
 type polledVehicle struct {
