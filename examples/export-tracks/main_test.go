@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +21,83 @@ import (
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		// The test binary standing in for the program (TestHelpExitsZero).
+		os.Args = append([]string{"export-tracks"}, strings.Fields(os.Getenv(runMainEnv+"_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
+
+const runMainEnv = "FLEETKIT_EXAMPLE_RUN_MAIN"
+
+// runMain runs the program's main in a child process and returns its exit status and
+// output.
+func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", runMainEnv+"_ARGS="+strings.Join(args, " "),
+		mycartracks.EnvClientID+"=", smartcar.EnvClientID+"=")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), out.String(), errOut.String()
+	}
+	require.NoError(t, err)
+	return 0, out.String(), errOut.String()
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	code, stdout, stderr := runMain(t, "-h")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, stdout)
+	lines := strings.Split(stderr, "\n")
+	assert.Equal(t, description, lines[0], "a one-line description first")
+	assert.True(t, strings.HasPrefix(lines[1], "usage: export-tracks"))
+	assert.Contains(t, stderr, "-provider")
+}
+
+// An unknown vehicle is an error naming it, a non-zero exit, and no file.
+func TestUnknownVehicleExitsNonZeroWithoutFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.gpx")
+	code, _, stderr := runMain(t, "-vehicle", "999999", "-o", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `vehicle "999999"`)
+	assert.Contains(t, stderr, "not found")
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries, "neither the file nor its temporary copy")
+
+	t.Setenv(mycartracks.EnvClientID, "")
+	err := run(context.Background(), []string{"-vehicle", "999999", "-o", path}, os.Stdout, &bytes.Buffer{})
+	require.ErrorIs(t, err, telematics.ErrNotFound)
+}
+
+func TestProviders(t *testing.T) {
+	t.Setenv(mycartracks.EnvClientID, "")
+	t.Setenv(smartcar.EnvClientID, "")
+
+	var out, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-provider", "all", "-vehicle", "mycartracks:1002", "-format", "csv"}, &out, &stderr))
+	rows, err := csv.NewReader(&out).ReadAll()
+	require.NoError(t, err)
+	assert.Len(t, rows, 1+10*200, "the simulated vehicle's 10 tracks of 200 points")
+	assert.Equal(t, "mycartracks:1002", rows[1][0], "merged ids")
+	assert.Contains(t, stderr.String(), "built-in fake Smartcar")
+
+	err = run(context.Background(), []string{"-provider", "smartcar"}, &bytes.Buffer{}, &bytes.Buffer{})
+	require.ErrorIs(t, err, telematics.ErrNotSupported, "Smartcar records no trips")
+	err = run(context.Background(), []string{"-provider", "tesla"}, &bytes.Buffer{}, &bytes.Buffer{})
+	require.ErrorIs(t, err, telematics.ErrInvalidInput)
+}
 
 // useFake points the program at a fake standing in for the real API.
 func useFake(t *testing.T, opts ...mycartrackstest.Option) *mycartrackstest.Server {
