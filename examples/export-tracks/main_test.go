@@ -6,10 +6,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,46 +15,21 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		// The test binary standing in for the program (TestHelpExitsZero).
-		os.Args = append([]string{"export-tracks"}, strings.Fields(os.Getenv(runMainEnv+"_ARGS"))...)
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { testkit.ProgramMain(m, main) }
 
-const runMainEnv = "FLEETKIT_EXAMPLE_RUN_MAIN"
-
-// runMain runs the program's main in a child process and returns its exit status and
-// output.
-func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", runMainEnv+"_ARGS="+strings.Join(args, " "),
-		mycartracks.EnvClientID+"=", smartcar.EnvClientID+"=")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), out.String(), errOut.String()
-	}
-	require.NoError(t, err)
-	return 0, out.String(), errOut.String()
-}
+// noCredentials keeps a child process on the simulated fleets.
+var noCredentials = []string{mycartracks.EnvClientID + "=", smartcar.EnvClientID + "="}
 
 func TestHelpExitsZero(t *testing.T) {
-	code, stdout, stderr := runMain(t, "-h")
+	code, stdout, stderr := testkit.RunProgram(t, noCredentials, "-h")
 	assert.Equal(t, 0, code)
 	assert.Empty(t, stdout)
 	lines := strings.Split(stderr, "\n")
@@ -69,7 +42,7 @@ func TestHelpExitsZero(t *testing.T) {
 func TestUnknownVehicleExitsNonZeroWithoutFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.gpx")
-	code, _, stderr := runMain(t, "-vehicle", "999999", "-o", path)
+	code, _, stderr := testkit.RunProgram(t, noCredentials, "-vehicle", "999999", "-o", path)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `vehicle "999999"`)
 	assert.Contains(t, stderr, "not found")

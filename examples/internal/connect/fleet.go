@@ -18,7 +18,7 @@ const ProviderUsage = "provider: mycartracks, smartcar or all (both, merged; veh
 // "all" for both merged with telematics.Merge), each on the real API when its
 // credentials are in the environment and on a simulated fleet otherwise, as MyCarTracks
 // and Smartcar say on log. A Smartcar fleet holds every vehicle connected to the
-// application. simulated is true when any provider is simulated; closeAll releases
+// application. simulated is true when every provider is simulated; closeAll releases
 // everything.
 func Fleet(log io.Writer, provider, userAgent string) (fleet telematics.Fleet, simulated bool, closeAll func(), err error) {
 	var fleets []telematics.Fleet
@@ -37,7 +37,7 @@ func Fleet(log io.Writer, provider, userAgent string) (fleet telematics.Fleet, s
 		}
 		closers = append(closers, done)
 		fleets = append(fleets, c.Fleet())
-		simulated = simulated || sim
+		simulated = sim && (simulated || len(fleets) == 1)
 	}
 	if p == "smartcar" || p == "all" {
 		c, sim, done, err := Smartcar(log, userAgent)
@@ -47,7 +47,7 @@ func Fleet(log io.Writer, provider, userAgent string) (fleet telematics.Fleet, s
 		}
 		closers = append(closers, done)
 		fleets = append(fleets, c.Fleet(""))
-		simulated = simulated || sim
+		simulated = sim && (simulated || len(fleets) == 1)
 	}
 	switch len(fleets) {
 	case 0:
