@@ -22,7 +22,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,31 +29,18 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/telematics"
 	"github.com/fleetkit/fleetkit-go/telematics/export"
 )
 
-// description is the one line -h prints first.
-const description = "export-tracks: export the tracks of one vehicle as GPX, GeoJSON or CSV through the provider-neutral API"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		switch {
-		case errors.Is(err, flag.ErrHelp):
-			return // -h: the description and usage are on stderr
-		case errors.Is(err, errFlags):
-			os.Exit(2) // the flag set has printed the problem and the usage
-		}
-		fmt.Fprintln(os.Stderr, "export-tracks:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("export-tracks", err)
 }
-
-// errFlags marks errors the flag set has already reported.
-var errFlags = errors.New("bad flags")
 
 type options struct {
 	provider string
@@ -67,13 +53,8 @@ type options struct {
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	o := options{format: export.GPX}
-	fs := flag.NewFlagSet("export-tracks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "usage: export-tracks [-provider mycartracks|smartcar|all] [-vehicle ID] [-from DAY] [-to DAY] [-format gpx|geojson|csv] [-o FILE]")
-		fs.PrintDefaults()
-	}
+	fs := cli.FlagSet("export-tracks", "exports the tracks of one vehicle as GPX, GeoJSON or CSV through the provider-neutral API",
+		"go run ./examples/export-tracks [-provider mycartracks|smartcar|all] [-vehicle ID] [-from DAY] [-to DAY] [-format gpx|geojson|csv] [-o FILE]", stderr)
 	fs.StringVar(&o.provider, "provider", "mycartracks", connect.ProviderUsage)
 	fs.StringVar(&o.vehicle, "vehicle", "", "vehicle ID (default: the fleet's first vehicle)")
 	from := fs.String("from", "", "first day (YYYY-MM-DD or RFC 3339; default: unbounded)")
@@ -81,15 +62,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.format, "format", export.GPX, "output format: gpx, geojson or csv")
 	fs.StringVar(&o.output, "o", "", "output file (default: stdout)")
 	fs.IntVar(&o.every, "progress-every", 100_000, "report progress every N points of a track")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		// The flag set has printed the problem and the usage.
-		return o, fmt.Errorf("%w: %v", errFlags, err)
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := cli.Parse(fs, args); err != nil {
+		return o, err
 	}
 	var err error
 	if o.from, err = parseDay(*from, false); err != nil {

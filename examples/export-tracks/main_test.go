@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,43 +16,40 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
-	"github.com/fleetkit/fleetkit-go/internal/testkit"
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) { testkit.ProgramMain(m, main) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// noCredentials keeps a child process on the simulated fleets.
-var noCredentials = []string{mycartracks.EnvClientID + "=", smartcar.EnvClientID + "="}
-
-func TestHelpExitsZero(t *testing.T) {
-	code, stdout, stderr := testkit.RunProgram(t, noCredentials, "-h")
-	assert.Equal(t, 0, code)
-	assert.Empty(t, stdout)
-	lines := strings.Split(stderr, "\n")
-	assert.Equal(t, description, lines[0], "a one-line description first")
-	assert.True(t, strings.HasPrefix(lines[1], "usage: export-tracks"))
-	assert.Contains(t, stderr, "-provider")
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "export-tracks", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
 }
 
-// An unknown vehicle is an error naming it, a non-zero exit, and no file.
+// An unknown vehicle is an error naming it, exit status 1, and no file.
 func TestUnknownVehicleExitsNonZeroWithoutFile(t *testing.T) {
+	t.Setenv(mycartracks.EnvClientID, "")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.gpx")
-	code, _, stderr := testkit.RunProgram(t, noCredentials, "-vehicle", "999999", "-o", path)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, `vehicle "999999"`)
-	assert.Contains(t, stderr, "not found")
-	entries, _ := os.ReadDir(dir)
-	assert.Empty(t, entries, "neither the file nor its temporary copy")
-
-	t.Setenv(mycartracks.EnvClientID, "")
-	err := run(context.Background(), []string{"-vehicle", "999999", "-o", path}, os.Stdout, &bytes.Buffer{})
-	require.ErrorIs(t, err, telematics.ErrNotFound)
+	for _, args := range [][]string{
+		{"-vehicle", "999999", "-o", path},
+		{"-provider", "all", "-vehicle", "mycartracks:999999", "-o", path},
+	} {
+		err := run(context.Background(), args, os.Stdout, &bytes.Buffer{})
+		require.ErrorIs(t, err, telematics.ErrNotFound)
+		assert.Contains(t, err.Error(), `vehicle "999999"`)
+		assert.Equal(t, 1, cli.Code(err))
+		entries, _ := os.ReadDir(dir)
+		assert.Empty(t, entries, "neither the file nor its temporary copy")
+	}
 }
 
 func TestProviders(t *testing.T) {

@@ -20,7 +20,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,30 +28,17 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// description is the one line -h prints first.
-const description = "fleet-report: vehicles, last known positions with their age and distance driven, for any provider"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, time.Now()); err != nil {
-		switch {
-		case errors.Is(err, flag.ErrHelp):
-			return // -h: the description and usage are on stderr
-		case errors.Is(err, errFlags):
-			os.Exit(2)
-		}
-		fmt.Fprintln(os.Stderr, "fleet-report:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, time.Now())
+	stop()
+	cli.Exit("fleet-report", err)
 }
-
-// errFlags marks errors the flag set has already reported.
-var errFlags = errors.New("bad flags")
 
 type options struct {
 	provider string
@@ -63,25 +49,14 @@ type options struct {
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("fleet-report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, description)
-		fmt.Fprintln(stderr, "usage: fleet-report [-provider mycartracks|smartcar|all] [-from DAY] [-to DAY] [-json]")
-		fs.PrintDefaults()
-	}
+	fs := cli.FlagSet("fleet-report", "reports vehicles, last known positions with their age and the distance driven, the same way for every provider",
+		"go run ./examples/fleet-report [-provider mycartracks|smartcar|all] [-from DAY] [-to DAY] [-json]", stderr)
 	fs.StringVar(&o.provider, "provider", "all", connect.ProviderUsage)
 	from := fs.String("from", "", "first day of the period (YYYY-MM-DD; default: 30 days before -to)")
 	to := fs.String("to", "", "last day of the period, included (YYYY-MM-DD; default: today)")
 	fs.BoolVar(&o.json, "json", false, "print JSON on stdout")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, fmt.Errorf("%w: %v", errFlags, err)
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := cli.Parse(fs, args); err != nil {
+		return o, err
 	}
 	var err error
 	if *from != "" {

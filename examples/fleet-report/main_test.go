@@ -4,24 +4,25 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
-	"github.com/fleetkit/fleetkit-go/internal/testkit"
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) { testkit.ProgramMain(m, main) }
-
-// noCredentials keeps a child process on the simulated fleets.
-var noCredentials = []string{mycartracks.EnvClientID + "=", smartcar.EnvClientID + "="}
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func simulated(t *testing.T) {
 	t.Setenv(mycartracks.EnvClientID, "")
@@ -113,25 +114,25 @@ func TestTable(t *testing.T) {
 	assert.Contains(t, s, "n/a")
 }
 
-func TestProgram(t *testing.T) {
-	code, stdout, stderr := testkit.RunProgram(t, noCredentials, "-h")
-	assert.Equal(t, 0, code)
-	assert.Empty(t, stdout)
-	lines := strings.Split(stderr, "\n")
-	assert.Equal(t, description, lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "usage: fleet-report"))
+func TestCommandLine(t *testing.T) {
+	simulated(t)
+	clitest.Help(t, "fleet-report", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr, now)
+	})
 
-	code, stdout, _ = testkit.RunProgram(t, noCredentials)
-	assert.Equal(t, 0, code, "runs with no environment")
-	assert.Contains(t, stdout, "10 vehicles (merged)")
+	var out bytes.Buffer
+	err := run(context.Background(), nil, &out, &bytes.Buffer{}, now)
+	assert.Equal(t, 0, cli.Code(err), "runs with no environment: %v", err)
+	assert.Contains(t, out.String(), "10 vehicles (merged)")
 
-	code, _, stderr = testkit.RunProgram(t, noCredentials, "-provider", "tesla")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, `unknown provider "tesla"`)
-	code, _, _ = testkit.RunProgram(t, noCredentials, "-from", "March")
-	assert.Equal(t, 1, code)
-	code, _, _ = testkit.RunProgram(t, noCredentials, "-nope")
-	assert.Equal(t, 2, code)
+	err = run(context.Background(), []string{"-provider", "tesla"}, &bytes.Buffer{}, &bytes.Buffer{}, now)
+	assert.Equal(t, 1, cli.Code(err))
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `unknown provider "tesla"`)
+	err = run(context.Background(), []string{"-from", "March"}, &bytes.Buffer{}, &bytes.Buffer{}, now)
+	assert.Equal(t, 1, cli.Code(err))
+	err = run(context.Background(), []string{"-nope"}, &bytes.Buffer{}, &bytes.Buffer{}, now)
+	assert.Equal(t, 2, cli.Code(err))
 }
 
 func TestHumanAge(t *testing.T) {
