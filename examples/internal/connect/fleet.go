@@ -3,10 +3,26 @@ package connect
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
+
+// FleetOption changes what Fleet builds.
+type FleetOption func(*fleetConfig)
+
+type fleetConfig struct {
+	smartcarSetup func(*smartcartest.Server)
+}
+
+// WithSmartcarSimulation lets setup change the simulated Smartcar fleet before it is
+// used (make vehicles drive, for example); the real API is left alone.
+func WithSmartcarSimulation(setup func(*smartcartest.Server)) FleetOption {
+	return func(c *fleetConfig) { c.smartcarSetup = setup }
+}
 
 // Providers are the values of the examples' -provider flag.
 var Providers = []string{"mycartracks", "smartcar", "all"}
@@ -20,7 +36,11 @@ const ProviderUsage = "provider: mycartracks, smartcar or all (both, merged; veh
 // and Smartcar say on log. A Smartcar fleet holds every vehicle connected to the
 // application. simulated is true when every provider is simulated; closeAll releases
 // everything.
-func Fleet(log io.Writer, provider, userAgent string) (fleet telematics.Fleet, simulated bool, closeAll func(), err error) {
+func Fleet(log io.Writer, provider, userAgent string, opts ...FleetOption) (fleet telematics.Fleet, simulated bool, closeAll func(), err error) {
+	var cfg fleetConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var fleets []telematics.Fleet
 	var closers []func()
 	closeAll = func() {
@@ -40,7 +60,13 @@ func Fleet(log io.Writer, provider, userAgent string) (fleet telematics.Fleet, s
 		simulated = sim && (simulated || len(fleets) == 1)
 	}
 	if p == "smartcar" || p == "all" {
-		c, sim, done, err := Smartcar(log, userAgent)
+		smartcarClient := Smartcar
+		if cfg.smartcarSetup != nil && os.Getenv(smartcar.EnvClientID) == "" {
+			smartcarClient = func(log io.Writer, userAgent string) (*smartcar.Client, bool, func(), error) {
+				return smartcarFake(log, userAgent, cfg.smartcarSetup)
+			}
+		}
+		c, sim, done, err := smartcarClient(log, userAgent)
 		if err != nil {
 			closeAll()
 			return nil, false, nil, err
