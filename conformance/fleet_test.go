@@ -324,6 +324,24 @@ func scenarioLive(t *testing.T, ctx context.Context, fc fleetCase) {
 	case <-ctx.Done():
 		t.Fatal("no live position")
 	}
+
+	// Every vehicle, when none is given; a provider's own options (here the Smartcar
+	// poller's pace) are ignored by the others.
+	all, err := fc.fleet.Live(ctx, nil, telematics.PositionsOnly(),
+		smartcar.WithPollInterval(100*time.Millisecond), smartcar.WithPollBudget(100, time.Second))
+	require.NoError(t, err)
+	defer all.Close()
+	seen := map[string]bool{}
+	for len(seen) < 2 {
+		select {
+		case p, ok := <-all.Positions():
+			require.True(t, ok, "the subscription ended: %v", all.Err())
+			assert.Contains(t, fc.vehicles, p.VehicleID)
+			seen[p.VehicleID] = true
+		case <-ctx.Done():
+			t.Fatalf("live positions of %v only", seen)
+		}
+	}
 }
 
 func scenarioCommands(t *testing.T, ctx context.Context, fc fleetCase) {

@@ -40,7 +40,8 @@ func (h *heapPeak) report(b *testing.B) {
 // GPX: through Tracks.Positions (pages of 10,000 points decoded by the client and written
 // by telematics/export as they arrive) beside the baseline, raw net/http + encoding/json
 // paging into one slice and encoding/xml marshalling it. peak-heap-MiB is the largest
-// live heap seen during the export (target for fleetkit: at most 64 MiB).
+// live heap seen during the export (target for fleetkit: at most 64 MiB; for
+// fleetkit-neutral, the same export through export.Tracks and Client.Fleet, 32 MiB).
 func BenchmarkExportTrackGPX(b *testing.B) {
 	srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(1),
 		mycartrackstest.WithPointsPerTrack(exportPoints), mycartrackstest.WithoutRateLimit())
@@ -83,6 +84,34 @@ func BenchmarkExportTrackGPX(b *testing.B) {
 			}
 			if w.Stats().Points != exportPoints {
 				b.Fatalf("exported %d points", w.Stats().Points)
+			}
+		}
+		peak.report(b)
+	})
+
+	// The same export through the provider-neutral API: export.Tracks over the client's
+	// Fleet, the path a program that works with any provider takes (target: a peak heap
+	// under 32 MiB).
+	b.Run("fleetkit-neutral", func(b *testing.B) {
+		c, err := srv.NewClient()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		fleet := c.Fleet()
+		vehicle := strconv.FormatInt(srv.Fleet().Vehicles[0].ID, 10)
+		var peak heapPeak
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			runtime.GC()
+			st, err := export.Tracks(ctx, io.Discard, export.GPX, fleet, vehicle, time.Time{}, time.Time{},
+				export.WithProgressEvery(50_000), export.WithProgress(func(export.Progress) { peak.sample() }))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if st.Points != exportPoints {
+				b.Fatalf("exported %d points", st.Points)
 			}
 		}
 		peak.report(b)

@@ -31,8 +31,10 @@ const FleetCapabilities = telematics.CanListVehicles | telematics.CanReadLastPos
 //     has no location, or that is asleep or unreachable, is left out.
 //   - Signals reads Signals.List (one request) and keeps the codes asked for; a code the
 //     vehicle does not report is left out.
-//   - Live polls the location signal (PollPositions, one poller per user); its options
-//     apply.
+//   - Live polls the location signal with PollPositions, one poller per user (merged
+//     with telematics.MergeSubscriptions when the fleet spans several users); the
+//     options of PollPositions (WithPollInterval, WithPollBudget...) apply, and
+//     WithPollUserID is set for each user.
 //   - SendCommand maps each telematics.CommandKind to the CommandsService method of the
 //     same name (CommandSetChargeLimit rounds to a whole percent); an unknown kind is an
 //     error matching telematics.ErrNotSupported.

@@ -1,55 +1,50 @@
-// Command export-tracks exports the tracks of one MyCarTracks vehicle, with every
-// trackpoint, as GPX 1.1, GeoJSON or CSV.
+// Command export-tracks exports the tracks of one vehicle, with every position, as GPX
+// 1.1, GeoJSON or CSV, through the provider-neutral API (export.Tracks over a fleet).
 //
 //	go run ./examples/export-tracks -vehicle 1001 -from 2026-02-01 -to 2026-02-28 -format gpx -o february.gpx
+//	go run ./examples/export-tracks -provider all -vehicle mycartracks:1001
 //
-// Without -vehicle it takes the account's first vehicle; without -from/-to every track.
-// Dates are YYYY-MM-DD, read as UTC days (a -to date includes that whole day), or RFC 3339
-// times with their zone. The export
-// streams: tracks and points are fetched page by page and written as they arrive, so a
-// track of millions of points takes the memory of one page. Progress goes to stderr. With
-// -o the file appears only when the export is complete.
+// -provider chooses the fleet: mycartracks (the default), smartcar (which records no
+// trips, so it fails with "not supported"), or all (both merged; vehicle ids are then
+// provider:id). Without -vehicle it takes the fleet's first vehicle; without -from/-to
+// every track. Dates are YYYY-MM-DD, read as UTC days (a -to date includes that whole
+// day), or RFC 3339 times with their zone. The export streams: tracks and points are
+// fetched page by page and written as they arrive, so a track of millions of points
+// takes the memory of one page. Progress, with the rate and an estimate of the time
+// left, goes to stderr. With -o the file appears only when the export is complete: an
+// unknown vehicle is an error that names it (exit status 1), never an empty file.
 //
 // Credentials as in examples/quickstart: MYCARTRACKS_CLIENT_ID and
-// MYCARTRACKS_CLIENT_SECRET for the real API, otherwise the built-in simulated fleet.
+// MYCARTRACKS_CLIENT_SECRET (SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET) for the real
+// APIs, otherwise the built-in simulated fleets.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
-	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/telematics"
 	"github.com/fleetkit/fleetkit-go/telematics/export"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, errFlags) {
-			os.Exit(2) // the flag set has printed the problem and the usage
-		}
-		fmt.Fprintln(os.Stderr, "export-tracks:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("export-tracks", err)
 }
 
-// errFlags marks errors the flag set has already reported.
-var errFlags = errors.New("bad flags")
-
 type options struct {
-	vehicle  mycartracks.ID
+	provider string
+	vehicle  string
 	from, to time.Time
 	format   export.Format
 	output   string
@@ -58,27 +53,17 @@ type options struct {
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	o := options{format: export.GPX}
-	fs := flag.NewFlagSet("export-tracks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	vehicle := fs.String("vehicle", "", "vehicle ID (default: the account's first vehicle)")
+	fs := cli.FlagSet("export-tracks", "exports the tracks of one vehicle as GPX, GeoJSON or CSV through the provider-neutral API",
+		"go run ./examples/export-tracks [-provider mycartracks|smartcar|all] [-vehicle ID] [-from DAY] [-to DAY] [-format gpx|geojson|csv] [-o FILE]", stderr)
+	fs.StringVar(&o.provider, "provider", "mycartracks", connect.ProviderUsage)
+	fs.StringVar(&o.vehicle, "vehicle", "", "vehicle ID (default: the fleet's first vehicle)")
 	from := fs.String("from", "", "first day (YYYY-MM-DD or RFC 3339; default: unbounded)")
 	to := fs.String("to", "", "last day, included (YYYY-MM-DD or RFC 3339; default: unbounded)")
 	fs.TextVar(&o.format, "format", export.GPX, "output format: gpx, geojson or csv")
 	fs.StringVar(&o.output, "o", "", "output file (default: stdout)")
 	fs.IntVar(&o.every, "progress-every", 100_000, "report progress every N points of a track")
-	if err := fs.Parse(args); err != nil {
-		// The flag set has printed the problem and the usage.
-		return o, fmt.Errorf("%w: %v", errFlags, err)
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *vehicle != "" {
-		id, err := strconv.ParseInt(*vehicle, 10, 64)
-		if err != nil || id <= 0 {
-			return o, fmt.Errorf("-vehicle %q is not a vehicle ID", *vehicle)
-		}
-		o.vehicle = mycartracks.ID(id)
+	if err := cli.Parse(fs, args); err != nil {
+		return o, err
 	}
 	var err error
 	if o.from, err = parseDay(*from, false); err != nil {
@@ -117,22 +102,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	client, _, closeAll, err := connect.MyCarTracks(stderr)
+	fleet, _, closeAll, err := connect.Fleet(stderr, o.provider, "fleetkit-export-tracks")
 	if err != nil {
 		return err
 	}
 	defer closeAll()
 
-	if o.vehicle == 0 {
-		page, err := client.Vehicles.List(ctx, &mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 1}})
+	if o.vehicle == "" {
+		v, err := firstVehicle(ctx, fleet)
 		if err != nil {
-			return fmt.Errorf("finding a vehicle: %w", err)
+			return err
 		}
-		if len(page.Items) == 0 {
-			return errors.New("the account has no vehicles")
-		}
-		o.vehicle = page.Items[0].ID
-		fmt.Fprintf(stderr, "exporting vehicle %s (%s); choose another with -vehicle\n", o.vehicle, page.Items[0].Name)
+		o.vehicle = v.ID
+		fmt.Fprintf(stderr, "exporting vehicle %s (%s); choose another with -vehicle\n", v.ID, name(v))
 	}
 
 	out, commit, discard, err := openOutput(o.output, stdout)
@@ -140,34 +122,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer discard()
-	w, err := export.New(o.format, out,
+	p := &progress{out: stderr}
+	st, err := export.Tracks(ctx, out, o.format, fleet, o.vehicle, o.from, o.to,
 		export.WithCreator("fleetkit export-tracks"),
-		export.WithName(fmt.Sprintf("MyCarTracks vehicle %s", o.vehicle)))
+		export.WithName(fmt.Sprintf("%s vehicle %s", fleet.Provider(), o.vehicle)),
+		export.WithProgressEvery(o.every), export.WithProgress(p.report))
 	if err != nil {
-		return err
-	}
-
-	p := &progress{out: stderr, every: o.every}
-	tracks := client.Tracks.All(ctx, &mycartracks.TrackListOptions{VehicleID: o.vehicle, From: o.from, To: o.to})
-	for t, err := range tracks {
-		if err != nil {
-			return fmt.Errorf("listing tracks: %w", err)
-		}
-		p.track(t)
-		if err := w.WriteTrack(t.Telematics(), p.count(client.Tracks.Positions(ctx, t, nil))); err != nil {
-			return err
-		}
-		p.done()
-	}
-	if err := w.Close(); err != nil {
 		return err
 	}
 	if err := commit(); err != nil {
 		return err
 	}
-	st := w.Stats()
 	fmt.Fprintf(stderr, "exported %d tracks, %d points (%d skipped without a valid fix) as %s\n", st.Tracks, st.Points, st.Skipped, o.format)
 	return nil
+}
+
+// firstVehicle returns the fleet's first vehicle.
+func firstVehicle(ctx context.Context, fleet telematics.Fleet) (telematics.Vehicle, error) {
+	for v, err := range fleet.Vehicles(ctx) {
+		if err != nil {
+			return v, fmt.Errorf("finding a vehicle: %w", err)
+		}
+		return v, nil
+	}
+	return telematics.Vehicle{}, errors.New("the fleet has no vehicles")
+}
+
+func name(v telematics.Vehicle) string {
+	if v.Name != "" {
+		return v.Name
+	}
+	return v.Make + " " + v.Model
 }
 
 // openOutput returns where to write, a commit that makes the output final, and a discard
@@ -200,38 +185,32 @@ func openOutput(path string, stdout io.Writer) (io.Writer, func() error, func(),
 	return f, commit, discard, nil
 }
 
-// progress reports on stderr: a line per track, and one every `every` points of a long
-// track.
+// progress prints export.Tracks' reports on stderr: a line per track, and one every
+// -progress-every points of a long track, with the rate and the time left.
 type progress struct {
 	out    io.Writer
-	every  int
 	tracks int
-	points int
-	id     mycartracks.ID
 }
 
-func (p *progress) track(t mycartracks.Track) {
-	p.tracks++
-	p.points = 0
-	p.id = t.ID
-}
-
-func (p *progress) count(points iter.Seq2[telematics.Position, error]) iter.Seq2[telematics.Position, error] {
-	return func(yield func(telematics.Position, error) bool) {
-		for pos, err := range points {
-			if err == nil {
-				p.points++
-				if p.every > 0 && p.points%p.every == 0 {
-					fmt.Fprintf(p.out, "  track %s: %d points...\n", p.id, p.points)
-				}
-			}
-			if !yield(pos, err) {
-				return
-			}
-		}
+func (p *progress) report(r export.Progress) {
+	switch {
+	case r.Done:
+	case r.Tracks > p.tracks:
+		p.tracks = r.Tracks
+		fmt.Fprintf(p.out, "track %d/%d: %s, %d points%s\n", r.Tracks, r.TotalTracks, r.Track.ID, r.TrackPoints, speed(r))
+	default:
+		fmt.Fprintf(p.out, "  track %s: %d points...%s\n", r.Track.ID, r.TrackPoints, speed(r))
 	}
 }
 
-func (p *progress) done() {
-	fmt.Fprintf(p.out, "track %d: %s, %d points\n", p.tracks, p.id, p.points)
+func speed(r export.Progress) string {
+	s := ""
+	if r.Rate > 0 {
+		s += fmt.Sprintf(" (%.0f points/s", r.Rate)
+		if r.Remaining >= time.Second {
+			s += fmt.Sprintf(", about %s left", r.Remaining.Round(time.Second))
+		}
+		s += ")"
+	}
+	return s
 }

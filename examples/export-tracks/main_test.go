@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,11 +18,57 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "export-tracks", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
+}
+
+// An unknown vehicle is an error naming it, exit status 1, and no file.
+func TestUnknownVehicleExitsNonZeroWithoutFile(t *testing.T) {
+	t.Setenv(mycartracks.EnvClientID, "")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.gpx")
+	for _, args := range [][]string{
+		{"-vehicle", "999999", "-o", path},
+		{"-provider", "all", "-vehicle", "mycartracks:999999", "-o", path},
+	} {
+		err := run(context.Background(), args, os.Stdout, &bytes.Buffer{})
+		require.ErrorIs(t, err, telematics.ErrNotFound)
+		assert.Contains(t, err.Error(), `vehicle "999999"`)
+		assert.Equal(t, 1, cli.Code(err))
+		entries, _ := os.ReadDir(dir)
+		assert.Empty(t, entries, "neither the file nor its temporary copy")
+	}
+}
+
+func TestProviders(t *testing.T) {
+	t.Setenv(mycartracks.EnvClientID, "")
+	t.Setenv(smartcar.EnvClientID, "")
+
+	var out, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-provider", "all", "-vehicle", "mycartracks:1002", "-format", "csv"}, &out, &stderr))
+	rows, err := csv.NewReader(&out).ReadAll()
+	require.NoError(t, err)
+	assert.Len(t, rows, 1+10*200, "the simulated vehicle's 10 tracks of 200 points")
+	assert.Equal(t, "mycartracks:1002", rows[1][0], "merged ids")
+	assert.Contains(t, stderr.String(), "built-in fake Smartcar")
+
+	err = run(context.Background(), []string{"-provider", "smartcar"}, &bytes.Buffer{}, &bytes.Buffer{})
+	require.ErrorIs(t, err, telematics.ErrNotSupported, "Smartcar records no trips")
+	err = run(context.Background(), []string{"-provider", "tesla"}, &bytes.Buffer{}, &bytes.Buffer{})
+	require.ErrorIs(t, err, telematics.ErrInvalidInput)
+}
 
 // useFake points the program at a fake standing in for the real API.
 func useFake(t *testing.T, opts ...mycartrackstest.Option) *mycartrackstest.Server {

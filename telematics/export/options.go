@@ -29,6 +29,10 @@ type config struct {
 	precision int
 	separator rune
 	crlf      bool
+	// The progress of Tracks.
+	progress func(Progress)
+	every    int
+	clock    telematics.Clock
 }
 
 func newConfig(opts []Option) (config, error) {
@@ -38,6 +42,12 @@ func newConfig(opts []Option) (config, error) {
 	}
 	if c.creator == "" {
 		c.creator = DefaultCreator
+	}
+	if c.every <= 0 {
+		c.every = DefaultProgressEvery
+	}
+	if c.clock == nil {
+		c.clock = telematics.SystemClock
 	}
 	if c.precision < 0 || c.precision > MaxPrecision {
 		return c, fmt.Errorf("export: precision %d outside 0..%d: %w", c.precision, MaxPrecision, telematics.ErrInvalidInput)

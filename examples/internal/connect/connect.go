@@ -50,8 +50,17 @@ func Smartcar(log io.Writer, userAgent string) (client *smartcar.Client, simulat
 		}
 		return c, false, c.Close, nil
 	}
+	return smartcarFake(log, userAgent, nil)
+}
+
+// smartcarFake starts a fake Smartcar, lets setup change its fleet, and returns a
+// client of it.
+func smartcarFake(log io.Writer, userAgent string, setup func(*smartcartest.Server)) (client *smartcar.Client, simulated bool, closeAll func(), err error) {
 	fmt.Fprintln(log, "Using the built-in fake Smartcar (SMARTCAR_CLIENT_ID is not set); set SMARTCAR_CLIENT_ID and SMARTCAR_CLIENT_SECRET for the real API.")
 	fake := smartcartest.NewServer()
+	if setup != nil {
+		setup(fake)
+	}
 	c, err := fake.NewClient(smartcar.WithUserAgent(userAgent))
 	if err != nil {
 		fake.Close()
