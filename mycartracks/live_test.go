@@ -154,6 +154,38 @@ func TestLiveResyncThenPositions(t *testing.T) {
 	assert.Equal(t, 1, r.srv.StreamsCreated())
 }
 
+// TestLiveStartResyncsEachVehicleOnce: the snapshot before the first connection and
+// the resync once it is up must not hand a subscriber every vehicle twice.
+func TestLiveStartResyncsEachVehicleOnce(t *testing.T) {
+	r := newLiveRig(t)
+	sub, err := r.client.Live.Subscribe(context.Background(), mycartracks.LiveFilter{})
+	require.NoError(t, err)
+	defer sub.Close()
+	want := r.reporting()
+	waitState(t, sub, "connected", connected(0))
+	r.waitConns(t, 1)
+	r.clock.Advance(time.Second)
+	r.srv.LiveTick()
+	resyncs := map[string]int{}
+	moved := map[string]bool{}
+	for len(moved) < len(want) {
+		select {
+		case ev := <-sub.Events():
+			switch ev.Kind {
+			case telematics.EventResync:
+				resyncs[ev.VehicleID]++
+			case telematics.EventPosition:
+				moved[ev.VehicleID] = true
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("positions of %d of %d vehicles after the tick", len(moved), len(want))
+		}
+	}
+	for id := range want {
+		assert.Equal(t, 1, resyncs[id], "resync events of vehicle %s", id)
+	}
+}
+
 func TestLiveReconnects(t *testing.T) {
 	cases := []struct {
 		name  string

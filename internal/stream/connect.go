@@ -15,17 +15,32 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// resync fetches the last positions and publishes them as resync events.
-func (s *Session) resync(ctx context.Context) error {
+// resync fetches the last positions and publishes them as resync events. With
+// onlyNewer, a vehicle whose known position is as new is left out: the first
+// connection's resync follows the snapshot taken just before it, and repeating every
+// vehicle would hand each subscriber its initial positions twice.
+func (s *Session) resync(ctx context.Context, onlyNewer bool) error {
 	ps, err := s.cfg.Provider.LastPositions(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: live stream: resync: %w", s.cfg.Name, err)
 	}
 	for i := range ps {
+		if onlyNewer && !s.newer(ps[i]) {
+			continue
+		}
 		ev := telematics.Event{Kind: telematics.EventResync, VehicleID: ps[i].VehicleID, Position: ps[i], Time: ps[i].Time}
 		s.publish(&ev)
 	}
 	return nil
+}
+
+// newer reports whether p is newer than the known position of its vehicle, or the
+// vehicle has none.
+func (s *Session) newer(p telematics.Position) bool {
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	k, ok := s.known[p.VehicleID]
+	return !ok || p.Time.After(k.Time)
 }
 
 type backoffClock struct{ c telematics.Clock }
@@ -81,7 +96,7 @@ func (s *Session) loop(ctx context.Context) error {
 	bo.Clock = backoffClock{s.cfg.Clock}
 	bo.Reset()
 
-	if err := s.resync(ctx); err != nil {
+	if err := s.resync(ctx, false); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -147,7 +162,7 @@ func (s *Session) connect(ctx context.Context, reconnect bool) (connected, healt
 	// Resync once the connection is up, so that nothing that moves from now on is
 	// missed; frames queue meanwhile and are read after it. Connected is published once
 	// the markers are fresh.
-	if err := s.resync(ctx); err != nil {
+	if err := s.resync(ctx, !reconnect); err != nil {
 		if ctx.Err() != nil || s.cfg.Permanent(err) {
 			return false, false, err
 		}
