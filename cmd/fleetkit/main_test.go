@@ -32,10 +32,19 @@ type result struct {
 // cli runs the command with args, no environment, stdin from input and no terminal.
 func cli(t *testing.T, input string, args ...string) result {
 	t.Helper()
+	return cliWith(t, input, nil, args...)
+}
+
+// cliWith is cli with the app changed by setup first.
+func cliWith(t *testing.T, input string, setup func(*app), args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	a := newApp(strings.NewReader(input), &out, &errOut)
 	a.now = func() time.Time { return testNow }
 	a.getenv = func(string) string { return "" }
+	if setup != nil {
+		setup(a)
+	}
 	code := a.run(context.Background(), args)
 	return result{code, out.String(), errOut.String()}
 }

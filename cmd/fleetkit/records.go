@@ -188,7 +188,7 @@ type rateRecord struct {
 }
 
 func newRateRecord(provider string, r telematics.Rate) rateRecord {
-	rec := rateRecord{Provider: provider, Known: r.Known(), Reset: utc(r.Reset)}
+	rec := rateRecord{Provider: provider, Known: r.Known(), Reset: utc(r.Reset).Truncate(time.Second)}
 	if r.Limit >= 0 {
 		rec.Limit = &r.Limit
 	}
