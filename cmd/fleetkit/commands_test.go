@@ -274,3 +274,29 @@ func TestHelp(t *testing.T) {
 	}
 	assert.Contains(t, r.stdout, "2 usage, 3 authentication, 4 rate limit")
 }
+
+// TestExportProgress: on a terminal the export draws its progress on stderr and ends
+// with what it wrote.
+func TestExportProgress(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "out.geojson")
+	clock := testNow
+	r := cliWith(t, "", func(a *app) {
+		a.stderrTTY = true
+		a.now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+	}, "--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1003", "--format", "geojson", "--from", "2026-02-27", "-o", file)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	for _, want := range []string{`\r\x1b\[K\[\.+\] track 1/\d+  \d+ points  \d+ points/s`, `\] track 2/\d+  \d+ points  \d+ points/s  ETA \d+s`, `\r\x1b\[Kwrote .*out.geojson: \d+ tracks, \d+ points\n$`} {
+		assert.True(t, regexp.MustCompile(want).MatchString(r.stderr), "%s in %.300q", want, r.stderr)
+	}
+	var doc map[string]any
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &doc))
+	assert.Equal(t, "FeatureCollection", doc["type"])
+}
+
+func TestProgressLine(t *testing.T) {
+	assert.Equal(t, "[##########..........] track 3/4  3000 points  1500 points/s  ETA 2s",
+		progressLine(progress{Tracks: 2, TracksTotal: 4, Points: 3000}, 2*time.Second))
+	assert.Equal(t, "10 points", progressLine(progress{Points: 10}, 0))
+}
