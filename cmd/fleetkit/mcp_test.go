@@ -203,8 +203,10 @@ func TestMCPBinaryOverStdio(t *testing.T) {
 			defer cancel()
 			cmd := exec.Command(bin, "--sandbox", "--provider", provider, "mcp")
 			cmd.Env = []string{} // no credentials: the sandbox only
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
-			require.NoError(t, err)
+			require.NoError(t, err, "stderr: %.500s", &stderr)
 			defer cs.Close()
 			assert.Equal(t, readTools, toolNames(t, cs))
 
