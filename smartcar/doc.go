@@ -116,6 +116,24 @@
 // third party's listing) and deletes them; each returns a ChargeScheduleExecution with
 // the schedule's id. Makes that take no schedules answer 501 (IsNotCapable).
 //
+// # Live positions by polling
+//
+// PollPositions follows vehicles' positions without webhooks: it reads each vehicle's
+// location signal on a schedule that fits the budgets (each vehicle at most every
+// WithPollInterval, 30 minutes by default as Smartcar advises; requests spread evenly
+// and never faster than half the application budget, WithPollBudget), backs off per
+// vehicle on a 429 (after its Retry-After) and from a sleeping vehicle, and returns the
+// telematics.Subscription every live source returns:
+//
+//	sub, err := client.PollPositions(ctx, vehicleIDs, smartcar.WithPollUserID(userID))
+//	defer sub.Close()
+//	for p := range sub.Positions() {
+//		fmt.Println(p.VehicleID, p.Latitude, p.Longitude, p.Time)
+//	}
+//
+// A PositionTracker shared with the webhook receiver (WithPositionTracker) keeps a fix
+// that both deliver from being published twice.
+//
 // # Webhooks and subscriptions
 //
 // WebhooksService lists (List, All; filters name, callback URI, enabled, auto-subscribe)

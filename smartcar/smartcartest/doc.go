@@ -74,7 +74,10 @@
 // COMPATIBILITY:VEHICLE_NOT_CAPABLE, climate-externaltemperature UNAVAILABLE, and a
 // permission is missing for closure-fronttrunk on combustion cars and
 // climate-internaltemperature on the ID.4 (ERROR PERMISSION, resolution
-// REAUTHENTICATE). PutSignal and RemoveSignals change a vehicle's signals.
+// REAUTHENTICATE). PutSignal and RemoveSignals change a vehicle's signals. Drive sets a
+// vehicle moving on a circle, its location (and oemUpdatedAt) changing at each of its
+// maker's reports, until Park; AddVehicles connects any number of simulated vehicles
+// to a user, for tests of large fleets.
 // The application has three webhooks (WebhookID, OtherWebhookID with auto-subscribe,
 // DisabledWebhookID); the Model 3 is subscribed to WebhookID. The users have the
 // external ids ExternalIDAlice, ExternalIDBob and ExternalIDCarol.
@@ -90,7 +93,7 @@
 //     start and stop set charge-ischarging (409 when unplugged or already in that state,
 //     501 on combustion cars), set-limit sets charge-chargelimits (400 outside 50–100),
 //     set-destination is kept (Destination). SetAsleep makes commands answer 409
-//     VEHICLE_STATE:ASLEEP. SetLongRunning makes them long-running: 202 at once, without
+//     VEHICLE_STATE:ASLEEP, and signal reads too under WithSleepingReads. SetLongRunning makes them long-running: 202 at once, without
 //     Content-Length, and the final execution record on the same connection when the
 //     test calls CompleteCommands (AwaitLongRunning waits for the 202s, PendingCommands
 //     counts them); the command takes effect only then.
