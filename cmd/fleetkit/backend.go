@@ -6,9 +6,8 @@ import (
 	"strings"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
-	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
+	"github.com/fleetkit/fleetkit-go/sandbox"
 	"github.com/fleetkit/fleetkit-go/smartcar"
-	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
@@ -44,7 +43,7 @@ func (a *app) open(ctx context.Context) (*backend, error) {
 	b := &backend{}
 	var err error
 	if a.sandbox {
-		err = a.openSandbox(b)
+		err = a.openSandbox(ctx, b)
 	} else {
 		err = a.openFromEnv(b)
 	}
@@ -98,21 +97,22 @@ func (a *app) openFromEnv(b *backend) error {
 	return nil
 }
 
-// openSandbox starts the simulated fleets in-process and opens clients of them.
-func (a *app) openSandbox(b *backend) error {
+// openSandbox starts the simulated fleets (package sandbox) and opens clients of them.
+func (a *app) openSandbox(ctx context.Context, b *backend) error {
+	sb, err := sandbox.Start(ctx, sandbox.Options{Addr: sandbox.DefaultAddr})
+	if err != nil {
+		return err
+	}
+	b.closers = append(b.closers, sb.Close)
 	if a.wants(providerMyCarTracks) {
-		srv := mycartrackstest.NewServer()
-		b.closers = append(b.closers, srv.Close)
-		client, err := srv.NewClient()
+		client, err := sb.MyCarTracks.NewClient()
 		if err != nil {
 			return err
 		}
 		b.addMyCarTracks(client)
 	}
 	if a.wants(providerSmartcar) {
-		srv := smartcartest.NewServer()
-		b.closers = append(b.closers, srv.Close)
-		client, err := srv.NewClient()
+		client, err := sb.Smartcar.NewClient()
 		if err != nil {
 			return err
 		}
@@ -123,12 +123,12 @@ func (a *app) openSandbox(b *backend) error {
 
 func (b *backend) addMyCarTracks(c *mycartracks.Client) {
 	b.closers = append(b.closers, c.Close)
-	b.providers = append(b.providers, provider{name: providerMyCarTracks, fleet: mycartracksFleet(c), rate: c.Rate})
+	b.providers = append(b.providers, provider{name: providerMyCarTracks, fleet: c.Fleet(), rate: c.Rate})
 }
 
 func (b *backend) addSmartcar(c *smartcar.Client, userID string) {
 	b.closers = append(b.closers, c.Close)
-	b.providers = append(b.providers, provider{name: providerSmartcar, fleet: smartcarFleet(c, userID), rate: c.Rate})
+	b.providers = append(b.providers, provider{name: providerSmartcar, fleet: c.Fleet(userID), rate: c.Rate})
 }
 
 // join sets the fleet the commands use: the one provider's, or all of them merged.
@@ -140,22 +140,10 @@ func (b *backend) join() error {
 		b.fleet = b.providers[0].fleet
 		return nil
 	}
-	if mergeFleets == nil {
-		return fmt.Errorf("several providers at once are not available yet: %w", telematics.ErrNotSupported)
-	}
 	fleets := make([]telematics.Fleet, len(b.providers))
 	for i, p := range b.providers {
 		fleets[i] = p.fleet
 	}
-	b.fleet = mergeFleets(fleets...)
+	b.fleet = telematics.Merge(fleets...)
 	return nil
 }
-
-// The provider adapters of the unified API (mycartracks.Client.Fleet,
-// smartcar.Client.Fleet, telematics.Merge). TODO(w11a): call them directly once they
-// are on main; until then the tests set these.
-var (
-	mycartracksFleet func(*mycartracks.Client) telematics.Fleet
-	smartcarFleet    func(*smartcar.Client, string) telematics.Fleet
-	mergeFleets      func(...telematics.Fleet) telematics.Fleet
-)

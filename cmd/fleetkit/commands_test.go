@@ -27,19 +27,22 @@ var rateReset = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
 // TestGolden runs each command against the simulated fleets and compares its table and
 // its JSON with testdata/NAME.txt and testdata/NAME.json.
 func TestGolden(t *testing.T) {
-	tesla := smartcartest.VehicleModel3
+	// The ID.4 stands still in the sandbox: its signals keep their times.
+	vw := smartcartest.VehicleID4
 	tests := []struct {
 		name string
 		args []string
 	}{
 		{"vehicles-mycartracks", []string{"--provider", "mycartracks", "vehicles"}},
 		{"vehicles-smartcar", []string{"--provider", "smartcar", "vehicles"}},
+		{"vehicles-all", []string{"vehicles"}},
+		{"tracks-all", []string{"tracks", "--vehicle", "mycartracks:1002", "--from", "2026-02-27"}},
 		{"positions-mycartracks", []string{"--provider", "mycartracks", "positions"}},
 		{"positions-stale", []string{"--provider", "mycartracks", "positions", "--older-than", "26h", "--vehicle", "1001,1002,1003"}},
 		{"tracks-mycartracks", []string{"--provider", "mycartracks", "tracks", "--vehicle", "1001", "--from", "2026-02-20", "--to", "2026-03-03"}},
-		{"signals-smartcar", []string{"--provider", "smartcar", "signals", "--vehicle", tesla}},
-		{"signals-some", []string{"--provider", "smartcar", "signals", "--vehicle", tesla, "--signal", "tractionbattery-stateofcharge,closure-sunroof"}},
-		{"command-smartcar", []string{"--provider", "smartcar", "command", "charge-limit", "80", "--vehicle", tesla, "--yes"}},
+		{"signals-smartcar", []string{"--provider", "smartcar", "signals", "--vehicle", vw}},
+		{"signals-some", []string{"--provider", "smartcar", "signals", "--vehicle", vw, "--signal", "tractionbattery-stateofcharge,closure-sunroof"}},
+		{"command-smartcar", []string{"--provider", "smartcar", "command", "charge-limit", "80", "--vehicle", vw, "--yes"}},
 		{"rate-mycartracks", []string{"--provider", "mycartracks", "rate"}},
 	}
 	for _, tc := range tests {
@@ -299,4 +302,11 @@ func TestProgressLine(t *testing.T) {
 	assert.Equal(t, "[##########..........] track 3/4  3000 points  1500 points/s  ETA 2s",
 		progressLine(progress{Tracks: 2, TracksTotal: 4, Points: 3000}, 2*time.Second))
 	assert.Equal(t, "10 points", progressLine(progress{Points: 10}, 0))
+}
+
+func TestAgeCell(t *testing.T) {
+	for s, want := range map[int64]string{45: "45s", 750: "12m30s", 5*3600 + 20*60 + 7: "5h20m", 3*86400 + 4*3600 + 59: "3d4h", -30: "-30s"} {
+		assert.Equal(t, want, ageCell(&s))
+	}
+	assert.Empty(t, ageCell(nil))
 }

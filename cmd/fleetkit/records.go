@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -290,12 +291,25 @@ func valueCell(v any) string {
 	return string(b)
 }
 
+// ageCell shows an age in seconds the way a person reads it: 45s, 12m30s, 5h20m, 3d4h.
 func ageCell(s *int64) string {
 	if s == nil {
 		return ""
 	}
-	return (time.Duration(*s) * time.Second).String()
+	d := time.Duration(*s) * time.Second
+	switch {
+	case d < 0:
+		return "-" + ageCell(ptr(-*s))
+	case d < time.Hour:
+		return d.String()
+	case d < 48*time.Hour:
+		return strings.TrimSuffix(d.Truncate(time.Minute).String(), "0s")
+	}
+	days := d / (24 * time.Hour)
+	return strconv.Itoa(int(days)) + "d" + strconv.Itoa(int((d-days*24*time.Hour)/time.Hour)) + "h"
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func coordCell(v float64) string { return strconv.FormatFloat(v, 'f', 5, 64) }
 
