@@ -142,6 +142,17 @@
 // lists (List, All), reads and deletes (Unsubscribe) subscriptions; a Subscription's
 // WebhookURL is its webhook's link.
 //
+// # Receiving webhooks
+//
+// WebhookHandler is the http.Handler of a webhook's callback URL: it checks
+// SC-Signature on the raw body (VerifySignature, HashChallenge), answers VERIFY, decodes
+// events (DecodeWebhookEvent: VehicleStateEvent, VehicleErrorEvent) and hands them to
+// subscriptions (Subscribe, a *telematics.Subscription with typed Webhooks under
+// WebhookEvents, and Positions) and callbacks (HandleFunc), answering 200 only once they
+// accepted the event and 503 otherwise, so that Smartcar redelivers; duplicate eventIds
+// are acknowledged but not delivered again (MemoryDedupeStore or a shared
+// telematics.DedupeStore) and out-of-order values are marked Stale.
+//
 // # Errors
 //
 // An error response is an *APIError (reach it with errors.As) holding Smartcar's Type,

@@ -17,7 +17,7 @@ import (
 // positions (from the location signal), signals, live positions (by polling) and
 // commands. Smartcar records no trips, so it has no tracks.
 const FleetCapabilities = telematics.CanListVehicles | telematics.CanReadLastPositions |
-	telematics.CanReadSignals | livePolling | telematics.CanSendCommands
+	telematics.CanReadSignals | telematics.CanStreamLive | telematics.CanSendCommands
 
 // Fleet returns the vehicles a user connected to the application as a provider-neutral
 // [telematics.Fleet], the view a program that works with any provider takes. With an
@@ -242,9 +242,6 @@ func (f *FleetAdapter) Signals(ctx context.Context, vehicleID string, codes ...s
 // Live polls the location of the vehicles (every vehicle of the fleet when none is
 // given) with PollPositions, one poller per user, merged into one subscription.
 func (f *FleetAdapter) Live(ctx context.Context, vehicleIDs []string, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
-	if !FleetCapabilities.Has(telematics.CanStreamLive) {
-		return f.client.pollPositions(ctx, vehicleIDs, opts...) // TEMPORARY: see poller_pending.go
-	}
 	ids, err := f.vehicleIDs(ctx, vehicleIDs)
 	if err != nil {
 		return nil, err
@@ -263,11 +260,11 @@ func (f *FleetAdapter) Live(ctx context.Context, vehicleIDs []string, opts ...te
 	}
 	if len(users) == 0 {
 		// No vehicle: a poller of none, which ends with ctx or Close.
-		return f.client.pollPositions(ctx, nil, opts...)
+		return f.client.pollNothing(ctx, opts...)
 	}
 	subs := make([]*telematics.Subscription, 0, len(users))
 	for _, u := range users {
-		sub, err := f.client.pollPositions(ctx, byUser[u], append([]telematics.SubscribeOption{withPollUserID(u)}, opts...)...)
+		sub, err := f.client.PollPositions(ctx, byUser[u], append([]telematics.SubscribeOption{WithPollUserID(u)}, opts...)...)
 		if err != nil {
 			for _, s := range subs {
 				s.Close()

@@ -170,8 +170,34 @@ func (t *PositionTracker) Last(vehicleID string) (time.Time, bool) {
 // subscription ends on Close, when ctx ends, when the client is closed, or when
 // Smartcar refuses the application's credentials (Err returns why).
 func (c *Client) PollPositions(ctx context.Context, vehicleIDs []string, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
-	if err := ctx.Err(); err != nil {
+	pc, sc, err := c.pollSettings(ctx, opts)
+	if err != nil {
 		return nil, err
+	}
+	if pc.userID == "" {
+		return nil, fmt.Errorf("%w (PollPositions: use WithPollUserID)", ErrUserIDRequired)
+	}
+	ids, err := c.pollVehicles(ctx, vehicleIDs, pc.userID)
+	if err != nil {
+		return nil, err
+	}
+	return c.polls.subscribe(ctx, c, ids, pc, sc)
+}
+
+// pollNothing returns a subscription of a poller of no vehicle, for a fleet that has
+// none: it sends nothing and ends with ctx or Close.
+func (c *Client) pollNothing(ctx context.Context, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {
+	pc, sc, err := c.pollSettings(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.polls.subscribe(ctx, c, nil, pc, sc)
+}
+
+// pollSettings applies the options of PollPositions to the defaults.
+func (c *Client) pollSettings(ctx context.Context, opts []telematics.SubscribeOption) (pollConfig, telematics.SubscribeConfig, error) {
+	if err := ctx.Err(); err != nil {
+		return pollConfig{}, telematics.SubscribeConfig{}, err
 	}
 	sc := telematics.NewSubscribeConfig(opts...)
 	pc := pollConfig{interval: DefaultPollInterval, maxBackoff: DefaultPollMaxBackoff}
@@ -181,19 +207,12 @@ func (c *Client) PollPositions(ctx context.Context, vehicleIDs []string, opts ..
 		}
 	}
 	if len(pc.errs) > 0 {
-		return nil, invalidf("PollPositions: %v", errors.Join(pc.errs...))
-	}
-	if pc.userID == "" {
-		return nil, fmt.Errorf("%w (PollPositions: use WithPollUserID)", ErrUserIDRequired)
-	}
-	ids, err := c.pollVehicles(ctx, vehicleIDs, pc.userID)
-	if err != nil {
-		return nil, err
+		return pc, sc, invalidf("PollPositions: %v", errors.Join(pc.errs...))
 	}
 	if pc.budgetN == 0 {
 		pc.budgetN, pc.budgetPer = 1, c.pollSpacing
 	}
-	return c.polls.subscribe(ctx, c, ids, pc, sc)
+	return pc, sc, nil
 }
 
 // pollVehicles checks the ids given, or lists the user's vehicles.
@@ -232,58 +251,25 @@ func defaultPollSpacing(limit float64) time.Duration {
 }
 
 // pollService holds the running pollers of a client, shared by identical calls.
-type pollService struct {
-	mu       sync.Mutex
-	sessions map[string]*stream.Session
-	closed   bool
-}
+type pollService struct{ sessions stream.Sessions }
 
 func (s *pollService) subscribe(ctx context.Context, c *Client, ids []string, pc pollConfig, sc telematics.SubscribeConfig) (*telematics.Subscription, error) {
 	key := fmt.Sprintf("%s|%s|%d|%d|%d|%d|%p", pc.userID, strings.Join(ids, ","), pc.interval, pc.budgetN, pc.budgetPer, pc.maxBackoff, pc.tracker)
-	for {
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			return nil, fmt.Errorf("%s: PollPositions: %w", Provider, telematics.ErrClientClosed)
+	sub, err := s.sessions.Subscribe(ctx, key, sc, func() *stream.Session {
+		cfg := stream.Config{Name: Provider, Clock: c.clock, Source: newPoller(c, ids, pc)}
+		if pc.tracker != nil {
+			cfg.Tracker = pc.tracker
 		}
-		if s.sessions == nil {
-			s.sessions = map[string]*stream.Session{}
-		}
-		sess := s.sessions[key]
-		if sess == nil {
-			cfg := stream.Config{Name: Provider, Clock: c.clock, Source: newPoller(c, ids, pc)}
-			if pc.tracker != nil {
-				cfg.Tracker = pc.tracker
-			}
-			sess = stream.NewSession(cfg)
-			s.sessions[key] = sess
-		}
-		s.mu.Unlock()
-		sub, err := sess.Subscribe(ctx, sc)
-		if errors.Is(err, stream.ErrClosed) {
-			// The poller ended with its last subscriber: start a new one.
-			s.mu.Lock()
-			if s.sessions[key] == sess {
-				delete(s.sessions, key)
-			}
-			s.mu.Unlock()
-			continue
-		}
-		return sub, err
+		return stream.NewSession(cfg)
+	})
+	if errors.Is(err, stream.ErrClosed) {
+		return nil, fmt.Errorf("%s: PollPositions: %w", Provider, telematics.ErrClientClosed)
 	}
+	return sub, err
 }
 
 // close ends every poller (Client.Close).
-func (s *pollService) close() {
-	s.mu.Lock()
-	s.closed = true
-	sessions := s.sessions
-	s.sessions = nil
-	s.mu.Unlock()
-	for _, sess := range sessions {
-		sess.Close()
-	}
-}
+func (s *pollService) close() { s.sessions.Close() }
 
 // polledVehicle is one vehicle of a poller's schedule.
 type polledVehicle struct {
@@ -334,6 +320,7 @@ type poller struct {
 // pollPlan returns the period of each vehicle and the spacing of requests: the spacing
 // is the interval divided among the vehicles, or the budget's, whichever is longer.
 func pollPlan(n int, interval time.Duration, budgetN int, budgetPer time.Duration) (period, spacing time.Duration) {
+	n = max(n, 1)
 	minSpacing := budgetPer / time.Duration(budgetN)
 	spacing = max(interval/time.Duration(n), minSpacing)
 	return spacing * time.Duration(n), spacing
@@ -353,6 +340,10 @@ func (p *poller) Run(ctx context.Context, s *stream.Session) error {
 		sched[i] = &polledVehicle{id: id, due: start.Add(time.Duration(i) * p.spacing), index: i}
 	}
 	heap.Init(&sched)
+	if len(sched) == 0 {
+		<-ctx.Done()
+		return nil
+	}
 	var last, paused time.Time // the last request; no request before paused
 	appFailures := 0
 	connected := false

@@ -419,3 +419,34 @@ func TestPollPositionsReportsAVehicleItCannotRead(t *testing.T) {
 	assert.Equal(t, "PERMISSION", ev.Code)
 	assert.NoError(t, sub.Err())
 }
+
+// TestFleetLivePollsEachUsersVehicles: the fleet of the whole application polls each
+// user's vehicles on that user's behalf, merged into one subscription; a fleet without
+// vehicles gives a subscription that sends nothing and ends on Close.
+func TestFleetLivePollsEachUsersVehicles(t *testing.T) {
+	f := newFake(t, nil)
+	sub, err := f.client.Fleet("").Live(context.Background(), nil, smartcar.WithPollInterval(5*time.Minute), telematics.PositionsOnly())
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, p := range positions(t, sub, 5) {
+		got[p.VehicleID] = true
+	}
+	sub.Close()
+	assert.Len(t, got, 5, "every vehicle of the three users")
+	for _, r := range f.srv.Requests() {
+		if strings.HasSuffix(r.Path, "/signals/location-preciselocation") {
+			assert.NotEmpty(t, r.UserID)
+			assert.NotEqual(t, http.StatusForbidden, r.Status, "each vehicle read on behalf of its owner")
+		}
+	}
+
+	f.srv.AddVehicles("nobody", 0)
+	empty, err := f.client.Fleet("nobody").Live(context.Background(), nil)
+	require.NoError(t, err)
+	f.srv.ResetRequests()
+	empty.Close()
+	for range empty.Events() {
+	}
+	assert.NoError(t, empty.Err())
+	assert.Zero(t, f.srv.CountRequests(http.MethodGet, ""))
+}

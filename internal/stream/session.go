@@ -330,3 +330,57 @@ func (s *Session) Known() map[string]telematics.Position {
 	}
 	return out
 }
+
+// Sessions holds running sessions by key, so that subscriptions with the same key (the
+// same vehicles and settings) share one upstream; a session that ended with its last
+// subscription is replaced by a new one. The zero value is ready to use; it is safe for
+// concurrent use.
+type Sessions struct {
+	mu     sync.Mutex
+	m      map[string]*Session
+	closed bool
+}
+
+// Subscribe subscribes to the session of key, created with newSession when there is
+// none. After Close it returns ErrClosed.
+func (r *Sessions) Subscribe(ctx context.Context, key string, sc telematics.SubscribeConfig, newSession func() *Session) (*telematics.Subscription, error) {
+	for {
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return nil, ErrClosed
+		}
+		if r.m == nil {
+			r.m = map[string]*Session{}
+		}
+		sess := r.m[key]
+		if sess == nil {
+			sess = newSession()
+			r.m[key] = sess
+		}
+		r.mu.Unlock()
+		sub, err := sess.Subscribe(ctx, sc)
+		if errors.Is(err, ErrClosed) {
+			// The session ended with its last subscriber: start a new one.
+			r.mu.Lock()
+			if r.m[key] == sess {
+				delete(r.m, key)
+			}
+			r.mu.Unlock()
+			continue
+		}
+		return sub, err
+	}
+}
+
+// Close ends every session; later Subscribe calls return ErrClosed.
+func (r *Sessions) Close() {
+	r.mu.Lock()
+	r.closed = true
+	sessions := r.m
+	r.m = nil
+	r.mu.Unlock()
+	for _, sess := range sessions {
+		sess.Close()
+	}
+}

@@ -124,4 +124,14 @@
 //     body and the status answered); CountRequests counts them by method and path and
 //     Stats counts requests, 401s, 429s, injected faults, token requests and grants. WithClock makes the fake keep time by the test's clock; the
 //     application bucket takes its tokens at the time each request is logged.
+//
+// # Webhook sender
+//
+// NewSender signs (hex HMAC-SHA256 of the raw body in SC-Signature) and POSTs webhook
+// events to a receiver: VERIFY (Sender.Verify checks the answer), and the VEHICLE_STATE
+// and VEHICLE_ERROR events of the fleet (Server.VehicleStateEvent,
+// Server.VehicleErrorEvent). It retries on Smartcar's schedule (25, 50, 100 s) on its
+// clock (WithSenderClock: a clocktest.Clock makes the waits instant), can spoil a
+// delivery (Tampered, Unsigned, WrongToken, Oversized, Slowloris), mixes duplicates and
+// reordering (DeliverAll with a Scenario) and reports every attempt (Report).
 package smartcartest
