@@ -183,6 +183,6 @@
 // The provider's OpenAPI document was not available when this package was written; most
 // paths beyond vehicles, tracks, trackpoints and last positions, and most field names,
 // follow fleetkit's pinned wire contract. [Endpoints] lists what the client relies on,
-// and `go run ./internal/cmd/specdrift -spec openapi.json` compares it with the
+// and `go run ./cmd/fleetkit drift --openapi openapi.json` compares it with the
 // provider's document. The package mycartrackstest is a fake server for tests.
 package mycartracks

@@ -9,7 +9,7 @@ import (
 // Endpoint describes one API operation the client relies on: its method, path, the query
 // parameters it sends and the response fields it reads. Endpoints lists them for tools
 // that compare the client with the provider's OpenAPI document (go run
-// ./internal/cmd/specdrift -spec openapi.json).
+// ./cmd/fleetkit drift --openapi openapi.json).
 type Endpoint struct {
 	// Operation is the SDK method ("Tracks.List").
 	Operation string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,21 +10,24 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-const testdata = "../../../testdata/openapi/"
+const testdata = "../../testdata/openapi/"
 
 func runCmd(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := run(args, &out, &errOut)
+	code := newApp(strings.NewReader(""), &out, &errOut).run(context.Background(), append([]string{"drift"}, args...))
 	return code, out.String(), errOut.String()
 }
 
+// The drift checker's exit statuses.
+const (
+	exitClean = exitOK
+	exitDrift = exitFailure
+)
+
 func TestContractDocumentIsClean(t *testing.T) {
-	code, out, errOut := runCmd("-spec", testdata+"contract.json")
+	code, out, errOut := runCmd("--openapi", testdata+"contract.json")
 	assert.Equal(t, exitClean, code, out)
 	assert.Empty(t, errOut)
 	assert.NotContains(t, out, "DRIFT")
@@ -31,9 +35,9 @@ func TestContractDocumentIsClean(t *testing.T) {
 }
 
 func TestDriftDocument(t *testing.T) {
-	code, out, errOut := runCmd("-spec", testdata+"drift.json")
+	code, out, errOut := runCmd("--openapi", testdata+"drift.json")
 	assert.Equal(t, exitDrift, code)
-	assert.Empty(t, errOut)
+	assert.Equal(t, "fleetkit drift: 21 drift finding(s): update the client's endpoint table (mycartracks/endpoints.go) or report the document's change\n", errOut)
 	for _, want := range []string{
 		`DRIFT VehicleGroups.List GET /vehicleGroups: path: missing from the document; the document has "/vehiclegroups" (differs in case)`,
 		`DRIFT Tracks.List GET /tracks2: path: missing from the document; the document has "/tracks" (1 edit away)`,
@@ -52,7 +56,7 @@ func TestDriftDocument(t *testing.T) {
 	} {
 		assert.Contains(t, out, want+"\n")
 	}
-	assert.Contains(t, out, "specdrift: 31 operations checked against "+testdata+"drift.json: 21 drift finding(s)")
+	assert.Contains(t, out, "drift: 31 operations checked against "+testdata+"drift.json: 21 drift finding(s)")
 }
 
 func TestUsageAndInputErrors(t *testing.T) {
@@ -66,13 +70,13 @@ func TestUsageAndInputErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"no spec", nil, "usage: specdrift"},
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
-		{"extra argument", []string{"-spec", swagger, "more"}, "usage: specdrift"},
-		{"missing file", []string{"-spec", filepath.Join(dir, "none.json")}, "no such file"},
-		{"not JSON", []string{"-spec", notJSON}, "not a JSON object"},
-		{"swagger 2", []string{"-spec", swagger}, "Swagger 2"},
-		{"bad base URL", []string{"-spec", swagger, "-base-url", "://x"}, "bad -base-url"},
+		{"no spec", nil, "--openapi FILE is required"},
+		{"unknown flag", []string{"--nope"}, "unknown flag: --nope"},
+		{"extra argument", []string{"--openapi", swagger, "more"}, `unexpected argument "more"`},
+		{"missing file", []string{"--openapi", filepath.Join(dir, "none.json")}, "no such file"},
+		{"not JSON", []string{"--openapi", notJSON}, "not a JSON object"},
+		{"swagger 2", []string{"--openapi", swagger}, "Swagger 2"},
+		{"bad base URL", []string{"--openapi", swagger, "--base-url", "://x"}, "bad --base-url"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,10 +92,10 @@ func TestQuietHidesNotes(t *testing.T) {
 	dir := t.TempDir()
 	doc := filepath.Join(dir, "free.json")
 	require.NoError(t, os.WriteFile(doc, []byte(`{"openapi":"3.0.0","servers":[{"url":"/services/rest/v3"}],"paths":{"/vehicles/lastPositions":{"get":{"responses":{"200":{"content":{"application/json":{"schema":{"type":"object"}}}}}}}}}`), 0o600))
-	code, out, _ := runCmd("-spec", doc)
+	code, out, _ := runCmd("--openapi", doc)
 	assert.Equal(t, exitDrift, code)
 	assert.Contains(t, out, "NOTE  Positions.Last")
-	code, out, _ = runCmd("-q", "-spec", doc)
+	code, out, _ = runCmd("-q", "--openapi", doc)
 	assert.Equal(t, exitDrift, code)
 	assert.NotContains(t, out, "NOTE")
 	assert.True(t, strings.Contains(out, "DRIFT Vehicles.List"))

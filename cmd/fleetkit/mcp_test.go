@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+)
+
+// readTools are the tools the server has without --allow-commands.
+var readTools = []string{"last_positions", "list_tracks", "list_vehicles", "rate_budget", "read_signals", "stale_vehicles", "track_summary"}
+
+// commandTools are the tools --allow-commands adds.
+var commandTools = []string{"lock_vehicle", "set_charge_limit", "set_destination", "start_charging", "stop_charging", "unlock_vehicle"}
+
+// mcpSession serves the simulated fleets over the SDK's in-memory transport and returns
+// a client session of the SDK's own client.
+func mcpSession(t *testing.T, provider string, allowCommands bool) *mcp.ClientSession {
+	t.Helper()
+	a := newApp(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
+	a.provider, a.sandbox = provider, true
+	b, err := a.open(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(b.Close)
+	srv := newMCPServer(b, func() time.Time { return testNow }, allowCommands)
+	st, ct := mcp.NewInMemoryTransports()
+	ctx, cancel := context.WithCancel(context.Background())
+	ss, err := srv.Connect(ctx, st, nil)
+	require.NoError(t, err)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { cs.Close(); ss.Wait(); cancel() })
+	return cs
+}
+
+func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
+	t.Helper()
+	res, err := cs.ListTools(context.Background(), nil)
+	require.NoError(t, err)
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+		assert.NotNil(t, tool.InputSchema, tool.Name)
+		assert.NotNil(t, tool.OutputSchema, tool.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// call calls a tool and decodes its structured output into out.
+func call(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any, out any) *mcp.CallToolResult {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	require.NoError(t, err, "a tool failure is a tool result, never a protocol error")
+	if out != nil && !res.IsError {
+		b, err := json.Marshal(res.StructuredContent)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, out))
+	}
+	return res
+}
+
+func errorText(res *mcp.CallToolResult) string {
+	var s []string
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			s = append(s, tc.Text)
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+func TestMCPReadOnlyByDefault(t *testing.T) {
+	assert.Equal(t, readTools, toolNames(t, mcpSession(t, providerSmartcar, false)))
+	withCommands := toolNames(t, mcpSession(t, providerSmartcar, true))
+	assert.Equal(t, sorted(append(slices.Clone(readTools), commandTools...)), withCommands)
+
+	res, err := mcpSession(t, providerSmartcar, true).ListTools(context.Background(), nil)
+	require.NoError(t, err)
+	for _, tool := range res.Tools {
+		if slices.Contains(commandTools, tool.Name) {
+			assert.Contains(t, tool.Description, "This acts on a real vehicle", tool.Name)
+			require.NotNil(t, tool.Annotations.DestructiveHint)
+			assert.True(t, *tool.Annotations.DestructiveHint)
+		} else {
+			assert.True(t, tool.Annotations.ReadOnlyHint, tool.Name)
+		}
+	}
+}
+
+func sorted(s []string) []string { slices.Sort(s); return s }
+
+func TestMCPMyCarTracksTools(t *testing.T) {
+	cs := mcpSession(t, providerMyCarTracks, false)
+
+	var vehicles vehiclesOutput
+	call(t, cs, "list_vehicles", map[string]any{"limit": 2}, &vehicles)
+	require.Len(t, vehicles.Vehicles, 2)
+	assert.Equal(t, "1001", vehicles.Vehicles[0].ID)
+	assert.Equal(t, 2, vehicles.NextOffset)
+	var last vehiclesOutput
+	call(t, cs, "list_vehicles", map[string]any{"limit": 2, "offset": 4}, &last)
+	require.Len(t, last.Vehicles, 1)
+	assert.Equal(t, "1005", last.Vehicles[0].ID)
+	assert.Zero(t, last.NextOffset, "the last page")
+
+	var positions positionsOutput
+	call(t, cs, "last_positions", map[string]any{"vehicleIds": []string{"1002"}}, &positions)
+	require.Len(t, positions.Positions, 1)
+	assert.Equal(t, int64(24*3600+43*60), *positions.Positions[0].AgeSeconds)
+
+	var stale staleOutput
+	call(t, cs, "stale_vehicles", map[string]any{"olderThanMinutes": 26 * 60}, &stale)
+	assert.Equal(t, 5, stale.Checked)
+	assert.Equal(t, 3, stale.StaleCount)
+	assert.Equal(t, []string{"1003", "1001", "1004"}, []string{stale.Stale[0].VehicleID, stale.Stale[1].VehicleID, stale.Stale[2].VehicleID}, "oldest first")
+	assert.Empty(t, stale.NeverReported)
+
+	var tracks tracksOutput
+	call(t, cs, "list_tracks", map[string]any{"vehicleId": "1001", "limit": 1}, &tracks)
+	require.Len(t, tracks.Tracks, 1)
+	assert.Equal(t, 1, tracks.NextOffset)
+	first := tracks.Tracks[0]
+
+	var sum summaryOutput
+	call(t, cs, "track_summary", map[string]any{"vehicleId": "1001"}, &sum)
+	require.NotNil(t, sum.Range)
+	assert.Greater(t, sum.Range.Tracks, 1)
+	assert.Greater(t, sum.Range.DistanceKm, first.DistanceKm)
+
+	call(t, cs, "track_summary", map[string]any{"vehicleId": "1001", "trackId": first.ID}, &sum)
+	require.NotNil(t, sum.Track)
+	assert.Equal(t, first.ID, sum.Track.Track.ID)
+	assert.Greater(t, sum.Track.Points, 10)
+	require.NotNil(t, sum.Track.First)
+	assert.LessOrEqual(t, sum.Track.MinLatitude, sum.Track.First.Latitude)
+
+	var rate rateOutput
+	call(t, cs, "rate_budget", nil, &rate)
+	require.Len(t, rate.Rates, 1)
+	assert.True(t, rate.Rates[0].Known, "the calls above reported the budget")
+}
+
+func TestMCPSmartcarTools(t *testing.T) {
+	cs := mcpSession(t, providerSmartcar, true)
+	var signals signalsOutput
+	call(t, cs, "read_signals", map[string]any{"vehicleId": smartcartest.VehicleModel3, "codes": []string{"tractionbattery-stateofcharge"}}, &signals)
+	require.Len(t, signals.Signals, 1)
+	assert.Equal(t, 72.0, signals.Signals[0].Value)
+
+	var done commandRecord
+	res := call(t, cs, "set_charge_limit", map[string]any{"vehicleId": smartcartest.VehicleModel3, "percent": 80}, &done)
+	require.False(t, res.IsError, errorText(res))
+	assert.Equal(t, "SUCCESS", done.Status)
+}
+
+// TestMCPToolErrors: failures are tool results that say what to do, not protocol errors.
+func TestMCPToolErrors(t *testing.T) {
+	cs := mcpSession(t, providerMyCarTracks, false)
+	for name, tc := range map[string]struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		"unknown vehicle":  {"list_tracks", map[string]any{"vehicleId": "999"}, "check the id"},
+		"missing argument": {"list_tracks", map[string]any{}, "vehicleId"},
+		"bad time":         {"list_tracks", map[string]any{"vehicleId": "1001", "from": "soon"}, "want an RFC 3339 time"},
+		"unknown track":    {"track_summary", map[string]any{"vehicleId": "1001", "trackId": "1"}, "not found"},
+		"not supported":    {"read_signals", map[string]any{"vehicleId": "1001"}, "not supported"},
+		"bad minutes":      {"stale_vehicles", map[string]any{"olderThanMinutes": -1}, "olderThanMinutes must be positive"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := call(t, cs, tc.tool, tc.args, nil)
+			assert.True(t, res.IsError)
+			assert.Contains(t, errorText(res), tc.want)
+		})
+	}
+}
+
+// TestMCPBinaryOverStdio builds the fleetkit binary and runs "fleetkit --sandbox mcp" as
+// an MCP client would: over stdio, with the SDK's client. It lists the tools (no command
+// tool without --allow-commands) and calls each read tool.
+func TestMCPBinaryOverStdio(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "fleetkit")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	for _, provider := range []string{providerMyCarTracks, providerSmartcar} {
+		t.Run(provider, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.Command(bin, "--sandbox", "--provider", provider, "mcp")
+			cmd.Env = []string{} // no credentials: the sandbox only
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+			require.NoError(t, err, "stderr: %.500s", &stderr)
+			defer cs.Close()
+			assert.Equal(t, readTools, toolNames(t, cs))
+
+			var vehicles vehiclesOutput
+			call(t, cs, "list_vehicles", nil, &vehicles)
+			require.NotEmpty(t, vehicles.Vehicles)
+			vehicle := vehicles.Vehicles[0].ID
+			args := map[string]map[string]any{
+				"list_vehicles":  nil,
+				"last_positions": nil,
+				"stale_vehicles": {"olderThanMinutes": 60},
+				"list_tracks":    {"vehicleId": vehicle},
+				"track_summary":  {"vehicleId": vehicle},
+				"read_signals":   {"vehicleId": vehicle},
+				"rate_budget":    nil,
+			}
+			for _, tool := range readTools {
+				res := call(t, cs, tool, args[tool], nil)
+				supported := !(provider == providerSmartcar && (tool == "list_tracks" || tool == "track_summary")) &&
+					!(provider == providerMyCarTracks && tool == "read_signals")
+				if supported {
+					assert.False(t, res.IsError, "%s: %s", tool, errorText(res))
+					assert.NotNil(t, res.StructuredContent, tool)
+				} else {
+					assert.True(t, res.IsError, tool)
+					assert.Contains(t, errorText(res), "not supported", tool)
+				}
+			}
+		})
+	}
+}

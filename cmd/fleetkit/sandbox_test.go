@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSandboxCommand: "fleetkit sandbox" prints the environment of its servers, and a
+// second fleetkit run with that environment (no --sandbox) reads both providers from
+// them; Ctrl-C stops the servers.
+func TestSandboxCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, w := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		a := newApp(strings.NewReader(""), w, io.Discard)
+		done <- a.run(ctx, []string{"sandbox"})
+		w.Close()
+	}()
+
+	env := map[string]string{}
+	lines := bufio.NewScanner(out)
+	for len(env) < 13 && lines.Scan() {
+		line, ok := strings.CutPrefix(lines.Text(), "export ")
+		if !ok {
+			continue
+		}
+		name, value, _ := strings.Cut(line, "=")
+		env[name] = strings.Trim(value, "'")
+	}
+	require.Contains(t, env, "MYCARTRACKS_CLIENT_ID")
+	require.Contains(t, env, "SMARTCAR_CLIENT_ID")
+
+	for _, name := range []string{"MYCARTRACKS_CLIENT_ID", "MYCARTRACKS_CLIENT_SECRET", "MYCARTRACKS_BASE_URL", "MYCARTRACKS_TOKEN_URL",
+		"SMARTCAR_CLIENT_ID", "SMARTCAR_CLIENT_SECRET", "SMARTCAR_VEHICLE_API_URL", "SMARTCAR_MANAGEMENT_API_URL", "SMARTCAR_TOKEN_URL"} {
+		t.Setenv(name, env[name])
+	}
+	r := cliWith(t, "", func(a *app) { a.getenv = func(k string) string { return env[k] } }, "--output", "ndjson", "vehicles")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, 10, strings.Count(r.stdout, "\n"), "five vehicles of each provider")
+	assert.Contains(t, r.stdout, `"id":"mycartracks:1001"`)
+	assert.Contains(t, r.stdout, `"provider":"smartcar"`)
+
+	cancel()
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	assert.Equal(t, exitOK, <-done)
+}
