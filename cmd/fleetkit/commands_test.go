@@ -288,7 +288,7 @@ func TestExportProgress(t *testing.T) {
 		a.now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
 	}, "--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1003", "--format", "geojson", "--from", "2026-02-27", "-o", file)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	for _, want := range []string{`\r\x1b\[K\[\.+\] track 1/\d+  \d+ points  \d+ points/s`, `\] track 2/\d+  \d+ points  \d+ points/s  ETA \d+s`, `\r\x1b\[Kwrote .*out.geojson: \d+ tracks, \d+ points\n$`} {
+	for _, want := range []string{`\r\x1b\[K\[#+\.+\] track 2/\d+  \d+ points  \d+ points/s`, `\r\x1b\[K\[#{20}\] track (\d+)/\d+  \d+ points  \d+ points/s\r`, `\r\x1b\[Kwrote .*out.geojson: \d+ tracks, \d+ points\n$`} {
 		assert.True(t, regexp.MustCompile(want).MatchString(r.stderr), "%s in %.300q", want, r.stderr)
 	}
 	var doc map[string]any
@@ -300,8 +300,10 @@ func TestExportProgress(t *testing.T) {
 
 func TestProgressLine(t *testing.T) {
 	assert.Equal(t, "[##########..........] track 3/4  3000 points  1500 points/s  ETA 2s",
-		progressLine(progress{Tracks: 2, TracksTotal: 4, Points: 3000}, 2*time.Second))
-	assert.Equal(t, "10 points", progressLine(progress{Points: 10}, 0))
+		progressLine(export.Progress{Tracks: 2, TotalTracks: 4, Points: 3000, Rate: 1500, Remaining: 2 * time.Second}))
+	assert.Equal(t, "10 points", progressLine(export.Progress{Points: 10}))
+	assert.Equal(t, "[####################] track 4/4  9000 points  1500 points/s",
+		progressLine(export.Progress{Tracks: 4, TotalTracks: 4, Points: 9000, Rate: 1500, Done: true}))
 }
 
 func TestAgeCell(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,51 +84,27 @@ func (a *app) export(ctx context.Context, fleet telematics.Fleet, vehicle string
 	return nil
 }
 
-// exportTracks writes the tracks of vehicle to w, reporting progress to bar (nil: none).
-// TODO(w11a): the neutral export call of telematics/export replaces this loop.
+// exportTracks writes the tracks of vehicle to w through the library's one export call,
+// reporting progress to bar (nil: none).
 func exportTracks(ctx context.Context, w io.Writer, fleet telematics.Fleet, vehicle string, from, to time.Time, f export.Format, bar *progressBar) (export.Stats, error) {
-	ew, err := export.New(f, w, export.WithCreator("fleetkit"), export.WithName(fmt.Sprintf("vehicle %s", vehicle)))
+	opts := []export.Option{export.WithCreator("fleetkit"), export.WithName(fmt.Sprintf("vehicle %s", vehicle))}
+	if bar != nil {
+		opts = append(opts, export.WithProgress(bar.update), export.WithProgressEvery(1000), export.WithClock(nowClock(bar.now)))
+	}
+	stats, err := export.Tracks(ctx, w, f, fleet, vehicle, from, to, opts...)
 	if err != nil {
-		return export.Stats{}, err
+		return stats, exportError(err)
 	}
-	var tracks []telematics.Track
-	for t, err := range fleet.Tracks(ctx, vehicle, from, to) {
-		if err != nil {
-			return export.Stats{}, fmt.Errorf("listing the tracks of vehicle %s: %w", vehicle, err)
-		}
-		tracks = append(tracks, t)
-	}
-	var points int
-	for i, t := range tracks {
-		pts := fleet.TrackPositions(ctx, t)
-		if bar != nil {
-			pts = counted(pts, func() {
-				points++
-				bar.update(progress{Tracks: i, TracksTotal: len(tracks), Points: points})
-			})
-		}
-		if err := ew.WriteTrack(t, pts); err != nil {
-			return ew.Stats(), exportError(err)
-		}
-	}
-	if err := ew.Close(); err != nil {
-		return ew.Stats(), exportError(err)
-	}
-	return ew.Stats(), nil
+	return stats, nil
 }
 
-// counted calls tick for each position pts yields.
-func counted(pts iter.Seq2[telematics.Position, error], tick func()) iter.Seq2[telematics.Position, error] {
-	return func(yield func(telematics.Position, error) bool) {
-		for p, err := range pts {
-			if err == nil {
-				tick()
-			}
-			if !yield(p, err) {
-				return
-			}
-		}
-	}
+// nowClock measures an export's progress with the command's clock.
+type nowClock func() time.Time
+
+func (c nowClock) Now() time.Time { return c() }
+
+func (c nowClock) Sleep(ctx context.Context, d time.Duration) error {
+	return telematics.SystemClock.Sleep(ctx, d)
 }
 
 // exportError unwraps the export's own error to the provider's, whose class sets the
@@ -140,12 +115,6 @@ func exportError(err error) error {
 		return fmt.Errorf("export stopped after %d tracks (%s, track %q, %d points): %w", ee.Tracks, ee.Op, ee.TrackID, ee.Points, ee.Err)
 	}
 	return err
-}
-
-// progress is how far an export got.
-type progress struct {
-	Tracks, TracksTotal int
-	Points              int
 }
 
 // progressBar draws an export's progress on one line of a terminal: tracks, points,
@@ -164,13 +133,13 @@ func newProgressBar(w io.Writer, now func() time.Time) *progressBar {
 }
 
 // update redraws the line, at most ten times a second.
-func (b *progressBar) update(p progress) {
+func (b *progressBar) update(p export.Progress) {
 	t := b.now()
-	if b.drawn && t.Sub(b.last) < 100*time.Millisecond {
+	if !p.Done && b.drawn && t.Sub(b.last) < 100*time.Millisecond {
 		return
 	}
 	b.last, b.drawn = t, true
-	fmt.Fprintf(b.w, "\r\033[K%s", progressLine(p, t.Sub(b.start)))
+	fmt.Fprintf(b.w, "\r\033[K%s", progressLine(p))
 }
 
 // done ends the line.
@@ -181,21 +150,20 @@ func (b *progressBar) done() {
 	}
 }
 
-// progressLine formats p after elapsed: "track 3/10  120000 points  45000 points/s  ETA 12s".
-func progressLine(p progress, elapsed time.Duration) string {
+// progressLine formats p: "[####....] track 3/10  120000 points  45000 points/s  ETA 12s".
+func progressLine(p export.Progress) string {
 	var s strings.Builder
-	if p.TracksTotal > 0 {
+	if p.TotalTracks > 0 {
 		width := 20
-		filled := width * p.Tracks / p.TracksTotal
-		fmt.Fprintf(&s, "[%s%s] track %d/%d  ", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Tracks+1, p.TracksTotal)
+		filled := width * p.Tracks / p.TotalTracks
+		fmt.Fprintf(&s, "[%s%s] track %d/%d  ", strings.Repeat("#", filled), strings.Repeat(".", width-filled), min(p.Tracks+1, p.TotalTracks), p.TotalTracks)
 	}
 	fmt.Fprintf(&s, "%d points", p.Points)
-	if secs := elapsed.Seconds(); secs > 0 {
-		fmt.Fprintf(&s, "  %.0f points/s", float64(p.Points)/secs)
-		if p.Tracks > 0 && p.TracksTotal > p.Tracks {
-			eta := time.Duration(float64(elapsed) / float64(p.Tracks) * float64(p.TracksTotal-p.Tracks))
-			fmt.Fprintf(&s, "  ETA %s", eta.Round(time.Second))
-		}
+	if p.Rate > 0 {
+		fmt.Fprintf(&s, "  %.0f points/s", p.Rate)
+	}
+	if p.Remaining.Round(time.Second) > 0 {
+		fmt.Fprintf(&s, "  ETA %s", p.Remaining.Round(time.Second))
 	}
 	return s.String()
 }

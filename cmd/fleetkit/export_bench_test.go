@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,4 +120,83 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 		}
 		b.ReportMetric(peak, "peak-heap-MiB")
 	})
+
+	// The baseline: what a competent user writes with net/http and encoding/json alone,
+	// streaming page by page into a buffered GPX writer.
+	b.Run("net-http-baseline", func(b *testing.B) {
+		hc := srv.Client()
+		token := benchToken(b, hc, srv)
+		trackID := strconv.FormatInt(srv.Fleet().Tracks()[0].ID, 10)
+		var peak float64
+		for b.Loop() {
+			h := startHeapSampler()
+			n := rawGPXExport(b, ctx, hc, srv.BaseURL, token, trackID)
+			peak = max(peak, h.end())
+			if n != 1_000_000 {
+				b.Fatalf("baseline exported %d points", n)
+			}
+		}
+		b.ReportMetric(peak, "peak-heap-MiB")
+	})
+}
+
+func benchToken(b *testing.B, hc *http.Client, srv *mycartrackstest.Server) string {
+	req, _ := http.NewRequest(http.MethodPost, srv.TokenURL, strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.SetBasicAuth(srv.ClientID, srv.ClientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		b.Fatal("no token", err)
+	}
+	return tok.AccessToken
+}
+
+// rawGPXExport pages through a track's points and writes each page as GPX as it
+// arrives; it returns the number of points written.
+func rawGPXExport(b *testing.B, ctx context.Context, hc *http.Client, base, token, trackID string) int {
+	const pageSize = mycartracks.MaxTrackpointPageSize
+	w := bufio.NewWriter(io.Discard)
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="baseline"><trk><trkseg>`)
+	n := 0
+	for offset := 0; ; offset += pageSize {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/trackpoints/"+trackID+"?limit="+strconv.Itoa(pageSize)+"&offset="+strconv.Itoa(offset), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var page struct {
+			Data []struct {
+				Time      int64   `json:"time"`
+				Latitude  float64 `json:"latitude"`
+				Longitude float64 `json:"longitude"`
+				Altitude  float64 `json:"altitude"`
+			} `json:"data"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&page)
+		res.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range page.Data {
+			fmt.Fprintf(w, `<trkpt lat="%.7f" lon="%.7f"><ele>%.1f</ele><time>%s</time></trkpt>`,
+				p.Latitude, p.Longitude, p.Altitude, time.UnixMilli(p.Time).UTC().Format(time.RFC3339))
+		}
+		n += len(page.Data)
+		if len(page.Data) < pageSize {
+			break
+		}
+	}
+	fmt.Fprint(w, `</trkseg></trk></gpx>`)
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
