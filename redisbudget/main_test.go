@@ -1,0 +1,65 @@
+package redisbudget_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/fleetkit/fleetkit-go/redisbudget"
+	"github.com/fleetkit/fleetkit-go/redisbudget/internal/redistest"
+)
+
+// redisSrv is the package's redis-server: started before the tests, stopped after them.
+var redisSrv *redistest.Server
+
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) != "" {
+		// A worker process of TestManyProcessesOneCredential: the test binary
+		// re-executed.
+		os.Exit(runWorker())
+	}
+	srv, err := redistest.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisSrv = srv
+	code := m.Run()
+	if err := srv.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping redis-server:", err)
+		code = max(code, 1)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// newRedis returns a client of the package's server, closed at the end of the test.
+func newRedis(t testing.TB) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr, ContextTimeoutEnabled: true, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+// newStore returns a Store on a new client of the package's server.
+func newStore(t testing.TB, opts ...redisbudget.Option) (*redisbudget.Store, *redis.Client) {
+	t.Helper()
+	rdb := newRedis(t)
+	s, err := redisbudget.New(rdb, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, rdb
+}
+
+// ctx is a context for one store call in a test.
+func ctx(t testing.TB) context.Context { return t.Context() }
