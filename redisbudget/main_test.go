@@ -22,6 +22,8 @@ func TestMain(m *testing.M) {
 		// re-executed.
 		os.Exit(runWorker())
 	}
+	// go-redis logs each failed dial; the tests that stop Redis assert on errors.
+	redis.SetLogger(quiet{})
 	srv, err := redistest.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -63,3 +65,8 @@ func newStore(t testing.TB, opts ...redisbudget.Option) (*redisbudget.Store, *re
 
 // ctx is a context for one store call in a test.
 func ctx(t testing.TB) context.Context { return t.Context() }
+
+// quiet is a go-redis logger that logs nothing.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
