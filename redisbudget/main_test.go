@@ -10,7 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fleetkit/fleetkit-go/redisbudget"
-	"github.com/fleetkit/fleetkit-go/redisbudget/internal/redistest"
+	"github.com/fleetkit/fleetkit-go/internal/redistest"
 )
 
 // redisSrv is the package's redis-server: started before the tests, stopped after them.
