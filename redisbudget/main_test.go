@@ -9,8 +9,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/fleetkit/fleetkit-go/redisbudget"
 	"github.com/fleetkit/fleetkit-go/internal/redistest"
+	"github.com/fleetkit/fleetkit-go/redisbudget"
 )
 
 // redisSrv is the package's redis-server: started before the tests, stopped after them.
