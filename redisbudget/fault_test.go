@@ -92,25 +92,7 @@ func TestRedisOutages(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	res := workerResult{Tracks: map[int64][]int64{}}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, v := range srv.Fleet().VehicleIDs() {
-		wg.Go(func() {
-			var ids []int64
-			for tr, err := range client.Tracks.All(ctx, &mycartracks.TrackListOptions{VehicleID: mycartracks.ID(v),
-				ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: 10}}}) {
-				if !assert.NoError(t, err) {
-					return
-				}
-				ids = append(ids, int64(tr.ID))
-			}
-			mu.Lock()
-			res.Tracks[v] = ids
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+	res := listAll(ctx, client, srv.Fleet().VehicleIDs(), 10)
 	require.NoError(t, ctx.Err(), "the run finished well before its deadline")
 	stats := srv.Stats()
 	t.Logf("%d requests, %d refused while pacing locally", stats.Requests, stats.RateLimited)

@@ -95,14 +95,21 @@ func work(job workerJob, ready func()) (workerResult, error) {
 	ready()
 	ctx, cancel := context.WithTimeout(context.Background(), job.Timeout)
 	defer cancel()
+	res := listAll(ctx, client, job.Vehicles, job.PageSize)
+	res.Warnings = strings.Count(logs.String(), "level=WARN")
+	return res, nil
+}
+
+// listAll lists the tracks of each vehicle, all at once, one goroutine per vehicle.
+func listAll(ctx context.Context, client *mycartracks.Client, vehicles []int64, pageSize int) workerResult {
 	res := workerResult{Tracks: map[int64][]int64{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, v := range job.Vehicles {
+	for _, v := range vehicles {
 		wg.Go(func() {
 			var ids []int64
 			for tr, err := range client.Tracks.All(ctx, &mycartracks.TrackListOptions{VehicleID: mycartracks.ID(v),
-				ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: job.PageSize}}}) {
+				ListOptions: mycartracks.ListOptions{Paging: mycartracks.Paging{Limit: pageSize}}}) {
 				if err != nil {
 					mu.Lock()
 					res.Errors = append(res.Errors, err.Error())
@@ -117,8 +124,7 @@ func work(job workerJob, ready func()) (workerResult, error) {
 		})
 	}
 	wg.Wait()
-	res.Warnings = strings.Count(logs.String(), "level=WARN")
-	return res, nil
+	return res
 }
 
 // runWorkers starts n worker processes on job, waits until each has its client, lets

@@ -60,25 +60,26 @@ func WithPrefix(p string) Option {
 }
 
 // WithProbeLease sets how long a probing request holds the others back (default
-// DefaultProbeLease): about the longest a request takes. It must be positive.
+// DefaultProbeLease): about the longest a request takes. It must be at least a
+// millisecond.
 func WithProbeLease(d time.Duration) Option {
-	return func(s *Store) error {
-		if d < time.Millisecond {
-			return fmt.Errorf("probe lease %s is shorter than a millisecond", d)
-		}
-		s.lease = d
-		return nil
-	}
+	return durationOption("probe lease", d, func(s *Store) *time.Duration { return &s.lease })
 }
 
 // WithRetention sets how long Claim remembers an id when it is given no retention
 // (default DefaultRetention). It must be at least a millisecond.
 func WithRetention(d time.Duration) Option {
+	return durationOption("retention", d, func(s *Store) *time.Duration { return &s.retention })
+}
+
+// durationOption sets the Store's duration field, named what, to d, which must be at
+// least a millisecond.
+func durationOption(what string, d time.Duration, field func(*Store) *time.Duration) Option {
 	return func(s *Store) error {
 		if d < time.Millisecond {
-			return fmt.Errorf("retention %s is shorter than a millisecond", d)
+			return fmt.Errorf("%s %s is shorter than a millisecond", what, d)
 		}
-		s.retention = d
+		*field(s) = d
 		return nil
 	}
 }
