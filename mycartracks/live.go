@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/stream"
@@ -62,18 +61,14 @@ func WithReconnectBackoff(initial, max time.Duration) telematics.SubscribeOption
 // a stream created with POST /vehicles/livePositions/stream and its WebSocket, with
 // reconnection, resync and fan-out to any number of subscribers.
 type LiveService struct {
-	client *Client
-	base   stream.Config
-
-	mu       sync.Mutex
-	sessions map[string]*stream.Session
-	closed   bool
+	client   *Client
+	base     stream.Config
+	sessions stream.Sessions
 }
 
 func newLiveService(c *Client, clock telematics.Clock, hc *http.Client, logger *slog.Logger) *LiveService {
 	return &LiveService{
-		client:   c,
-		sessions: map[string]*stream.Session{},
+		client: c,
 		base: stream.Config{
 			Name:       Provider,
 			HTTPClient: hc,
@@ -107,45 +102,18 @@ func (s *LiveService) Subscribe(ctx context.Context, filter LiveFilter, opts ...
 		}
 	}
 	key := fmt.Sprintf("%s|%d|%d|%d|%d", filter.key(), cfg.Heartbeat, cfg.ReadLimit, cfg.InitialBackoff, cfg.MaxBackoff)
-	for {
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			return nil, fmt.Errorf("%s: Live.Subscribe: %w", Provider, telematics.ErrClientClosed)
-		}
-		sess := s.sessions[key]
-		if sess == nil {
-			cfg := cfg
-			cfg.Provider = &liveProvider{client: s.client, filter: LiveFilter{VehicleIDs: slices.Clone(filter.VehicleIDs), GroupIDs: slices.Clone(filter.GroupIDs)}}
-			sess = stream.NewSession(cfg)
-			s.sessions[key] = sess
-		}
-		s.mu.Unlock()
-		sub, err := sess.Subscribe(ctx, sc)
-		if errors.Is(err, stream.ErrClosed) {
-			// The session ended with its last subscriber: start a new one.
-			s.mu.Lock()
-			if s.sessions[key] == sess {
-				delete(s.sessions, key)
-			}
-			s.mu.Unlock()
-			continue
-		}
-		return sub, err
+	sub, err := s.sessions.Subscribe(ctx, key, sc, func() *stream.Session {
+		cfg.Provider = &liveProvider{client: s.client, filter: LiveFilter{VehicleIDs: slices.Clone(filter.VehicleIDs), GroupIDs: slices.Clone(filter.GroupIDs)}}
+		return stream.NewSession(cfg)
+	})
+	if errors.Is(err, stream.ErrClosed) {
+		return nil, fmt.Errorf("%s: Live.Subscribe: %w", Provider, telematics.ErrClientClosed)
 	}
+	return sub, err
 }
 
 // close ends every live session (Client.Close).
-func (s *LiveService) close() {
-	s.mu.Lock()
-	s.closed = true
-	sessions := s.sessions
-	s.sessions = nil
-	s.mu.Unlock()
-	for _, sess := range sessions {
-		sess.Close()
-	}
-}
+func (s *LiveService) close() { s.sessions.Close() }
 
 // liveProvider is the MyCarTracks side of a stream.Session.
 type liveProvider struct {

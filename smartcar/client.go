@@ -100,6 +100,9 @@ type Client struct {
 	tokens         *auth.Source
 	transport      *http.Transport // ours to close; nil when the caller gave an HTTP client
 	commandTimeout time.Duration
+	clock          telematics.Clock
+	pollSpacing    time.Duration // between two poll requests by default (PollPositions)
+	polls          *pollService
 }
 
 type service struct{ c *Client }
@@ -115,7 +118,12 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	hc, transport := cfg.HTTP()
-	c := &Client{transport: transport, commandTimeout: cfg.commandTimeout}
+	c := &Client{transport: transport, commandTimeout: cfg.commandTimeout, clock: cfg.Clock, polls: &pollService{}}
+	limit := 0.0
+	if cfg.Limiter != nil {
+		limit = float64(cfg.Limiter.Limit())
+	}
+	c.pollSpacing = defaultPollSpacing(limit)
 	// One redactor knows the secret and every token, for the token endpoint's errors
 	// and both APIs'.
 	red := redact.New(clientID, clientSecret)
@@ -188,11 +196,14 @@ func FromEnv(opts ...Option) (*Client, error) {
 	return NewClient(id, secret, append(envOpts, opts...)...)
 }
 
-// Close releases the token source, the client's share of a rate limiter and the idle
-// connections the client opened. Calls made after Close fail with
+// Close ends the client's pollers (PollPositions) and releases the token source, the
+// client's share of a rate limiter and the idle connections the client opened. Calls made after Close fail with
 // telematics.ErrClientClosed without being sent, also when the client still holds a
 // valid token. Close may be called more than once.
 func (c *Client) Close() {
+	if c.polls != nil {
+		c.polls.close()
+	}
 	if c.tokens != nil {
 		c.tokens.Close()
 	}

@@ -116,6 +116,24 @@
 // third party's listing) and deletes them; each returns a ChargeScheduleExecution with
 // the schedule's id. Makes that take no schedules answer 501 (IsNotCapable).
 //
+// # Live positions by polling
+//
+// PollPositions follows vehicles' positions without webhooks: it reads each vehicle's
+// location signal on a schedule that fits the budgets (each vehicle at most every
+// WithPollInterval, 30 minutes by default as Smartcar advises; requests spread evenly
+// and never faster than half the application budget, WithPollBudget), backs off per
+// vehicle on a 429 (after its Retry-After) and from a sleeping vehicle, and returns the
+// telematics.Subscription every live source returns:
+//
+//	sub, err := client.PollPositions(ctx, vehicleIDs, smartcar.WithPollUserID(userID))
+//	defer sub.Close()
+//	for p := range sub.Positions() {
+//		fmt.Println(p.VehicleID, p.Latitude, p.Longitude, p.Time)
+//	}
+//
+// A PositionTracker shared with the webhook receiver (WithPositionTracker) keeps a fix
+// that both deliver from being published twice.
+//
 // # Webhooks and subscriptions
 //
 // WebhooksService lists (List, All; filters name, callback URI, enabled, auto-subscribe)
@@ -123,6 +141,17 @@
 // a vehicle to one (Subscribe; a second subscription fails with ErrAlreadySubscribed),
 // lists (List, All), reads and deletes (Unsubscribe) subscriptions; a Subscription's
 // WebhookURL is its webhook's link.
+//
+// # Receiving webhooks
+//
+// WebhookHandler is the http.Handler of a webhook's callback URL: it checks
+// SC-Signature on the raw body (VerifySignature, HashChallenge), answers VERIFY, decodes
+// events (DecodeWebhookEvent: VehicleStateEvent, VehicleErrorEvent) and hands them to
+// subscriptions (Subscribe, a *telematics.Subscription with typed Webhooks under
+// WebhookEvents, and Positions) and callbacks (HandleFunc), answering 200 only once they
+// accepted the event and 503 otherwise, so that Smartcar redelivers; duplicate eventIds
+// are acknowledged but not delivered again (MemoryDedupeStore or a shared
+// telematics.DedupeStore) and out-of-order values are marked Stale.
 //
 // # Errors
 //

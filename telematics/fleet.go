@@ -14,6 +14,9 @@ import (
 // Every provider package has an adapter implementing [Fleet] (mycartracks.Client.Fleet,
 // smartcar.Client.Fleet); a method whose capability the provider lacks returns an error
 // matching [ErrNotSupported], and [Fleet.Capabilities] says in advance which those are.
+// [Merge] spans several fleets with provider-qualified ids. Each adapter documents how
+// to reach the provider's own client and types again (mycartracks.ClientOf,
+// smartcar.ClientOf).
 
 // VehicleLister lists the vehicles of a fleet.
 type VehicleLister interface {
@@ -30,8 +33,9 @@ type LastPositionReader interface {
 
 // TrackLister lists the trips of a vehicle.
 type TrackLister interface {
-	// Tracks yields the tracks of vehicleID that overlap [from, to) (zero times: no
-	// bound), oldest first. An unknown vehicle is an error matching ErrNotFound.
+	// Tracks yields the tracks of vehicleID that started in [from, to) (zero times: no
+	// bound), oldest first. An unknown vehicle is an error matching ErrNotFound that
+	// names it, never an empty list.
 	Tracks(ctx context.Context, vehicleID string, from, to time.Time) iter.Seq2[Track, error]
 }
 

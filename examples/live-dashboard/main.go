@@ -12,7 +12,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -36,19 +36,16 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "live-dashboard:", err)
-		os.Exit(1)
-	}
+	cli.Exit("live-dashboard", err)
 }
 
 // run parses the flags, connects (the real API or the simulated fleet) and serves the
 // dashboard until ctx ends.
 func run(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("live-dashboard", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.FlagSet("live-dashboard", "serves a live map of every MyCarTracks vehicle in the browser",
+		"go run ./examples/live-dashboard [-addr 127.0.0.1:8080]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	client, _, closeAll, err := connect.MyCarTracks(stderr)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
+
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -215,4 +217,10 @@ func screenshot(t *testing.T, browser context.Context) {
 		return
 	}
 	t.Logf("screenshot of the failure: %s", path)
+}
+
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "live-dashboard", func(args []string, _, stderr io.Writer) error {
+		return run(context.Background(), args, stderr)
+	})
 }

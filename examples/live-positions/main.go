@@ -9,23 +9,20 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "live-positions:", err)
-		os.Exit(1)
-	}
+	cli.Exit("live-positions", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // line is one JSON output line.
@@ -43,11 +40,11 @@ type line struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("live-positions", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.FlagSet("live-positions", "follows every MyCarTracks vehicle live and prints its positions and the stream's state",
+		"go run ./examples/live-positions [-duration 30s] [-json]", stderr)
 	duration := fs.Duration("duration", 30*time.Second, "how long to follow (0: until Ctrl-C)")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -33,3 +35,5 @@ func TestJSONLinesAgainstTheFake(t *testing.T) {
 	assert.Positive(t, kinds["position"], "the fake moves vehicles every second")
 	assert.Positive(t, kinds["state"])
 }
+
+func TestHelp(t *testing.T) { clitest.Help(t, "live-positions", run) }

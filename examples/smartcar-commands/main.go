@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -28,23 +28,19 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "smartcar-commands:", err)
-		}
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("smartcar-commands", err)
 }
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("smartcar-commands", flag.ContinueOnError)
-	fs.SetOutput(stdout)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.FlagSet("smartcar-commands", "locks, unlocks or sets the charge limit of a vehicle through Smartcar and prints the execution",
+		"go run ./examples/smartcar-commands [-action lock|unlock|limit] [-limit 80] [-vehicle ID] [-user ID]", stderr)
 	action := fs.String("action", "lock", "lock, unlock or limit")
 	limit := fs.Int("limit", 80, "charge limit in percent for -action limit (50–100)")
 	vehicleID := fs.String("vehicle", "", "Smartcar vehicle id (required with real credentials)")
 	userID := fs.String("user", "", "the vehicle owner's user id (default: from the vehicle's connection)")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	var send func(c *smartcar.Client, vehicle string, owner smartcar.RequestOption) (*smartcar.CommandExecution, error)

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 	t.Setenv(smartcar.EnvClientID, "")
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &out))
+	require.NoError(t, run(context.Background(), nil, &out, io.Discard))
 	s := out.String()
 	assert.True(t, strings.HasPrefix(s, "Using the built-in fake Smartcar"), s)
 	assert.Contains(t, s, "LOCK vehicle "+smartcartest.VehicleBolt+" (CHEVROLET Bolt EV)")
@@ -34,11 +37,11 @@ func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 func TestRunActions(t *testing.T) {
 	t.Setenv(smartcar.EnvClientID, "")
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-action", "unlock", "-vehicle", smartcartest.VehicleCamry}, &out))
+	require.NoError(t, run(context.Background(), []string{"-action", "unlock", "-vehicle", smartcartest.VehicleCamry}, &out, io.Discard))
 	assert.Contains(t, out.String(), "now: closure-islocked = false (SUCCESS)")
 
 	out.Reset()
-	require.NoError(t, run(context.Background(), []string{"-action", "limit", "-limit", "65", "-vehicle", smartcartest.VehicleModel3}, &out))
+	require.NoError(t, run(context.Background(), []string{"-action", "limit", "-limit", "65", "-vehicle", smartcartest.VehicleModel3}, &out, io.Discard))
 	assert.Regexp(t, `parameters\s+\{"percent":65\}`, out.String())
 	assert.Contains(t, out.String(), "now: charge-chargelimits = active 65 percent; GLOBAL 65 percent (SUCCESS)")
 
@@ -53,7 +56,7 @@ func TestRunActions(t *testing.T) {
 		{[]string{"-limit", "x"}, "invalid value"},
 	} {
 		out.Reset()
-		err := run(context.Background(), tc.args, &out)
+		err := run(context.Background(), tc.args, &out, io.Discard)
 		assert.ErrorContains(t, err, tc.want, tc.args)
 	}
 }
@@ -69,25 +72,31 @@ func TestRunWithCredentials(t *testing.T) {
 	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementAPIURL)
 	t.Setenv(smartcar.EnvTokenURL, fake.TokenURL)
 	var out bytes.Buffer
-	assert.ErrorContains(t, run(context.Background(), nil, &out), "-vehicle is required")
+	assert.ErrorContains(t, run(context.Background(), nil, &out, io.Discard), "-vehicle is required")
 	assert.Zero(t, fake.CountRequests("", ""))
 
 	out.Reset()
 	fake.FailNext(smartcartest.DropConnection().On(http.MethodPost, ""))
-	err := run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150}, &out)
+	err := run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150}, &out, io.Discard)
 	assert.True(t, telematics.MayHaveSucceeded(err))
 	assert.Contains(t, out.String(), "may have reached the vehicle")
 
 	out.Reset()
 	fake.SetAsleep(smartcartest.VehicleF150, true)
-	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150}, &out)
+	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150}, &out, io.Discard)
 	assert.True(t, smartcar.IsVehicleAsleep(err))
 	assert.Contains(t, out.String(), "asleep or offline")
 
 	out.Reset()
 	fake.SetAsleep(smartcartest.VehicleF150, false)
 	fake.LimitVehicle(smartcartest.VehicleF150, 3600e9)
-	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150, "-user", smartcartest.UserBob}, &out)
+	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleF150, "-user", smartcartest.UserBob}, &out, io.Discard)
 	assert.True(t, smartcar.IsRateLimited(err))
 	assert.Contains(t, out.String(), "Rate limited")
+}
+
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "smartcar-commands", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
 }

@@ -12,8 +12,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/examples/internal/connect"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
@@ -29,21 +28,17 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "smartcar-signals:", err)
-		}
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("smartcar-signals", err)
 }
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("smartcar-signals", flag.ContinueOnError)
-	fs.SetOutput(stdout)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.FlagSet("smartcar-signals", "prints a vehicle's Smartcar signals as a table: status, typed value, when reported and how old",
+		"go run ./examples/smartcar-signals [-vehicle ID] [-user ID]", stderr)
 	vehicleID := fs.String("vehicle", "", "Smartcar vehicle id (default: the first connected vehicle)")
 	userID := fs.String("user", "", "the vehicle owner's user id (default: from the vehicle's connection)")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	client, simulated, closeAll, err := connect.Smartcar(stdout, "smartcar-signals-example")

@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +25,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 	t.Setenv(smartcar.EnvClientID, "")
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &out))
+	require.NoError(t, run(context.Background(), nil, &out, io.Discard))
 	lines := strings.Split(out.String(), "\n")
 	assert.Contains(t, lines[0], "built-in fake Smartcar")
 	assert.Contains(t, lines[1], "CHEVROLET Bolt EV 2021 (-, simulated)", "the first connection")
@@ -36,22 +39,22 @@ func TestRunWithoutCredentialsUsesTheFake(t *testing.T) {
 func TestRunFlags(t *testing.T) {
 	t.Setenv(smartcar.EnvClientID, "")
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleCamry}, &out))
+	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleCamry}, &out, io.Discard))
 	assert.Contains(t, out.String(), "TOYOTA Camry 2020 (ICE, live)")
 	assert.Regexp(t, `closure-fronttrunk ERROR \(PERMISSION\)\s+-\s+-\n`, out.String())
 
 	out.Reset()
-	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserAlice}, &out))
+	require.NoError(t, run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserAlice}, &out, io.Discard))
 	assert.Contains(t, out.String(), "VOLKSWAGEN ID.4 2022")
 
 	out.Reset()
-	err := run(context.Background(), []string{"-vehicle", "nope"}, &out)
+	err := run(context.Background(), []string{"-vehicle", "nope"}, &out, io.Discard)
 	assert.ErrorContains(t, err, "no connection for vehicle nope")
-	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserBob}, &out)
+	err = run(context.Background(), []string{"-vehicle", smartcartest.VehicleID4, "-user", smartcartest.UserBob}, &out, io.Discard)
 	assert.Error(t, err, "not Bob's vehicle")
-	err = run(context.Background(), []string{"-bogus"}, &out)
+	err = run(context.Background(), []string{"-bogus"}, &out, io.Discard)
 	assert.Error(t, err)
-	err = run(context.Background(), []string{"-h"}, &out)
+	err = run(context.Background(), []string{"-h"}, &out, io.Discard)
 	assert.True(t, errors.Is(err, flag.ErrHelp))
 }
 
@@ -66,13 +69,13 @@ func TestRunWithCredentials(t *testing.T) {
 	t.Setenv(smartcar.EnvManagementAPIURL, fake.ManagementAPIURL)
 	t.Setenv(smartcar.EnvTokenURL, fake.TokenURL)
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &out))
+	require.NoError(t, run(context.Background(), nil, &out, io.Discard))
 	assert.True(t, strings.HasPrefix(out.String(), "Using the Smartcar API with the credentials"))
 	assert.Equal(t, 1, fake.Stats().Grants)
 	assert.True(t, strings.HasPrefix(fake.Requests()[0].UserAgent, "smartcar-signals-example "))
 
 	t.Setenv(smartcar.EnvClientSecret, "")
-	assert.Error(t, run(context.Background(), nil, &out))
+	assert.Error(t, run(context.Background(), nil, &out, io.Discard))
 }
 
 func TestFormatAge(t *testing.T) {
@@ -87,4 +90,10 @@ func TestFormatAge(t *testing.T) {
 	} {
 		assert.Equal(t, want, formatAge(d), "%v", d)
 	}
+}
+
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "smartcar-signals", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
 }

@@ -35,7 +35,14 @@ func (b backoffClock) Now() time.Time { return b.c.Now() }
 // run is the reconnect loop: snapshot, then connect, read, and reconnect with backoff
 // until ctx ends or an error is permanent.
 func (s *Session) run(ctx context.Context) {
-	err := s.loop(ctx)
+	var err error
+	if s.cfg.Source != nil {
+		if err = s.cfg.Source.Run(ctx, s); ctx.Err() != nil {
+			err = nil
+		}
+	} else {
+		err = s.loop(ctx)
+	}
 	s.setState(telematics.StateClosed, err, false)
 	s.mu.Lock()
 	s.finalErr = err

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,10 @@ type Sub[T any] struct {
 	onClose func(error)
 	closed  bool // under hub.mu
 	blk     *blockQueue[T]
+	// PublishWait's sends happen outside hub.mu: sendMu serialises them with the
+	// closing of ch, and closing, closed first, makes a waiting send give up.
+	sendMu  sync.Mutex
+	closing chan struct{}
 }
 
 // blockQueue is the Block subscriber's queue in front of its channel, drained by a pump
@@ -73,7 +78,7 @@ type blockItem[T any] struct {
 // Subscribing to a closed hub returns a subscriber whose channel is closed.
 func (h *Hub[T]) Subscribe(buffer int, policy telematics.Overflow, blockTimeout time.Duration, onClose func(error), initial ...T) *Sub[T] {
 	buffer = max(buffer, 1)
-	s := &Sub[T]{hub: h, ch: make(chan T, buffer), policy: policy, onClose: onClose}
+	s := &Sub[T]{hub: h, ch: make(chan T, buffer), policy: policy, onClose: onClose, closing: make(chan struct{})}
 	if policy == telematics.Block {
 		if blockTimeout <= 0 {
 			blockTimeout = telematics.DefaultBlockTimeout
@@ -144,6 +149,73 @@ func (h *Hub[T]) Publish(v T) int {
 	return n
 }
 
+// PublishWait delivers v to every subscriber that skip (when not nil) does not exclude,
+// waiting as long as ctx allows for room in the channel of each whose buffer is full:
+// unlike Publish it never drops, whatever the subscriber's policy (a Block subscriber
+// takes v into its queue at once, where its block timeout applies). It returns the
+// subscribers that took v and, when some did not before ctx ended, ctx's error; a
+// subscriber closed meanwhile neither takes v nor makes an error. It is the publish of
+// a source that must know its consumer accepted a value before acknowledging it
+// upstream (a webhook delivery answered 2xx), and that skips on a retry the subscribers
+// that took the value the first time.
+//
+// Subscribers are served one after the other; the publisher and other PublishWait calls
+// are not delayed beyond ctx, and Publish never waits for PublishWait.
+func (h *Hub[T]) PublishWait(ctx context.Context, v T, skip func(*Sub[T]) bool) ([]*Sub[T], error) {
+	h.mu.Lock()
+	subs := make([]*Sub[T], 0, len(h.subs))
+	for _, s := range h.subs {
+		if skip == nil || !skip(s) {
+			subs = append(subs, s)
+		}
+	}
+	now := h.clock.Now()
+	h.mu.Unlock()
+	took := subs[:0]
+	var err error
+	for _, s := range subs {
+		ok, e := s.sendWait(ctx, v, now)
+		if ok {
+			took = append(took, s)
+		} else if e != nil && err == nil {
+			err = e
+		}
+	}
+	return took, err
+}
+
+// sendWait is PublishWait's send to one subscriber.
+func (s *Sub[T]) sendWait(ctx context.Context, v T, now time.Time) (bool, error) {
+	if s.blk != nil {
+		select {
+		case <-s.closing:
+			return false, nil
+		default:
+			return s.blk.push(v, now), nil
+		}
+	}
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	select {
+	case <-s.closing:
+		return false, nil
+	default:
+	}
+	select {
+	case s.ch <- v:
+		return true, nil
+	default:
+	}
+	select {
+	case s.ch <- v:
+		return true, nil
+	case <-s.closing:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
 // Close ends every subscriber; later Subscribe calls get closed channels and Publish
 // does nothing. It may be called more than once.
 func (h *Hub[T]) Close() {
@@ -212,11 +284,14 @@ func (s *Sub[T]) closeLocked(reason error) {
 		return
 	}
 	s.closed = true
+	close(s.closing)
 	if s.blk != nil {
 		close(s.blk.stop)
 		<-s.blk.done
 	} else {
+		s.sendMu.Lock() // a PublishWait send in progress sees closing and returns
 		close(s.ch)
+		s.sendMu.Unlock()
 	}
 	if s.onClose != nil {
 		go s.onClose(reason)

@@ -50,9 +50,35 @@ type Provider interface {
 	Decode(frame []byte, ev *telematics.Event) (heartbeat bool, err error)
 }
 
-// Config configures a Session. Provider and Name are required.
+// Source is a live source that is not a WebSocket stream, such as a poller: a Session
+// given one runs it instead of dialling, and it publishes through the Session's Publish,
+// SetState and Heard.
+type Source interface {
+	// Run publishes until ctx ends (then its error is ignored). An error it returns
+	// otherwise is permanent: it ends the session and every subscription, whose Err
+	// returns it.
+	Run(ctx context.Context, s *Session) error
+}
+
+// Tracker is a memory of the newest position time per vehicle shared with another
+// source of the same vehicles' positions (a webhook receiver beside a poller), so that
+// neither publishes a position the other already delivered.
+type Tracker interface {
+	// Advance records t for vehicleID and reports true when t is newer than what was
+	// recorded; it reports false, recording nothing, otherwise.
+	Advance(vehicleID string, t time.Time) bool
+}
+
+// Config configures a Session. Name and either Provider or Source are required.
 type Config struct {
 	Provider Provider
+	// Source, when set, replaces the WebSocket connection: the session runs it (see
+	// Source) and the connection settings below are not used.
+	Source Source
+	// Tracker, when set, is consulted before a position event is published, after the
+	// session's own check that the position is newer than its vehicle's last one; a
+	// position it refuses is counted as stale.
+	Tracker Tracker
 	// Name names the provider in errors and logs.
 	Name string
 	// HTTPClient dials the WebSocket (default http.DefaultClient); it must have no
@@ -238,20 +264,48 @@ func errString(err error) string {
 	return err.Error()
 }
 
+// Publish hands ev to the subscribers, as the WebSocket session does with a decoded
+// frame: a position that is not newer than its vehicle's last known one (or that the
+// Tracker refuses) is counted as stale and not published. It reports whether ev was
+// published. It is for Sources.
+func (s *Session) Publish(ev telematics.Event) bool { return s.publish(&ev) }
+
+// SetState enters conn (StateConnected, StateReconnecting) and records err, when not
+// nil, as the state's last error; entering StateConnected from StateReconnecting counts
+// a reconnection. It is for Sources.
+func (s *Session) SetState(conn telematics.ConnState, err error) {
+	s.mu.Lock()
+	reconnected := conn == telematics.StateConnected && s.state.Conn == telematics.StateReconnecting
+	s.mu.Unlock()
+	s.setState(conn, err, reconnected)
+}
+
+// Heard records that the source heard from the provider now (StreamState.LastMessage).
+// It is for Sources.
+func (s *Session) Heard() { s.lastMsg.Store(s.cfg.Clock.Now().UnixNano()) }
+
+// Clock returns the session's clock.
+func (s *Session) Clock() telematics.Clock { return s.cfg.Clock }
+
 // publish hands an event to the hubs, never publishing a position that is not newer
 // than the last known one of its vehicle.
-func (s *Session) publish(ev *telematics.Event) {
+func (s *Session) publish(ev *telematics.Event) bool {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	switch ev.Kind {
 	case telematics.EventPosition:
 		if k, ok := s.known[ev.VehicleID]; ok && !ev.Position.Time.After(k.Time) {
 			s.stale.Add(1)
-			return
+			return false
+		}
+		if s.cfg.Tracker != nil && !s.cfg.Tracker.Advance(ev.VehicleID, ev.Position.Time) {
+			s.stale.Add(1)
+			return false
 		}
 		s.known[ev.VehicleID] = ev.Position
 		s.events.Publish(*ev)
 		s.positions.Publish(ev.Position)
+		return true
 	case telematics.EventResync:
 		if k, ok := s.known[ev.VehicleID]; ok && !ev.Position.Time.After(k.Time) {
 			ev.Position, ev.Time = k, k.Time
@@ -263,6 +317,7 @@ func (s *Session) publish(ev *telematics.Event) {
 	default:
 		s.events.Publish(*ev)
 	}
+	return true
 }
 
 // Known returns the last known position of every vehicle, by vehicle id.
@@ -274,4 +329,58 @@ func (s *Session) Known() map[string]telematics.Position {
 		out[k] = v
 	}
 	return out
+}
+
+// Sessions holds running sessions by key, so that subscriptions with the same key (the
+// same vehicles and settings) share one upstream; a session that ended with its last
+// subscription is replaced by a new one. The zero value is ready to use; it is safe for
+// concurrent use.
+type Sessions struct {
+	mu     sync.Mutex
+	m      map[string]*Session
+	closed bool
+}
+
+// Subscribe subscribes to the session of key, created with newSession when there is
+// none. After Close it returns ErrClosed.
+func (r *Sessions) Subscribe(ctx context.Context, key string, sc telematics.SubscribeConfig, newSession func() *Session) (*telematics.Subscription, error) {
+	for {
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return nil, ErrClosed
+		}
+		if r.m == nil {
+			r.m = map[string]*Session{}
+		}
+		sess := r.m[key]
+		if sess == nil {
+			sess = newSession()
+			r.m[key] = sess
+		}
+		r.mu.Unlock()
+		sub, err := sess.Subscribe(ctx, sc)
+		if errors.Is(err, ErrClosed) {
+			// The session ended with its last subscriber: start a new one.
+			r.mu.Lock()
+			if r.m[key] == sess {
+				delete(r.m, key)
+			}
+			r.mu.Unlock()
+			continue
+		}
+		return sub, err
+	}
+}
+
+// Close ends every session; later Subscribe calls return ErrClosed.
+func (r *Sessions) Close() {
+	r.mu.Lock()
+	r.closed = true
+	sessions := r.m
+	r.m = nil
+	r.mu.Unlock()
+	for _, sess := range sessions {
+		sess.Close()
+	}
 }

@@ -2,6 +2,7 @@ package mycartrackstest
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -52,6 +53,8 @@ type config struct {
 
 	faults Faults
 	live   liveConfig
+
+	listener net.Listener
 
 	lists    map[string]listQuirks // by list (Lists, AllLists)
 	listErrs []error
@@ -164,6 +167,11 @@ func WithCredentials(clientID, clientSecret string) Option {
 func WithAllowedScopes(scopes ...string) Option {
 	return func(c *config) { c.scopes = append([]string(nil), scopes...) }
 }
+
+// WithListener serves on l instead of a new listener on a loopback port: an address
+// chosen by the caller (package sandbox serves the fake to any client this way). URL is
+// "http://" + l.Addr(); Close closes l.
+func WithListener(l net.Listener) Option { return func(c *config) { c.listener = l } }
 
 // WithFaults injects failures into API responses from the start (see Faults).
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }

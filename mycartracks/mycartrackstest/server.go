@@ -92,7 +92,12 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, errorReply(http.StatusNotFound, "not_found", "no such path; the API is under "+apiBase))
 	})
-	s.hs = httptest.NewServer(mux)
+	s.hs = httptest.NewUnstartedServer(mux)
+	if cfg.listener != nil {
+		s.hs.Listener.Close()
+		s.hs.Listener = cfg.listener
+	}
+	s.hs.Start()
 	s.URL = s.hs.URL
 	s.BaseURL = s.URL + apiBase
 	s.TokenURL = s.URL + tokenPath

@@ -74,7 +74,10 @@
 // COMPATIBILITY:VEHICLE_NOT_CAPABLE, climate-externaltemperature UNAVAILABLE, and a
 // permission is missing for closure-fronttrunk on combustion cars and
 // climate-internaltemperature on the ID.4 (ERROR PERMISSION, resolution
-// REAUTHENTICATE). PutSignal and RemoveSignals change a vehicle's signals.
+// REAUTHENTICATE). PutSignal and RemoveSignals change a vehicle's signals. Drive sets a
+// vehicle moving on a circle, its location (and oemUpdatedAt) changing at each of its
+// maker's reports, until Park; AddVehicles connects any number of simulated vehicles
+// to a user, for tests of large fleets.
 // The application has three webhooks (WebhookID, OtherWebhookID with auto-subscribe,
 // DisabledWebhookID); the Model 3 is subscribed to WebhookID. The users have the
 // external ids ExternalIDAlice, ExternalIDBob and ExternalIDCarol.
@@ -90,7 +93,7 @@
 //     start and stop set charge-ischarging (409 when unplugged or already in that state,
 //     501 on combustion cars), set-limit sets charge-chargelimits (400 outside 50–100),
 //     set-destination is kept (Destination). SetAsleep makes commands answer 409
-//     VEHICLE_STATE:ASLEEP. SetLongRunning makes them long-running: 202 at once, without
+//     VEHICLE_STATE:ASLEEP, and signal reads too under WithSleepingReads. SetLongRunning makes them long-running: 202 at once, without
 //     Content-Length, and the final execution record on the same connection when the
 //     test calls CompleteCommands (AwaitLongRunning waits for the 202s, PendingCommands
 //     counts them); the command takes effect only then.
@@ -121,4 +124,14 @@
 //     body and the status answered); CountRequests counts them by method and path and
 //     Stats counts requests, 401s, 429s, injected faults, token requests and grants. WithClock makes the fake keep time by the test's clock; the
 //     application bucket takes its tokens at the time each request is logged.
+//
+// # Webhook sender
+//
+// NewSender signs (hex HMAC-SHA256 of the raw body in SC-Signature) and POSTs webhook
+// events to a receiver: VERIFY (Sender.Verify checks the answer), and the VEHICLE_STATE
+// and VEHICLE_ERROR events of the fleet (Server.VehicleStateEvent,
+// Server.VehicleErrorEvent). It retries on Smartcar's schedule (25, 50, 100 s) on its
+// clock (WithSenderClock: a clocktest.Clock makes the waits instant), can spoil a
+// delivery (Tampered, Unsigned, WrongToken, Oversized, Slowloris), mixes duplicates and
+// reordering (DeliverAll with a Scenario) and reports every attempt (Report).
 package smartcartest

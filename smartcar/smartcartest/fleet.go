@@ -87,6 +87,7 @@ type vehicle struct {
 	signals         []*SignalState
 	destination     []float64
 	schedules       []chargeSchedule
+	motion          *motion // Drive
 }
 
 type user struct {
@@ -353,12 +354,13 @@ func (s *Server) RemoveSignals(vehicleID string) {
 	}
 }
 
-// Signal returns a signal of a vehicle as the server holds it.
+// Signal returns a signal of a vehicle as the server holds it (a driving vehicle's
+// location as a read would answer it now).
 func (s *Server) Signal(vehicleID, code string) (SignalState, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v := s.vehicleByID(vehicleID); v != nil {
-		if sig := v.signal(code); sig != nil {
+		if sig := v.current(v.signal(code), s.clock.Now()); sig != nil {
 			return *sig, true
 		}
 	}

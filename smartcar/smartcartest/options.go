@@ -2,6 +2,7 @@ package smartcartest
 
 import (
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -19,6 +20,8 @@ type config struct {
 	errorForm     ErrorForm
 	rfc3339Times  bool
 	appRetryAfter bool
+	sleepingReads bool
+	listener      net.Listener
 }
 
 // Option configures a Server.
@@ -85,6 +88,17 @@ func WithErrorForm(form ErrorForm) Option { return func(c *config) { c.errorForm
 // and meta.ingestedAt) as RFC 3339 strings, as v3 responses captured in mid-2026 do
 // ([R]), instead of the epoch milliseconds of the signal specification ([C]).
 func WithRFC3339SignalTimes() Option { return func(c *config) { c.rfc3339Times = true } }
+
+// WithListener serves on l instead of a new listener on a loopback port: an address
+// chosen by the caller (package sandbox serves the fake to any client this way). URL is
+// "http://" + l.Addr(); Close closes l.
+func WithListener(l net.Listener) Option { return func(c *config) { c.listener = l } }
+
+// WithSleepingReads makes a vehicle put to sleep (SetAsleep) refuse signal reads too,
+// with 409 VEHICLE_STATE:ASLEEP, as it refuses commands. Whether v3 reads of a sleeping
+// vehicle fail or answer from Smartcar's store is not documented ([U]); the option is
+// for testing clients that must back off from a vehicle that keeps failing.
+func WithSleepingReads() Option { return func(c *config) { c.sleepingReads = true } }
 
 // WithUnwrappedSignals answers GET /vehicles/{id}/signals/{code} with the bare signal
 // object instead of a {"data": ...} document; Smartcar's examples show both.

@@ -68,6 +68,7 @@ type Server struct {
 	vehicleLimited map[string]time.Time
 	appLimiter     *rate.Limiter
 	seq            int // ids of executions, subscriptions, schedules
+	added          int // vehicles AddVehicles added
 	pending        []*heldCommand
 	pendingChanged chan struct{} // closed and replaced when pending changes
 	closing        chan struct{}
@@ -128,6 +129,10 @@ func NewServer(opts ...Option) *Server {
 		}
 		mux.ServeHTTP(w, r)
 	}))
+	if cfg.listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = cfg.listener
+	}
 	s.URL = "http://" + s.srv.Listener.Addr().String()
 	s.VehicleAPIURL = s.URL + VehiclePrefix
 	s.ManagementAPIURL = s.URL + ManagementPrefix

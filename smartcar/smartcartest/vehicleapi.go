@@ -297,7 +297,7 @@ const maxSignalPageSize = 100
 func (s *Server) listSignals(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
 	v := s.connected(w, rc, r.PathValue("vehicleID"), true)
-	if v == nil {
+	if v == nil || s.asleepRead(w, v) {
 		s.mu.Unlock()
 		return
 	}
@@ -310,7 +310,7 @@ func (s *Server) listSignals(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	imperial := strings.EqualFold(r.Header.Get("SC-Unit-System"), "imperial")
 	items := make([]any, 0, len(v.signals))
 	for _, sig := range v.signals {
-		items = append(items, s.signalResource(v, sig, imperial))
+		items = append(items, s.signalResource(v, v.current(sig, rc.now), imperial))
 	}
 	included := map[string]any{"vehicle": map[string]any{"id": v.id, "type": "vehicle", "attributes": s.vehicleAttributes(v)}}
 	s.mu.Unlock()
@@ -320,11 +320,11 @@ func (s *Server) listSignals(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 func (s *Server) getSignal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.mu.Lock()
 	v := s.connected(w, rc, r.PathValue("vehicleID"), true)
-	if v == nil {
+	if v == nil || s.asleepRead(w, v) {
 		s.mu.Unlock()
 		return
 	}
-	sig := v.signal(r.PathValue("code"))
+	sig := v.current(v.signal(r.PathValue("code")), rc.now)
 	if sig == nil {
 		s.mu.Unlock()
 		// A code the vehicle does not have (a bare "vin", an unknown code) is 404
