@@ -180,3 +180,28 @@ func TestMyCarTracksKeysNameNoSecret(t *testing.T) {
 	testkit.AssertNoSecrets(t, map[string]string{"keys": strings.Join(keys, "\n")}, "", srv.ClientSecret)
 	var _ redis.UniversalClient = rdb
 }
+
+// TestSmartcarOneWarningForBothAPIs: a Smartcar client's two APIs share the budget's
+// state: an outage of Redis is one warning, whichever API meets it first.
+func TestSmartcarOneWarningForBothAPIs(t *testing.T) {
+	flush(t)
+	keepRedisRunning(t)
+	srv := smartcartest.NewServer()
+	defer srv.Close()
+	store, _ := newStore(t)
+	logs := &testkit.LockedBuffer{}
+	client, err := srv.NewClient(smartcar.WithSharedBudget(store),
+		smartcar.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	require.NoError(t, err)
+	defer client.Close()
+
+	require.NoError(t, redisSrv.Stop())
+	for _, err := range client.Subscriptions.All(t.Context(), nil) { // the Management API
+		require.NoError(t, err)
+	}
+	_, err = client.Vehicles.Get(t.Context(), smartcartest.VehicleModel3) // the Vehicle API
+	require.NoError(t, err)
+	warnings, _ := logCounts(logs.String())
+	assert.Equal(t, 1, warnings, "%s", logs)
+	testkit.AssertNoSecrets(t, map[string]string{"log": logs.String()}, srv.ClientID, srv.ClientSecret)
+}

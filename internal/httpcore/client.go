@@ -158,6 +158,10 @@ type Config struct {
 	// BudgetRetry is how long requests pace locally after it failed (default
 	// DefaultBudgetRetry).
 	BudgetTimeout, BudgetRetry time.Duration
+	// shared is the shared budget's state when Settings.Core made it for several
+	// Clients of one provider client (both Smartcar APIs), so that they live through
+	// an outage of its store together: one warning, one retry.
+	shared *shared
 }
 
 // Client sends requests for one provider API. It is safe for concurrent use.
@@ -227,15 +231,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Limiter != nil {
 		cfg.Limiter = cfg.Limiter.acquire()
 	}
-	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer()}
-	if cfg.Budget != nil {
-		if cfg.BudgetTimeout <= 0 {
-			cfg.BudgetTimeout = DefaultBudgetTimeout
-		}
-		if cfg.BudgetRetry <= 0 {
-			cfg.BudgetRetry = DefaultBudgetRetry
-		}
-		c.shared = &shared{store: cfg.Budget, key: cfg.BudgetKey, timeout: cfg.BudgetTimeout, retry: cfg.BudgetRetry, log: log, red: cfg.Redactor}
+	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer(), shared: cfg.shared}
+	if c.shared == nil && cfg.Budget != nil {
+		c.shared = newShared(cfg, log)
 	}
 	return c, nil
 }

@@ -40,6 +40,8 @@ type Settings struct {
 	Limiter    *rate.Limiter // nil: no client-side pacing
 	Clock      telematics.Clock
 	Budget     telematics.SharedBudget // nil: in-process pacing only
+
+	shared *shared // Budget's state, shared by every Config Core completes
 }
 
 // SetHTTPClient sets the HTTP client; nil is refused.
@@ -215,7 +217,9 @@ func (s *Settings) HTTP() (*http.Client, *http.Transport) {
 // Core completes cfg, which holds what is the provider's own (Provider, BaseURL, Tokens,
 // DecodeError, Redactor...), with the settings: the logger, User-Agent, clock, retries,
 // maximum wait (0 becomes NoWait), limiter, shared budget, attempt timeout and body
-// limit. cfg.BudgetKey is the provider's to fill.
+// limit. cfg.BudgetKey is the provider's to fill, the same for every Config of one
+// Settings: the Clients built from them share the budget's state (one warning per
+// outage of its store, not one per Client).
 func (s *Settings) Core(cfg Config) Config {
 	cfg.Logger = s.Logger
 	cfg.UserAgent = s.UserAgent
@@ -227,6 +231,12 @@ func (s *Settings) Core(cfg Config) Config {
 	}
 	cfg.Limiter = NewLimiter(s.Limiter)
 	cfg.Budget = s.Budget
+	if s.Budget != nil {
+		if s.shared == nil || s.shared.store != s.Budget {
+			s.shared = newShared(cfg, s.Logger)
+		}
+		cfg.shared = s.shared
+	}
 	cfg.Timeout = s.Timeout
 	cfg.MaxBody = s.MaxBody
 	return cfg

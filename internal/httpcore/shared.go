@@ -38,6 +38,24 @@ type shared struct {
 	retryAt time.Time
 }
 
+// newShared returns the state of cfg's shared budget, logging to log.
+func newShared(cfg Config, log *slog.Logger) *shared {
+	s := &shared{store: cfg.Budget, key: cfg.BudgetKey, timeout: cfg.BudgetTimeout, retry: cfg.BudgetRetry, log: log, red: cfg.Redactor}
+	if s.timeout <= 0 {
+		s.timeout = DefaultBudgetTimeout
+	}
+	if s.retry <= 0 {
+		s.retry = DefaultBudgetRetry
+	}
+	if s.red == nil {
+		s.red = redact.New("", "")
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
 // usable reports whether the store may be asked at now: it is up, or it is down and
 // due for another try, which this caller then makes (the others keep pacing locally).
 func (s *shared) usable(now time.Time) bool {
