@@ -103,6 +103,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		HTTPClient:   hc,
 		Tokens:       tokens,
 		RateWindow:   RateWindow,
+		BudgetKey:    telematics.BudgetKey{Provider: Provider, ClientID: clientID, Limit: RateLimit, Window: RateWindow},
 		DecodeError:  errorDecoder(red),
 		Redactor:     red,
 		MaxErrorBody: maxErrorBody,

@@ -39,6 +39,8 @@ const (
 	// window resets is retried once this long after it (and later calls wait too), or
 	// fails at once with a *telematics.RateLimitError when the maximum wait is shorter.
 	RateWindow = 15 * time.Minute
+	// RateLimit is the number of requests MyCarTracks allows per RateWindow by default.
+	RateLimit = 150
 )
 
 // Scopes a client may request.
@@ -178,6 +180,18 @@ func WithRateLimiter(lim *rate.Limiter) Option {
 // WithRateLimiter set the same limiter: the last one given wins.
 func WithBudget(n int, per time.Duration) Option {
 	return func(c *config) error { return c.SetBudget(n, per) }
+}
+
+// WithSharedBudget shares the request budget with every other client of the same
+// credential, in this process or another, through b (for example a
+// github.com/fleetkit/fleetkit-go/redisbudget.Store): each request waits for b's grant,
+// and every response's budget headers are reported to b, so that when one client sees
+// the budget spent, all of them wait for its reset. b knows the budget by Provider and
+// client ID, never the secret, with RateLimit per RateWindow. When b's store fails or
+// is slow, requests pace locally as without it, with one warning logged per outage,
+// until it answers again. Nil (the default) paces in this client only.
+func WithSharedBudget(b telematics.SharedBudget) Option {
+	return func(c *config) error { return c.SetSharedBudget(b) }
 }
 
 // WithClock sets the clock used for waits, backoff and token expiry (default the system

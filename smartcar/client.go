@@ -146,10 +146,12 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	if cfg.unitSystem != "" {
 		header.Set("SC-Unit-System", string(cfg.unitSystem))
 	}
-	// Both APIs share the token, the limiter and the settings; each has its own budget.
+	// Both APIs share the token, the limiter, the shared budget and the settings; each
+	// has its own reported budget.
+	key := telematics.BudgetKey{Provider: Provider, ClientID: clientID, Limit: AppRateLimitBurst, Window: AppRateLimitBurst * AppRateLimitInterval}
 	core := func(base string) (*httpcore.Client, error) {
 		return httpcore.New(cfg.Core(httpcore.Config{Provider: Provider, BaseURL: base, HTTPClient: hc, Tokens: c.tokens,
-			Header: header, DecodeError: decodeError, Redactor: red}))
+			Header: header, DecodeError: decodeError, Redactor: red, BudgetKey: key}))
 	}
 	if c.vehicleAPI, err = core(cfg.vehicleURL); err == nil {
 		c.managementAPI, err = core(cfg.managementURL)

@@ -171,6 +171,19 @@ func WithBudget(n int, per time.Duration) Option {
 	return func(c *config) error { return c.SetBudget(n, per) }
 }
 
+// WithSharedBudget shares the application's request budget with every other client of
+// the same credential, in this process or another, through b (for example a
+// github.com/fleetkit/fleetkit-go/redisbudget.Store): each request of either API waits
+// for b's grant, and every response's budget headers are reported to b. b knows the
+// budget by Provider and client ID, never the secret, with the documented application
+// budget: AppRateLimitBurst requests per AppRateLimitBurst × AppRateLimitInterval (the
+// bucket's full refill). When b's store fails or is slow, requests pace locally as
+// without it, with one warning logged per outage, until it answers again. Nil (the
+// default) paces in this client only.
+func WithSharedBudget(b telematics.SharedBudget) Option {
+	return func(c *config) error { return c.SetSharedBudget(b) }
+}
+
 // RequestOption configures one call; every method takes them as its last arguments. An
 // option given a value it cannot take fails the call with telematics.ErrInvalidInput
 // before anything is sent. The mycartracks package's RequestOption is built on the same

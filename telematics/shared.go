@@ -11,9 +11,10 @@ import (
 // the client's own in-process pacing, the default.
 //
 // Implementations are keyed by what they are given in Key (a provider name and a
-// client ID, never a secret) and must be safe for concurrent use. A method that cannot
-// reach its store returns an error; the client then falls back to its local pacing for
-// that request.
+// client ID, never a secret) and must be safe for concurrent use. Every method must
+// return when its context is done: the client bounds each call with a short timeout. A
+// method that cannot reach its store returns an error; the client then falls back to
+// its local pacing (and the provider's headers) until the store answers again.
 type SharedBudget interface {
 	// Reserve asks for one request of key. It returns a zero wait when the request may
 	// be sent now (the reservation is then taken), or how long to wait before asking
@@ -22,7 +23,10 @@ type SharedBudget interface {
 	// Release gives back a reservation whose request was never sent.
 	Release(ctx context.Context, key BudgetKey) error
 	// Observe records the budget the provider reported in a response, so that when one
-	// process sees it spent, every process waits for its reset.
+	// process sees it spent, every process waits for its reset. The client calls it
+	// after every response, with UnknownRate when the response reported no budget.
+	// r.Reset is on the wall clock (time.Now's), also when the client runs on another
+	// clock, so that a store can tell how long until the reset.
 	Observe(ctx context.Context, key BudgetKey, r Rate) error
 }
 

@@ -5,7 +5,10 @@
 // the query and JSON body, sets Authorization, User-Agent and Accept, and then:
 //
 //   - waits for the client-side limiter and, when the provider's last reported budget is
-//     spent, for its window to reset (never longer than MaxWait);
+//     spent, for its window to reset (never longer than MaxWait); with a shared budget
+//     (Config.Budget) it waits for the budget's grant instead of the latter, gives the
+//     grant back when the request is not sent, reports every response's budget to it,
+//     and paces locally while its store fails;
 //   - on 401 invalidates the token, fetches a new one and replays the request once;
 //   - retries network failures, 408, 425, 429, 500, 502, 503, 504 and responses the
 //     provider's error decoder marks as rate limited, with exponential backoff whose floor
@@ -141,6 +144,24 @@ type Config struct {
 	// too. Share the token source's, which learns every token granted (default: one that
 	// knows no fixed secret).
 	Redactor *redact.Redactor
+	// Budget, when set, is the request budget the client shares with every other client
+	// of its credential (other processes included): each request waits for its grant
+	// instead of the pacer's, and every response's budget headers are reported to it.
+	// When its store fails or is slower than BudgetTimeout, requests pace locally (the
+	// Limiter and the pacer) until it answers again, asked every BudgetRetry. Nil paces
+	// in-process only, the default.
+	Budget telematics.SharedBudget
+	// BudgetKey names the credential in Budget: the provider, the client ID (never the
+	// secret) and the provider's published budget.
+	BudgetKey telematics.BudgetKey
+	// BudgetTimeout bounds each call to Budget (default DefaultBudgetTimeout);
+	// BudgetRetry is how long requests pace locally after it failed (default
+	// DefaultBudgetRetry).
+	BudgetTimeout, BudgetRetry time.Duration
+	// shared is the shared budget's state when Settings.Core made it for several
+	// Clients of one provider client (both Smartcar APIs), so that they live through
+	// an outage of its store together: one warning, one retry.
+	shared *shared
 }
 
 // Client sends requests for one provider API. It is safe for concurrent use.
@@ -151,6 +172,7 @@ type Client struct {
 	ua     string
 	log    *slog.Logger
 	pacer  *ratelimit.Pacer
+	shared *shared // nil without a Config.Budget
 	closed atomic.Bool
 }
 
@@ -209,7 +231,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Limiter != nil {
 		cfg.Limiter = cfg.Limiter.acquire()
 	}
-	return &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer()}, nil
+	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, ua: ua, log: log, pacer: ratelimit.NewPacer(), shared: cfg.shared}
+	if c.shared == nil && cfg.Budget != nil {
+		c.shared = newShared(cfg, log)
+	}
+	return c, nil
 }
 
 // Close releases what the Client holds beyond its own memory: its share of a Limiter.

@@ -41,6 +41,7 @@ type loop struct {
 	retries    int
 	replayed   bool          // the request was replayed after a 401
 	rateWaited time.Duration // waited for rate limits so far, at most about MaxWait
+	reserved   bool          // the shared budget granted the next attempt (see waitShared)
 	tok        *oauth2.Token // of the last attempt
 	resp       *telematics.Response
 }
@@ -80,12 +81,18 @@ func (l *loop) run(ctx context.Context, out any) (*telematics.Response, error) {
 		// retry that meets a spent budget would give up after the window reset.
 		bo.exclude(c.cfg.Clock.Now().Sub(waitStart))
 		if err := l.token(ctx); err != nil {
+			l.releaseShared(ctx)
 			return l.resp, err
 		}
 		l.attempts++
 		start := c.cfg.Clock.Now()
 		o := l.attempt(ctx, l.tok)
-		l.record(o, start)
+		if o.sent {
+			l.reserved = false // the grant is spent: the provider counts the request
+		} else {
+			l.releaseShared(ctx)
+		}
+		l.record(ctx, o, start)
 		if o.succeeded() {
 			l.log(ctx, o, start, verdict{})
 			return l.resp, l.decode(o, out)
@@ -243,8 +250,9 @@ func (l *loop) attempt(ctx context.Context, tok *oauth2.Token) (o outcome) {
 	return o
 }
 
-// record stores what the attempt learned in the call's Response and the client's pacer.
-func (l *loop) record(o outcome, start time.Time) {
+// record stores what the attempt learned in the call's Response, the client's pacer and
+// the shared budget.
+func (l *loop) record(ctx context.Context, o outcome, start time.Time) {
 	c := l.c
 	if l.resp == nil {
 		l.resp = &telematics.Response{Method: l.req.Method, URL: l.redacted, Rate: telematics.UnknownRate}
@@ -264,9 +272,13 @@ func (l *loop) record(o outcome, start time.Time) {
 		}
 	}
 	l.resp.RetryAfter, _ = ratelimit.RetryAfter(o.header, now)
-	if r, ok := ratelimit.ParseRate(o.header, now); ok {
+	r, ok := ratelimit.ParseRate(o.header, now)
+	if ok {
 		l.resp.Rate = r
 		c.pacer.Observe(r)
+	}
+	if c.shared != nil {
+		l.observeShared(ctx, r)
 	}
 }
 

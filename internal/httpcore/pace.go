@@ -11,7 +11,8 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-// waitTurn blocks until the client-side limiter and the provider's budget allow a request.
+// waitTurn blocks until the client-side limiter and the provider's budget (the shared
+// budget's, or the pacer's) allow a request.
 func (l *loop) waitTurn(ctx context.Context) error {
 	c := l.c
 	if err := ctx.Err(); err != nil {
@@ -34,6 +35,15 @@ func (l *loop) waitTurn(ctx context.Context) error {
 				c.cfg.Limiter.cancel(r, c.cfg.Clock)
 				return l.requestError(err, false)
 			}
+		}
+	}
+	if c.shared != nil {
+		// The shared budget holds what every client of the credential learned of the
+		// provider's budget: it replaces the pacer, which knows this client's responses
+		// only, unless its store is down.
+		granted, err := l.waitShared(ctx)
+		if granted || err != nil {
+			return err
 		}
 	}
 	for {

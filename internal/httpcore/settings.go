@@ -39,6 +39,9 @@ type Settings struct {
 	MaxBody    int64
 	Limiter    *rate.Limiter // nil: no client-side pacing
 	Clock      telematics.Clock
+	Budget     telematics.SharedBudget // nil: in-process pacing only
+
+	shared *shared // Budget's state, shared by every Config Core completes
 }
 
 // SetHTTPClient sets the HTTP client; nil is refused.
@@ -108,6 +111,10 @@ func (s *Settings) SetBudget(n int, per time.Duration) error {
 	s.Limiter = rate.NewLimiter(rate.Every(per/time.Duration(n)), 1)
 	return nil
 }
+
+// SetSharedBudget shares the request budget through b (see Config.Budget); nil goes
+// back to in-process pacing.
+func (s *Settings) SetSharedBudget(b telematics.SharedBudget) error { s.Budget = b; return nil }
 
 // SetClock sets the clock; nil is refused.
 func (s *Settings) SetClock(clock telematics.Clock) error {
@@ -209,7 +216,10 @@ func (s *Settings) HTTP() (*http.Client, *http.Transport) {
 
 // Core completes cfg, which holds what is the provider's own (Provider, BaseURL, Tokens,
 // DecodeError, Redactor...), with the settings: the logger, User-Agent, clock, retries,
-// maximum wait (0 becomes NoWait), limiter, attempt timeout and body limit.
+// maximum wait (0 becomes NoWait), limiter, shared budget, attempt timeout and body
+// limit. cfg.BudgetKey is the provider's to fill, the same for every Config of one
+// Settings: the Clients built from them share the budget's state (one warning per
+// outage of its store, not one per Client).
 func (s *Settings) Core(cfg Config) Config {
 	cfg.Logger = s.Logger
 	cfg.UserAgent = s.UserAgent
@@ -220,6 +230,13 @@ func (s *Settings) Core(cfg Config) Config {
 		cfg.MaxWait = NoWait
 	}
 	cfg.Limiter = NewLimiter(s.Limiter)
+	cfg.Budget = s.Budget
+	if s.Budget != nil {
+		if s.shared == nil || s.shared.store != s.Budget {
+			s.shared = newShared(cfg, s.Logger)
+		}
+		cfg.shared = s.shared
+	}
 	cfg.Timeout = s.Timeout
 	cfg.MaxBody = s.MaxBody
 	return cfg

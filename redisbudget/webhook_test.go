@@ -1,0 +1,182 @@
+package redisbudget_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fleetkit/fleetkit-go/smartcar"
+	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
+)
+
+const managementToken = "mgmt-token-for-the-webhook-tests"
+
+// replicas are webhook receivers behind a round-robin load balancer, each with its own
+// connection to Redis, counting what their consumers accepted.
+type replicas struct {
+	handlers []*smartcar.WebhookHandler
+	lb       *httptest.Server
+	next     atomic.Int64
+	step     func(n int64) // runs before the n-th request reaches a replica, if set
+
+	mu        sync.Mutex
+	delivered map[string]int  // event id → deliveries accepted
+	refuse    map[string]bool // event ids whose first delivery a consumer refuses
+}
+
+func newReplicas(t *testing.T, n int, refuse map[string]bool) *replicas {
+	t.Helper()
+	r := &replicas{delivered: map[string]int{}, refuse: refuse}
+	for range n {
+		store, _ := newStore(t)
+		h, err := smartcar.NewWebhookHandler(managementToken, smartcar.WithDedupeStore(store))
+		require.NoError(t, err)
+		h.HandleFunc(r.consume)
+		t.Cleanup(h.Close)
+		r.handlers = append(r.handlers, h)
+	}
+	r.lb = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		i := r.next.Add(1)
+		if r.step != nil {
+			r.step(i)
+		}
+		r.handlers[int(i)%len(r.handlers)].ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.lb.Close)
+	return r
+}
+
+// consume is every replica's consumer: it refuses the first delivery of the events in
+// refuse (a consumer that is busy), so that Smartcar retries them, through the load
+// balancer, on another replica.
+func (r *replicas) consume(_ context.Context, ev smartcar.WebhookEvent) error {
+	id := ev.Envelope().EventID
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.refuse[id] {
+		delete(r.refuse, id)
+		return errors.New("consumer busy")
+	}
+	r.delivered[id]++
+	return nil
+}
+
+func (r *replicas) stats() smartcar.WebhookStats {
+	var sum smartcar.WebhookStats
+	for _, h := range r.handlers {
+		s := h.Stats()
+		sum.Delivered += s.Delivered
+		sum.Duplicates += s.Duplicates
+		sum.Unavailable += s.Unavailable
+		sum.StoreErrors += s.StoreErrors
+	}
+	return sum
+}
+
+// webhookEvents builds n VEHICLE_STATE events, and marks every fifth one to be refused
+// on its first delivery.
+func webhookEvents(t *testing.T, n int) ([]smartcartest.Event, map[string]bool) {
+	t.Helper()
+	fake := smartcartest.NewServer()
+	t.Cleanup(fake.Close)
+	vehicles := fake.VehicleIDs()
+	events := make([]smartcartest.Event, n)
+	refuse := map[string]bool{}
+	at := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	for i := range events {
+		ev, ok := fake.VehicleStateEvent("", vehicles[i%len(vehicles)], at.Add(time.Duration(i)*time.Second))
+		require.True(t, ok)
+		events[i] = ev
+		if i%5 == 0 {
+			refuse[ev.EventID] = true
+		}
+	}
+	return events, refuse
+}
+
+// deliver sends the events to the replicas as Smartcar does: concurrently, some twice
+// (an acknowledgement lost), some out of order, retrying refused deliveries (the
+// schedule shortened to milliseconds: its length is not what is tested).
+func deliver(t *testing.T, r *replicas, events []smartcartest.Event) smartcartest.Report {
+	t.Helper()
+	sender := smartcartest.NewSender(r.lb.URL, managementToken,
+		smartcartest.WithRetrySchedule(time.Millisecond, time.Millisecond, time.Millisecond, time.Millisecond))
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	return sender.DeliverAll(ctx, events, smartcartest.Scenario{Workers: 6, Duplicates: 0.3, Reorder: 0.1, Seed: 13})
+}
+
+// TestWebhookReplicasDeliverEachEventOnce: 3 receivers behind a load balancer share
+// their dedupe store through Redis: Smartcar's duplicates and retries land on other
+// replicas than the first delivery, and every event is delivered exactly once in all.
+func TestWebhookReplicasDeliverEachEventOnce(t *testing.T) {
+	flush(t)
+	events, refuse := webhookEvents(t, 150)
+	r := newReplicas(t, 3, refuse)
+	report := deliver(t, r, events)
+
+	assert.Equal(t, len(report.Deliveries), report.Acknowledged(), "every delivery acknowledged in the end")
+	assert.Zero(t, report.GaveUp())
+	dups := len(report.Deliveries) - len(events)
+	require.Positive(t, dups, "the scenario delivers some events twice")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ev := range events {
+		assert.Equal(t, 1, r.delivered[ev.EventID], "event %s delivered once over the 3 replicas", ev.EventID)
+	}
+	st := r.stats()
+	assert.EqualValues(t, len(events), st.Delivered)
+	assert.EqualValues(t, dups, st.Duplicates, "each duplicate acknowledged without delivery, whichever replica got it")
+	assert.EqualValues(t, 30, st.Unavailable, "each refused delivery answered 503, then retried")
+	assert.Zero(t, st.StoreErrors)
+	assert.Greater(t, report.Attempts(), len(report.Deliveries), "retries happened")
+}
+
+// TestWebhookReplicasLoseNothingWhenRedisStops: Redis stops in the middle of the
+// deliveries and comes back empty: the replicas deliver what they cannot check rather
+// than lose it. Every event is delivered at least once; the duplicates the outage let
+// through are counted.
+func TestWebhookReplicasLoseNothingWhenRedisStops(t *testing.T) {
+	flush(t)
+	keepRedisRunning(t)
+	events, refuse := webhookEvents(t, 150)
+	r := newReplicas(t, 3, refuse)
+	r.step = func(n int64) {
+		switch n {
+		case 60:
+			assert.NoError(t, redisSrv.Stop())
+		case 120:
+			assert.NoError(t, redisSrv.Restart())
+		}
+	}
+	report := deliver(t, r, events)
+
+	assert.Equal(t, len(report.Deliveries), report.Acknowledged(), "every delivery acknowledged in the end")
+	assert.Zero(t, report.GaveUp())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	twice := 0
+	for _, ev := range events {
+		n := r.delivered[ev.EventID]
+		assert.GreaterOrEqual(t, n, 1, "event %s lost", ev.EventID)
+		twice += max(n-1, 0)
+	}
+	st := r.stats()
+	t.Logf("%d events, %d deliveries, %d delivered again during the outage, %d store errors", len(events), len(report.Deliveries), twice, st.StoreErrors)
+	assert.Positive(t, st.StoreErrors, "the outage was felt")
+	assert.EqualValues(t, len(events)+twice, st.Delivered)
+
+	// Once Redis is back, deduplication is shared again.
+	store, _ := newStore(t)
+	fresh, err := store.Claim(t.Context(), "after-the-outage", time.Minute)
+	require.NoError(t, err)
+	assert.True(t, fresh)
+}
