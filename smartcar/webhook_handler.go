@@ -57,6 +57,7 @@ type webhookConfig struct {
 	clock         telematics.Clock
 	logger        *slog.Logger
 	signedVerify  bool
+	tracker       *PositionTracker
 	errs          []error
 	storeExplicit bool
 }
@@ -156,6 +157,23 @@ func WithSignedVerifyOnly() WebhookOption {
 	return func(c *webhookConfig) { c.signedVerify = true }
 }
 
+// WithWebhookPositionTracker shares t with the other sources of the same vehicles'
+// positions — the poller's WithPositionTracker — so that a position from a webhook is
+// published on Positions only when it is newer than the last one any source sharing t
+// published for its vehicle: when the receiver and PollPositions both run, a fix is
+// published once, by whichever delivers it first, and never after a newer one. A
+// location older than the tracker's last fix is also marked Stale in the event. Events
+// and Webhooks still carry every event Smartcar delivered (they are lossless). Without
+// a tracker, Positions leaves out only the values marked Stale.
+func WithWebhookPositionTracker(t *PositionTracker) WebhookOption {
+	return func(c *webhookConfig) {
+		if t == nil {
+			c.errs = append(c.errs, errors.New("WithWebhookPositionTracker: the tracker must not be nil"))
+		}
+		c.tracker = t
+	}
+}
+
 // WebhookStats counts what a WebhookHandler did.
 type WebhookStats struct {
 	// Received counts requests; Challenges the VERIFY events answered.
@@ -170,12 +188,15 @@ type WebhookStats struct {
 	// StaleSignals counts signal values marked stale; StoreErrors the dedupe store's
 	// failures (the event was delivered anyway).
 	StaleSignals, StoreErrors uint64
+	// TrackedPositions counts the positions not published on Positions because the
+	// PositionTracker (WithWebhookPositionTracker) held the same or a newer fix.
+	TrackedPositions uint64
 }
 
 type webhookCounters struct {
 	received, challenges, delivered, duplicates, unavailable atomic.Uint64
 	unauthorized, malformed, tooLarge, slowBodies, badMethod atomic.Uint64
-	staleSignals, storeErrors                                atomic.Uint64
+	staleSignals, storeErrors, trackedPositions              atomic.Uint64
 }
 
 // WebhookHandler receives Smartcar webhooks: mount it at the callback URL of the
@@ -201,6 +222,10 @@ type WebhookHandler struct {
 	events    *stream.Hub[telematics.Event]
 	positions *stream.Hub[telematics.Position]
 	states    *stream.Hub[telematics.StreamState]
+
+	// posMu orders the tracker's check and the publication of positions, so that
+	// Positions never shows an older fix after a newer one.
+	posMu sync.Mutex
 
 	mu        sync.Mutex
 	callbacks []*webhookCallback
@@ -277,6 +302,7 @@ func (h *WebhookHandler) Stats() WebhookStats {
 		Received: n.received.Load(), Challenges: n.challenges.Load(), Delivered: n.delivered.Load(), Duplicates: n.duplicates.Load(),
 		Unavailable: n.unavailable.Load(), Unauthorized: n.unauthorized.Load(), Malformed: n.malformed.Load(), TooLarge: n.tooLarge.Load(),
 		SlowBodies: n.slowBodies.Load(), BadMethod: n.badMethod.Load(), StaleSignals: n.staleSignals.Load(), StoreErrors: n.storeErrors.Load(),
+		TrackedPositions: n.trackedPositions.Load(),
 	}
 }
 
@@ -459,7 +485,7 @@ func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, stri
 	if st, ok := ev.(*VehicleStateEvent); ok {
 		for i := range st.Signals {
 			s := &st.Signals[i]
-			if h.signal.observe(st.VehicleID, s.Code, s.OEMUpdatedAt) {
+			if h.signal.observe(st.VehicleID, s.Code, s.OEMUpdatedAt) || h.olderThanTracked(&s.Signal) {
 				s.Stale = true
 				h.n.staleSignals.Add(1)
 			}
@@ -543,10 +569,39 @@ func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
 	delete(h.partials, env.EventID)
 	h.last = h.clock.Now()
 	h.mu.Unlock()
+	h.publishPositions(positions)
+	return nil
+}
+
+// olderThanTracked reports whether s is a location older than the last fix of its
+// vehicle that a source sharing the tracker published.
+func (h *WebhookHandler) olderThanTracked(s *Signal) bool {
+	if h.cfg.tracker == nil || s.OEMUpdatedAt.IsZero() {
+		return false
+	}
+	p, ok := s.Position()
+	if !ok {
+		return false
+	}
+	last, ok := h.cfg.tracker.Last(p.VehicleID)
+	return ok && p.Time.Before(last)
+}
+
+// publishPositions publishes the positions of an accepted event, each only when the
+// tracker (if any) finds it newer than its vehicle's last published fix.
+func (h *WebhookHandler) publishPositions(positions []telematics.Position) {
+	if len(positions) == 0 {
+		return
+	}
+	h.posMu.Lock()
+	defer h.posMu.Unlock()
 	for _, pos := range positions {
+		if t := h.cfg.tracker; t != nil && !t.Advance(pos.VehicleID, pos.Time) {
+			h.n.trackedPositions.Add(1)
+			continue
+		}
 		h.positions.Publish(pos)
 	}
-	return nil
 }
 
 func (h *WebhookHandler) rememberPartial(id string, took map[any]struct{}) {
