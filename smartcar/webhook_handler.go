@@ -687,6 +687,11 @@ func (h *WebhookHandler) Subscribe(ctx context.Context, opts ...telematics.Subsc
 	}
 	now := h.clock.Now()
 	sub := &webhookSub{h: h, since: now}
+	sub.Release = func() {
+		h.mu.Lock()
+		delete(h.subs, sub)
+		h.mu.Unlock()
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -694,55 +699,32 @@ func (h *WebhookHandler) Subscribe(ctx context.Context, opts ...telematics.Subsc
 	}
 	h.subs[sub] = struct{}{}
 	h.mu.Unlock()
-	onClose := func(err error) {
-		if err != nil {
-			sub.end(err)
-		}
-	}
+	out := &WebhookSubscription{}
 	// Lossless channels are served by PublishWait, which ignores the policy.
 	switch {
 	case typed:
-		sub.typed = h.typed.Subscribe(sc.Buffer, telematics.DropNewest, 0, nil)
+		t := h.typed.Subscribe(sc.Buffer, telematics.DropNewest, 0, nil)
+		sub.Others = append(sub.Others, t)
+		out.webhooks = t.C()
 	case sc.Events:
-		sub.ev = h.events.Subscribe(sc.Buffer, telematics.DropNewest, 0, nil)
+		sub.Events = h.events.Subscribe(sc.Buffer, telematics.DropNewest, 0, nil)
 	}
 	if sc.Positions {
-		sub.pos = h.positions.Subscribe(sc.Buffer, sc.Overflow, sc.BlockTimeout, onClose)
+		sub.Positions = h.positions.Subscribe(sc.Buffer, sc.Overflow, sc.BlockTimeout, sub.HubClosed)
 	}
-	sub.st = h.states.Subscribe(4, telematics.DropOldest, 0, nil, sub.State())
-	stop := context.AfterFunc(ctx, func() { sub.end(ctx.Err()) })
-	sub.mu.Lock()
-	sub.stopCtx = stop
-	sub.mu.Unlock()
-	out := &WebhookSubscription{}
-	var evC <-chan telematics.Event
-	var posC <-chan telematics.Position
-	if sub.ev != nil {
-		evC = sub.ev.C()
-	}
-	if sub.pos != nil {
-		posC = sub.pos.C()
-	}
-	if sub.typed != nil {
-		out.webhooks = sub.typed.C()
-	}
-	out.Subscription = telematics.NewSubscription(evC, posC, sub.st.C(), sub)
+	sub.States = h.states.Subscribe(4, telematics.DropOldest, 0, nil, sub.State())
+	sub.EndWith(ctx)
+	evC, posC, stC := sub.Channels()
+	out.Subscription = telematics.NewSubscription(evC, posC, stC, sub)
 	return out, nil
 }
 
-// webhookSub is the SubscriptionControl of one webhook subscription.
+// webhookSub is the SubscriptionControl of one webhook subscription: the channels and
+// ending every live source shares, and the handler's state.
 type webhookSub struct {
+	stream.Subscriber
 	h     *WebhookHandler
 	since time.Time
-	typed *stream.Sub[WebhookEvent]
-	ev    *stream.Sub[telematics.Event]
-	pos   *stream.Sub[telematics.Position]
-	st    *stream.Sub[telematics.StreamState]
-
-	once    sync.Once
-	mu      sync.Mutex
-	err     error
-	stopCtx func() bool
 }
 
 // State is connected while the handler runs: a webhook has no connection to lose.
@@ -755,46 +737,6 @@ func (s *webhookSub) State() telematics.StreamState {
 		st.Conn = telematics.StateClosed
 	}
 	return st
-}
-
-func (s *webhookSub) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-func (s *webhookSub) Dropped() uint64 {
-	if s.pos != nil {
-		return s.pos.Dropped()
-	}
-	return 0
-}
-
-func (s *webhookSub) Close() { s.end(nil) }
-
-func (s *webhookSub) end(err error) {
-	s.once.Do(func() {
-		s.mu.Lock()
-		s.err = err
-		stop := s.stopCtx
-		s.mu.Unlock()
-		if stop != nil {
-			stop()
-		}
-		if s.typed != nil {
-			s.typed.Close()
-		}
-		if s.ev != nil {
-			s.ev.Close()
-		}
-		if s.pos != nil {
-			s.pos.Close()
-		}
-		s.st.Close()
-		s.h.mu.Lock()
-		delete(s.h.subs, s)
-		s.h.mu.Unlock()
-	})
 }
 
 // String formats an event in one line for logs: type, mode, vehicle, event id and,
