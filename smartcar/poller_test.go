@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 	"golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/internal/testkit"
@@ -461,4 +462,33 @@ func TestFleetLivePollsEachUsersVehicles(t *testing.T) {
 	reqs := g.srv.Requests()
 	require.Len(t, reqs, 1, "one listing of the user's connections, then nothing: %+v", reqs)
 	assert.Contains(t, reqs[0].Path, "/connections")
+}
+
+// TestPollPositionsCloseEndsEveryGoroutine: once Close returns, nothing the poller
+// started runs any more (the client's idle HTTP connections aside), for one poller and
+// for a fleet's pollers merged across users.
+func TestPollPositionsCloseEndsEveryGoroutine(t *testing.T) {
+	f := newFake(t, nil)
+	ids := f.srv.AddVehicles(pollUser, 20)
+	for _, id := range ids {
+		f.srv.Drive(id, 30, time.Second)
+	}
+	idle := []goleak.Option{
+		goleak.IgnoreCurrent(),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
+	}
+
+	sub, err := f.client.PollPositions(context.Background(), ids, smartcar.WithPollUserID(pollUser), smartcar.WithPollInterval(time.Minute))
+	require.NoError(t, err)
+	positions(t, sub, 30)
+	sub.Close()
+	goleak.VerifyNone(t, idle...)
+
+	all, err := f.client.Fleet("").Live(context.Background(), nil, smartcar.WithPollInterval(time.Minute))
+	require.NoError(t, err)
+	positions(t, all, 30)
+	all.Close()
+	goleak.VerifyNone(t, idle...)
 }
