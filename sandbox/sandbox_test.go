@@ -3,10 +3,14 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -293,8 +297,11 @@ func TestStartOnAnAddress(t *testing.T) {
 		_, err = sandbox.Start(context.Background(), sandbox.Options{Addr: bad})
 		assert.ErrorIs(t, err, telematics.ErrInvalidInput, bad)
 	}
-	_, err = sandbox.Start(context.Background(), sandbox.Options{WebhookURL: "http://127.0.0.1:1/hook"})
-	assert.ErrorIs(t, err, telematics.ErrNotSupported)
+	for _, bad := range []sandbox.Options{{WebhookURL: "127.0.0.1:1/hook"}, {WebhookURL: "ftp://127.0.0.1/hook"}, {WebhookURL: "http:///hook"},
+		{WebhookURL: "http://127.0.0.1:1/hook", WebhookInterval: -time.Second}} {
+		_, err = sandbox.Start(context.Background(), bad)
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput, "%+v", bad)
+	}
 
 	sb.Close()
 	sb.Close()
@@ -358,4 +365,163 @@ func TestOfficialSmartcarNodeSDK(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, sdkRequests, "the SDK's requests reached the sandbox")
+}
+
+// receiver is a webhook endpoint written from the Smartcar reference alone, not with
+// fleetkit: it answers VERIFY with {"challenge": hex HMAC-SHA256(token, challenge)},
+// checks SC-Signature (hex HMAC-SHA256 of the raw body) of every other event, refuses a
+// bad one with 401, and passes what it accepted to events.
+type receiver struct {
+	token  string
+	events chan map[string]any
+	bad    chan string
+	fail   bool // answer 503 to events (VERIFY still passes)
+}
+
+func hexHMAC(key, msg []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write(msg)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		rc.bad <- err.Error()
+		return
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(body, &ev); err != nil {
+		rc.bad <- "not JSON: " + string(body)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	if !hmac.Equal([]byte(r.Header.Get("SC-Signature")), []byte(hexHMAC([]byte(rc.token), body))) {
+		rc.bad <- "bad signature on " + string(body)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	if ev["eventType"] == "VERIFY" {
+		challenge, _ := ev["data"].(map[string]any)["challenge"].(string)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"challenge": hexHMAC([]byte(rc.token), []byte(challenge))})
+	} else if rc.fail {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	rc.events <- ev
+}
+
+// TestWebhooksToAPlainReceiver: with a webhook URL, the sandbox verifies the receiver
+// and then sends each simulated vehicle's VEHICLE_STATE, signed with the token it
+// exports, round after round; Close stops it.
+func TestWebhooksToAPlainReceiver(t *testing.T) {
+	rc := &receiver{token: "sandbox-amt-0123456789", events: make(chan map[string]any, 100), bad: make(chan string, 100)}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	reports := make(chan sandbox.Webhook, 100)
+	sb := start(t, sandbox.Options{WebhookURL: srv.URL + "/smartcar/webhook", ManagementToken: rc.token,
+		WebhookInterval: time.Millisecond, OnWebhook: func(w sandbox.Webhook) { reports <- w }})
+	assert.Equal(t, rc.token, env(sb)[sandbox.EnvManagementToken], "the token is exported for the receiver")
+	assert.Equal(t, rc.token, sb.ManagementToken)
+
+	// VERIFY, then two rounds of the five vehicles.
+	vehicles := map[string]int{}
+	first := true
+	for n := 0; n < 1+2*5; n++ {
+		select {
+		case ev := <-rc.events:
+			if first {
+				assert.Equal(t, "VERIFY", ev["eventType"], "VERIFY comes first")
+				first = false
+				continue
+			}
+			assert.Equal(t, "VEHICLE_STATE", ev["eventType"])
+			data := ev["data"].(map[string]any)
+			id := data["vehicle"].(map[string]any)["id"].(string)
+			vehicles[id]++
+			assert.NotEmpty(t, data["signals"], "the vehicle's signals")
+		case msg := <-rc.bad:
+			t.Fatal(msg)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%d webhooks only", n)
+		}
+	}
+	assert.Len(t, vehicles, 5, "every simulated vehicle")
+	w := <-reports
+	assert.Equal(t, sandbox.Webhook{Type: "VERIFY", EventID: w.EventID, Acknowledged: true, Attempts: 1, Status: 200}, w)
+	w = <-reports
+	assert.Equal(t, "VEHICLE_STATE", w.Type)
+	assert.True(t, w.Acknowledged)
+	assert.Contains(t, vehicles, w.VehicleID)
+	sb.Close()
+	// Nothing is sent once Close has returned.
+	for len(rc.events) > 0 {
+		<-rc.events
+	}
+	select {
+	case ev := <-rc.events:
+		t.Fatalf("a webhook after Close: %v", ev)
+	default:
+	}
+}
+
+// TestWebhooksWaitForVerification: a receiver that answers VERIFY wrong gets no event;
+// the challenge is sent again each round, and Env exports a generated token.
+func TestWebhooksWaitForVerification(t *testing.T) {
+	rc := &receiver{token: "not-the-sandbox-token", events: make(chan map[string]any, 100), bad: make(chan string, 100)}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	reports := make(chan sandbox.Webhook, 100)
+	sb := start(t, sandbox.Options{WebhookURL: srv.URL, WebhookInterval: time.Millisecond,
+		OnWebhook: func(w sandbox.Webhook) { reports <- w }})
+	assert.Len(t, sb.ManagementToken, 48, "a generated token")
+	assert.Equal(t, sb.ManagementToken, env(sb)[sandbox.EnvManagementToken])
+	for i := 0; i < 3; i++ {
+		select {
+		case w := <-reports:
+			assert.Equal(t, "VERIFY", w.Type)
+			assert.False(t, w.Acknowledged)
+			require.Error(t, w.Err)
+			testkit.AssertNoSecrets(t, map[string]string{"error": w.Err.Error()}, sb.ManagementToken)
+		case <-time.After(30 * time.Second):
+			t.Fatal("no VERIFY")
+		}
+	}
+	sb.Close()
+	for len(rc.bad) > 0 {
+		assert.Contains(t, <-rc.bad, "bad signature", "signed with another token")
+	}
+	assert.Empty(t, rc.events, "no event reached a receiver that is not verified")
+}
+
+// TestWebhooksToFleetkitsReceiver: smartcar.WebhookHandler, given the token the sandbox
+// exports, verifies the sandbox's webhooks and decodes them.
+func TestWebhooksToFleetkitsReceiver(t *testing.T) {
+	var b [16]byte
+	token := hex.EncodeToString(b[:]) + "-sandbox"
+	h, err := smartcar.NewWebhookHandler(token)
+	require.NoError(t, err)
+	defer h.Close()
+	got := make(chan smartcar.WebhookEvent, 100)
+	h.HandleFunc(func(_ context.Context, ev smartcar.WebhookEvent) error {
+		got <- ev
+		return nil
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	sb := start(t, sandbox.Options{WebhookURL: srv.URL, ManagementToken: token, WebhookInterval: time.Hour})
+	seen := map[string]bool{}
+	for len(seen) < 5 {
+		select {
+		case ev := <-got:
+			st, ok := ev.(*smartcar.VehicleStateEvent)
+			require.True(t, ok, "%T", ev)
+			seen[st.Vehicle.ID] = true
+		case <-time.After(30 * time.Second):
+			t.Fatalf("events of %d vehicles only", len(seen))
+		}
+	}
+	sb.Close()
+	assert.Equal(t, uint64(1), h.Stats().Challenges, "VERIFY answered once")
 }

@@ -9,7 +9,14 @@
 //	. ./sandbox.env && go run ./examples/smartcar-signals
 //
 // MyCarTracks listens on -addr, Smartcar on the next port (both free ports with the
-// default 127.0.0.1:0). See package sandbox.
+// default 127.0.0.1:0). With -webhook URL it also sends signed Smartcar webhooks there
+// (VERIFY, then each vehicle's VEHICLE_STATE every -webhook-every), signed with the
+// token it exports as SMARTCAR_MANAGEMENT_TOKEN, and prints each outcome on stderr:
+//
+//	go run ./examples/sandbox -webhook http://127.0.0.1:8090/smartcar/webhook -management-token dev-token
+//	SMARTCAR_MANAGEMENT_TOKEN=dev-token go run ./examples/smartcar-webhook -addr 127.0.0.1:8090
+//
+// See package sandbox.
 package main
 
 import (
@@ -19,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 
 	"github.com/fleetkit/fleetkit-go/examples/internal/cli"
 	"github.com/fleetkit/fleetkit-go/sandbox"
@@ -33,15 +41,26 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.FlagSet("sandbox", "runs the fake MyCarTracks and Smartcar over real HTTP and prints their URLs and credentials as shell exports",
-		"go run ./examples/sandbox [-addr 127.0.0.1:0] [-webhook URL] [-env-file FILE] [-duration 0]", stderr)
+		"go run ./examples/sandbox [-addr 127.0.0.1:0] [-webhook URL [-webhook-every 30s] [-management-token T]] [-env-file FILE] [-duration 0]", stderr)
 	addr := fs.String("addr", sandbox.DefaultAddr, "MyCarTracks listens here, Smartcar on the next port (port 0: free ports)")
-	webhook := fs.String("webhook", "", "send signed Smartcar webhooks to this URL")
+	webhook := fs.String("webhook", "", "send signed Smartcar webhooks to this URL: VERIFY, then each vehicle's VEHICLE_STATE every -webhook-every")
+	every := fs.Duration("webhook-every", sandbox.DefaultWebhookInterval, "time between two rounds of webhooks")
+	token := fs.String("management-token", "", "the token that signs the webhooks (default: a random one, exported as "+sandbox.EnvManagementToken+")")
 	envFile := fs.String("env-file", "", "also write the export lines to this file")
 	duration := fs.Duration("duration", 0, "how long to run (0: until Ctrl-C)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Addr: *addr, WebhookURL: *webhook})
+	opts := sandbox.Options{Addr: *addr, WebhookURL: *webhook, WebhookInterval: *every, ManagementToken: *token}
+	if *webhook != "" {
+		var mu sync.Mutex // stderr is the caller's writer; one line at a time
+		opts.OnWebhook = func(w sandbox.Webhook) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(stderr, describeWebhook(w))
+		}
+	}
+	sb, err := sandbox.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -70,4 +89,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// describeWebhook formats the outcome of a webhook in one line.
+func describeWebhook(w sandbox.Webhook) string {
+	what := "webhook " + w.Type
+	if w.VehicleID != "" {
+		what += " vehicle " + w.VehicleID
+	}
+	if w.Acknowledged {
+		return fmt.Sprintf("%s: acknowledged (%d)", what, w.Status)
+	}
+	return fmt.Sprintf("%s: not acknowledged after %d attempt(s): %v", what, w.Attempts, w.Err)
 }

@@ -86,8 +86,8 @@ func TestRunForADuration(t *testing.T) {
 func TestRunRefuses(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "nonsense"}, io.Discard, io.Discard)
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	err = run(context.Background(), []string{"-webhook", "http://127.0.0.1:1/hook", "-duration", "1ms"}, io.Discard, io.Discard)
-	assert.ErrorIs(t, err, telematics.ErrNotSupported)
+	err = run(context.Background(), []string{"-webhook", "127.0.0.1:1/hook", "-duration", "1ms"}, io.Discard, io.Discard)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	err = run(context.Background(), []string{"-env-file", filepath.Join(t.TempDir(), "no", "such", "dir"), "-duration", "1ms"}, io.Discard, io.Discard)
 	assert.Error(t, err)
 }
