@@ -131,8 +131,8 @@
 //		fmt.Println(p.VehicleID, p.Latitude, p.Longitude, p.Time)
 //	}
 //
-// A PositionTracker shared with the webhook receiver (WithPositionTracker) keeps a fix
-// that both deliver from being published twice.
+// MergePositions merges the poller's subscription with the webhook receiver's so that
+// a fix both deliver is published once.
 //
 // # Webhooks and subscriptions
 //

@@ -3,6 +3,7 @@ package smartcar_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -491,4 +492,60 @@ func TestPollPositionsCloseEndsEveryGoroutine(t *testing.T) {
 	positions(t, all, 30)
 	all.Close()
 	goleak.VerifyNone(t, idle...)
+}
+
+// TestMergePositionsDeliversEachFixOnce follows one vehicle through the poller and the
+// webhook receiver merged with MergePositions: the fix both deliver comes once, a newer
+// one by webhook comes next, on the positions channel and on the events channel alike.
+func TestMergePositionsDeliversEachFixOnce(t *testing.T) {
+	for _, only := range []struct {
+		name string
+		opt  telematics.SubscribeOption
+	}{{"positions", telematics.PositionsOnly()}, {"events", telematics.EventsOnly()}} {
+		t.Run(only.name, func(t *testing.T) {
+			f := newFake(t, nil)
+			id := f.srv.AddVehicles(pollUser, 1)[0] // parked: every read gives the same fix
+			const token = "amt-merge-positions-test"
+			h, err := smartcar.NewWebhookHandler(token)
+			require.NoError(t, err)
+			defer h.Close()
+			hook := httptest.NewServer(h)
+			defer hook.Close()
+			ctx := context.Background()
+			ws, err := h.Subscribe(ctx, only.opt)
+			require.NoError(t, err)
+			poll, err := f.client.PollPositions(ctx, []string{id}, smartcar.WithPollUserID(pollUser), smartcar.WithPollInterval(10*time.Minute), only.opt)
+			require.NoError(t, err)
+			merged := smartcar.MergePositions(poll, ws.Subscription)
+			defer merged.Close()
+			next := func() telematics.Position {
+				t.Helper()
+				select {
+				case p, ok := <-merged.Positions():
+					require.True(t, ok, "ended: %v", merged.Err())
+					return p
+				case ev, ok := <-merged.Events():
+					require.True(t, ok, "ended: %v", merged.Err())
+					require.Equal(t, telematics.EventPosition, ev.Kind)
+					return ev.Position
+				case <-time.After(guard):
+					t.Fatal("no position")
+				}
+				return telematics.Position{}
+			}
+
+			first := next() // the poller's read
+			assert.Equal(t, id, first.VehicleID)
+			sender := smartcartest.NewSender(hook.URL, token, smartcartest.WithSenderHTTPClient(hook.Client()))
+			same, ok := f.srv.VehicleStateEvent("", id, time.Time{})
+			require.True(t, ok)
+			newer, _ := f.srv.VehicleStateEvent("", id, first.Time.Add(time.Hour))
+			for _, ev := range []smartcartest.Event{same, newer} {
+				require.True(t, sender.Deliver(ctx, ev, smartcartest.Signed).Acknowledged)
+			}
+			got := next()
+			assert.Equal(t, first.Time.Add(time.Hour), got.Time, "the fix the webhook repeated was left out; the newer one came")
+			assert.Equal(t, id, got.VehicleID)
+		})
+	}
 }
