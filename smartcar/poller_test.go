@@ -257,8 +257,10 @@ func TestPollPositionsDeduplicatesWithASharedTracker(t *testing.T) {
 	f.srv.Drive(driving, 30, time.Second)
 	f.srv.Drive(fromWebhook, 30, time.Second)
 
-	// A webhook receiver sharing the tracker already delivered a fix of fromWebhook
-	// newer than anything the poller will read for the next hours.
+	// Another source sharing the tracker (another poller, or the program itself for
+	// positions that reach it another way) already recorded a fix of fromWebhook newer
+	// than anything the poller will read for the next hours. (The webhook receiver does
+	// not take a tracker: MergePositions deduplicates it with the poller.)
 	tracker := smartcar.NewPositionTracker()
 	assert.True(t, tracker.Advance(fromWebhook, f.clock.Now().Add(3*time.Hour)))
 	assert.False(t, tracker.Advance(fromWebhook, f.clock.Now()), "an older fix is refused")
