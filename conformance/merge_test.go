@@ -206,8 +206,10 @@ func TestMergedFleetLive(t *testing.T) {
 	qualifiers := map[string]bool{}
 	for len(qualifiers) < 2 {
 		select {
-		case p := <-all.Positions():
+		case p, ok := <-all.Positions():
+			require.True(t, ok, "ended: %v", all.Err())
 			q, _, _ := telematics.SplitID(p.VehicleID)
+			require.Contains(t, []string{"mycartracks", "smartcar", "mycartracks2"}, q, p.VehicleID)
 			qualifiers[q] = true
 		case <-ctx.Done():
 			t.Fatalf("live positions of %v only", qualifiers)

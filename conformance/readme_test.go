@@ -33,18 +33,29 @@ func readmeSnippets(t *testing.T) []snippet {
 	var out []snippet
 	var cur *snippet
 	heading, section := "", ""
+	other := false // inside a fence of another language, whose "#" lines are not headings
+	goFences := 0
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		l := sc.Text()
+		fence := strings.TrimSpace(l)
 		switch {
+		case other:
+			other = fence != "```"
+		case cur == nil && strings.HasPrefix(fence, "```"):
+			lang := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(fence, "```")))
+			if lang == "go" || lang == "golang" || strings.HasPrefix(lang, "go ") {
+				goFences++
+				cur = &snippet{line: n, heading: heading, section: section}
+			} else {
+				other = true
+			}
 		case cur == nil && strings.HasPrefix(l, "#"):
 			heading = l
 			if strings.HasPrefix(l, "## ") {
 				section = l
 			}
-		case cur == nil && strings.TrimSpace(l) == "```go":
-			cur = &snippet{line: n, heading: heading, section: section}
-		case cur != nil && strings.TrimSpace(l) == "```":
+		case cur != nil && fence == "```":
 			out = append(out, *cur)
 			cur = nil
 		case cur != nil:
@@ -52,6 +63,12 @@ func readmeSnippets(t *testing.T) []snippet {
 		}
 	}
 	require.NoError(t, sc.Err())
+	require.Nil(t, cur, "README.md ends inside a Go snippet")
+	require.False(t, other, "README.md ends inside a code block")
+	require.Equal(t, goFences, len(out), "every Go fence of README.md is a snippet")
+	for _, s := range out {
+		require.NotEmpty(t, strings.TrimSpace(s.code), "README.md:%d: an empty Go snippet", s.line)
+	}
 	return out
 }
 
@@ -78,7 +95,7 @@ var imports = map[string]string{
 // givens are the values a fragment may use without declaring them (the README's prose
 // introduces them), as the parameters of the function the fragment becomes. client is
 // the Smartcar client under a heading that names Smartcar, the MyCarTracks one elsewhere.
-const givens = `ctx context.Context, clientID, clientSecret, vehicleID, userID, webhookID string,
+const givens = `ctx context.Context, clientID, clientSecret, id, secret, vehicleID, userID, webhookID string,
 	from, to, at time.Time, fleet telematics.Fleet, params mycartracks.JobParams,
 	conn smartcar.Connection, owner smartcar.RequestOption,
 	tracks iter.Seq2[telematics.Track, error], trackpoints func(context.Context, string) iter.Seq2[telematics.Position, error]`
@@ -222,14 +239,29 @@ func uncheckedAs(src string) []string {
 	if err != nil {
 		return nil
 	}
+	isAs := func(e ast.Expr) bool {
+		call, ok := e.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "As" {
+			return false
+		}
+		id, ok := sel.X.(*ast.Ident)
+		return ok && id.Name == "errors"
+	}
 	var out []string
 	ast.Inspect(f, func(n ast.Node) bool {
-		if es, ok := n.(*ast.ExprStmt); ok {
-			if call, ok := es.X.(*ast.CallExpr); ok {
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "As" {
-					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "errors" {
-						out = append(out, fset.Position(es.Pos()).String())
-					}
+		switch n := n.(type) {
+		case *ast.ExprStmt: // errors.As(err, &target)
+			if isAs(n.X) {
+				out = append(out, fset.Position(n.Pos()).String())
+			}
+		case *ast.AssignStmt: // _ = errors.As(err, &target)
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 && isAs(n.Rhs[0]) {
+				if id, ok := n.Lhs[0].(*ast.Ident); ok && id.Name == "_" {
+					out = append(out, fset.Position(n.Pos()).String())
 				}
 			}
 		}
@@ -270,17 +302,58 @@ func TestREADMESnippetsCompile(t *testing.T) {
 		pkgs = append(pkgs, "./"+filepath.Base(dir)+"/"+name)
 		where[name] = s
 	}
+	// A canary that does not compile goes through the same path: the go command must
+	// name it, and only it, so that the check cannot pass without type-checking.
+	const canary = "canary"
+	src, err := source(snippet{line: 0, heading: "canary", code: "fmt.Println(mycartracks.NoSuchName)\n"}, canary)
+	require.NoError(t, err)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, canary), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, canary, "snippet.go"), []byte(src), 0o644))
+	pkgs = append(pkgs, "./"+filepath.Base(dir)+"/"+canary)
+
 	cmd := exec.Command("go", append([]string{"vet"}, pkgs...)...)
 	cmd.Dir = root
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		// Name the README lines of the snippets that failed.
-		for name, s := range where {
-			if strings.Contains(out.String(), name+"/") || strings.Contains(out.String(), name+"\n") {
-				t.Errorf("README.md:%d (%s) does not compile or vet:\n%s", s.line, s.heading, s.code)
-			}
+	err = cmd.Run()
+	require.Error(t, err, "go vet passed a snippet that does not compile:\n%s", out.String())
+	require.Contains(t, out.String(), "undefined: mycartracks.NoSuchName", "the canary's error")
+	// Name the README lines of the snippets that failed.
+	failed := false
+	for name, s := range where {
+		if strings.Contains(out.String(), name+"/") || strings.Contains(out.String(), name+"\n") {
+			failed = true
+			t.Errorf("README.md:%d (%s) does not compile or vet:\n%s", s.line, s.heading, s.code)
 		}
+	}
+	if failed {
 		t.Fatalf("go vet of the README's snippets: %v\n%s", err, out.String())
 	}
+}
+
+// TestUncheckedAsFindsDroppedResults: the check refuses an errors.As whose result is
+// dropped or discarded, and accepts one that is tested.
+func TestUncheckedAsFindsDroppedResults(t *testing.T) {
+	const src = `package p
+
+import "errors"
+
+type E struct{}
+
+func (*E) Error() string { return "" }
+
+func f(err error) {
+	var e *E
+	errors.As(err, &e)
+	_ = errors.As(err, &e)
+	if errors.As(err, &e) {
+	}
+	ok := errors.As(err, &e)
+	_ = ok
+}
+`
+	got := uncheckedAs(src)
+	require.Len(t, got, 2, "%v", got)
+	require.Contains(t, got[0], ":11:")
+	require.Contains(t, got[1], ":12:")
 }

@@ -135,7 +135,8 @@
 // (WithPositionTracker here, WithWebhookPositionTracker on the handler) and merge their
 // subscriptions (telematics.MergeSubscriptions): a fix is published once, by whichever
 // source delivers it first, and neither publishes a fix older than one the other
-// already published.
+// already published. MergePositions does that merging and also passes each fix's
+// position event once.
 //
 // # Webhooks and subscriptions
 //

@@ -98,17 +98,42 @@ func WithPollMaxBackoff(d time.Duration) telematics.SubscribeOption {
 
 // WithPositionTracker shares t with the other sources of the same vehicles' positions,
 // so that a position is published only when it is newer than the last one any of them
-// published for its vehicle: give the same tracker to the webhook receiver and to the
-// poller when both run, and merge their subscriptions. Without it the poller still
-// never publishes a position that is not newer than its own last one.
+// recorded in t for its vehicle: give one tracker to several pollers of the same
+// vehicles, or Advance it yourself for positions that reach you another way. (To follow
+// the poller and the webhook receiver on one channel, merge their subscriptions with
+// MergePositions, which deduplicates them.) Without it the poller still never
+// publishes a position that is not newer than its own last one.
 func WithPositionTracker(t *PositionTracker) telematics.SubscribeOption {
 	return pollOption(func(c *pollConfig) { c.tracker = t })
 }
 
+// MergePositions merges the subscriptions of several sources of the same vehicles'
+// positions, typically the poller (PollPositions, Fleet.Live) and the webhook receiver
+// (the Subscription of WebhookHandler.Subscribe), into one that delivers each fix once:
+// a position, and a position event, is passed on only when it is newer, by the
+// carmaker's oemUpdatedAt, than the last one of its vehicle passed on from any of them,
+// so a fix that both deliver comes once and an older fix never follows a newer one.
+// Other events pass as they come. The merged subscription behaves as
+// telematics.MergeSubscriptions describes; its Close closes every input.
+func MergePositions(subs ...*telematics.Subscription) *telematics.Subscription {
+	// One memory per channel: a fix arrives both as a position event and as a position.
+	events, positions := NewPositionTracker(), NewPositionTracker()
+	return telematics.MergeSubscriptionsFunc(func(e *telematics.Event, p *telematics.Position) bool {
+		switch {
+		case e != nil && e.Kind == telematics.EventPosition:
+			return events.Advance(e.VehicleID, e.Position.Time)
+		case p != nil:
+			return positions.Advance(p.VehicleID, p.Time)
+		}
+		return true
+	}, subs...)
+}
+
 // PositionTracker remembers, per vehicle, the time of the newest position delivered
 // (Smartcar's oemUpdatedAt of the location), so that several sources of one vehicle's
-// positions (the poller and a webhook receiver) deliver each fix once and never an older
-// one after a newer one. The zero value is ready to use; it is safe for concurrent use.
+// positions deliver each fix once and never an older one after a newer one (see
+// WithPositionTracker and MergePositions). The zero value is ready to use; it is safe
+// for concurrent use.
 type PositionTracker struct {
 	mu   sync.Mutex
 	last map[string]time.Time
@@ -166,7 +191,8 @@ func (t *PositionTracker) Last(vehicleID string) (time.Time, bool) {
 //
 // A position is published only when newer than the vehicle's last one; with
 // WithPositionTracker, newer than the last one any source sharing the tracker
-// published. Calls with the same vehicles, user and settings share one poller. The
+// published. MergePositions merges it with the webhook receiver's subscription without
+// duplicates. Calls with the same vehicles, user and settings share one poller. The
 // subscription ends on Close, when ctx ends, when the client is closed, or when
 // Smartcar refuses the application's credentials (Err returns why).
 func (c *Client) PollPositions(ctx context.Context, vehicleIDs []string, opts ...telematics.SubscribeOption) (*telematics.Subscription, error) {

@@ -3,12 +3,14 @@ package smartcar_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 	"golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/internal/testkit"
@@ -255,8 +257,10 @@ func TestPollPositionsDeduplicatesWithASharedTracker(t *testing.T) {
 	f.srv.Drive(driving, 30, time.Second)
 	f.srv.Drive(fromWebhook, 30, time.Second)
 
-	// A webhook receiver sharing the tracker already delivered a fix of fromWebhook
-	// newer than anything the poller will read for the next hours.
+	// Another source sharing the tracker (another poller, or the program itself for
+	// positions that reach it another way) already recorded a fix of fromWebhook newer
+	// than anything the poller will read for the next hours. (The webhook receiver does
+	// not take a tracker: MergePositions deduplicates it with the poller.)
 	tracker := smartcar.NewPositionTracker()
 	assert.True(t, tracker.Advance(fromWebhook, f.clock.Now().Add(3*time.Hour)))
 	assert.False(t, tracker.Advance(fromWebhook, f.clock.Now()), "an older fix is refused")
@@ -447,13 +451,103 @@ func TestFleetLivePollsEachUsersVehicles(t *testing.T) {
 		}
 	}
 
-	f.srv.AddVehicles("nobody", 0)
-	empty, err := f.client.Fleet("nobody").Live(context.Background(), nil)
+	// On a fake of its own: a read the pollers above sent just before their Close may
+	// reach the log of theirs after it.
+	g := newFake(t, nil)
+	g.srv.AddVehicles("nobody", 0)
+	g.srv.ResetRequests()
+	empty, err := g.client.Fleet("nobody").Live(context.Background(), nil)
 	require.NoError(t, err)
-	f.srv.ResetRequests()
 	empty.Close()
 	for range empty.Events() {
 	}
 	assert.NoError(t, empty.Err())
-	assert.Zero(t, f.srv.CountRequests(http.MethodGet, ""))
+	reqs := g.srv.Requests()
+	require.Len(t, reqs, 1, "one listing of the user's connections, then nothing: %+v", reqs)
+	assert.Contains(t, reqs[0].Path, "/connections")
+}
+
+// TestPollPositionsCloseEndsEveryGoroutine: once Close returns, nothing the poller
+// started runs any more (the client's idle HTTP connections aside), for one poller and
+// for a fleet's pollers merged across users.
+func TestPollPositionsCloseEndsEveryGoroutine(t *testing.T) {
+	f := newFake(t, nil)
+	ids := f.srv.AddVehicles(pollUser, 20)
+	for _, id := range ids {
+		f.srv.Drive(id, 30, time.Second)
+	}
+	idle := []goleak.Option{
+		goleak.IgnoreCurrent(),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
+	}
+
+	sub, err := f.client.PollPositions(context.Background(), ids, smartcar.WithPollUserID(pollUser), smartcar.WithPollInterval(time.Minute))
+	require.NoError(t, err)
+	positions(t, sub, 30)
+	sub.Close()
+	goleak.VerifyNone(t, idle...)
+
+	all, err := f.client.Fleet("").Live(context.Background(), nil, smartcar.WithPollInterval(time.Minute))
+	require.NoError(t, err)
+	positions(t, all, 30)
+	all.Close()
+	goleak.VerifyNone(t, idle...)
+}
+
+// TestMergePositionsDeliversEachFixOnce follows one vehicle through the poller and the
+// webhook receiver merged with MergePositions: the fix both deliver comes once, a newer
+// one by webhook comes next, on the positions channel and on the events channel alike.
+func TestMergePositionsDeliversEachFixOnce(t *testing.T) {
+	for _, only := range []struct {
+		name string
+		opt  telematics.SubscribeOption
+	}{{"positions", telematics.PositionsOnly()}, {"events", telematics.EventsOnly()}} {
+		t.Run(only.name, func(t *testing.T) {
+			f := newFake(t, nil)
+			id := f.srv.AddVehicles(pollUser, 1)[0] // parked: every read gives the same fix
+			const token = "amt-merge-positions-test"
+			h, err := smartcar.NewWebhookHandler(token)
+			require.NoError(t, err)
+			defer h.Close()
+			hook := httptest.NewServer(h)
+			defer hook.Close()
+			ctx := context.Background()
+			ws, err := h.Subscribe(ctx, only.opt)
+			require.NoError(t, err)
+			poll, err := f.client.PollPositions(ctx, []string{id}, smartcar.WithPollUserID(pollUser), smartcar.WithPollInterval(10*time.Minute), only.opt)
+			require.NoError(t, err)
+			merged := smartcar.MergePositions(poll, ws.Subscription)
+			defer merged.Close()
+			next := func() telematics.Position {
+				t.Helper()
+				select {
+				case p, ok := <-merged.Positions():
+					require.True(t, ok, "ended: %v", merged.Err())
+					return p
+				case ev, ok := <-merged.Events():
+					require.True(t, ok, "ended: %v", merged.Err())
+					require.Equal(t, telematics.EventPosition, ev.Kind)
+					return ev.Position
+				case <-time.After(guard):
+					t.Fatal("no position")
+				}
+				return telematics.Position{}
+			}
+
+			first := next() // the poller's read
+			assert.Equal(t, id, first.VehicleID)
+			sender := smartcartest.NewSender(hook.URL, token, smartcartest.WithSenderHTTPClient(hook.Client()))
+			same, ok := f.srv.VehicleStateEvent("", id, time.Time{})
+			require.True(t, ok)
+			newer, _ := f.srv.VehicleStateEvent("", id, first.Time.Add(time.Hour))
+			for _, ev := range []smartcartest.Event{same, newer} {
+				require.True(t, sender.Deliver(ctx, ev, smartcartest.Signed).Acknowledged)
+			}
+			got := next()
+			assert.Equal(t, first.Time.Add(time.Hour), got.Time, "the fix the webhook repeated was left out; the newer one came")
+			assert.Equal(t, id, got.VehicleID)
+		})
+	}
 }

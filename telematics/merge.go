@@ -280,7 +280,7 @@ func (m *MergedFleet) Live(ctx context.Context, vehicleIDs []string, opts ...Sub
 		}
 	}
 	subs := make([]*Subscription, 0, len(order))
-	fixes := make([]func(*Event, *Position), 0, len(order))
+	fixes := make([]func(*Event, *Position) bool, 0, len(order))
 	for _, mb := range order {
 		sub, err := mb.f.Live(ctx, byQ[mb.q], opts...)
 		if err != nil {
@@ -291,7 +291,7 @@ func (m *MergedFleet) Live(ctx context.Context, vehicleIDs []string, opts ...Sub
 		}
 		subs = append(subs, sub)
 		q := mb.q
-		fixes = append(fixes, func(e *Event, p *Position) {
+		fixes = append(fixes, func(e *Event, p *Position) bool {
 			if e != nil {
 				if e.VehicleID != "" {
 					e.VehicleID = QualifyID(q, e.VehicleID)
@@ -303,6 +303,7 @@ func (m *MergedFleet) Live(ctx context.Context, vehicleIDs []string, opts ...Sub
 			if p != nil && p.VehicleID != "" {
 				p.VehicleID = QualifyID(q, p.VehicleID)
 			}
+			return true
 		})
 	}
 	return mergeSubscriptions(subs, fixes), nil

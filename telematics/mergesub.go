@@ -29,9 +29,24 @@ func MergeSubscriptions(subs ...*Subscription) *Subscription {
 	return mergeSubscriptions(subs, nil)
 }
 
+// MergeSubscriptionsFunc merges subs as MergeSubscriptions does, forwarding a value only
+// when keep returns true for it: keep receives each event with a nil Position, and each
+// position with a nil Event, before it is forwarded, and may change it. keep is called
+// by one goroutine per input, concurrently: it must be safe for concurrent use. A
+// provider builds on it to deduplicate sources of the same positions
+// (smartcar.MergePositions).
+func MergeSubscriptionsFunc(keep func(*Event, *Position) bool, subs ...*Subscription) *Subscription {
+	fixes := make([]func(*Event, *Position) bool, len(subs))
+	for i := range fixes {
+		fixes[i] = keep
+	}
+	return mergeSubscriptions(subs, fixes)
+}
+
 // mergeSubscriptions merges subs; fixes[i], when given, rewrites the values of subs[i]
-// before they are forwarded (a merged fleet qualifies vehicle ids).
-func mergeSubscriptions(subs []*Subscription, fixes []func(*Event, *Position)) *Subscription {
+// before they are forwarded (a merged fleet qualifies vehicle ids), and drops those it
+// returns false for.
+func mergeSubscriptions(subs []*Subscription, fixes []func(*Event, *Position) bool) *Subscription {
 	m := &mergedSub{done: make(chan struct{}), finished: make(chan struct{})}
 	var inputs []mergeInput
 	for i, s := range subs {
@@ -75,7 +90,7 @@ func mergeSubscriptions(subs []*Subscription, fixes []func(*Event, *Position)) *
 
 type mergeInput struct {
 	sub *Subscription
-	fix func(*Event, *Position)
+	fix func(*Event, *Position) bool
 }
 
 // mergedSub is the SubscriptionControl of a merged subscription.
@@ -107,8 +122,8 @@ func (m *mergedSub) forward(in mergeInput) {
 				ev = nil
 				continue
 			}
-			if in.fix != nil {
-				in.fix(&e, nil)
+			if in.fix != nil && !in.fix(&e, nil) {
+				continue
 			}
 			select {
 			case m.events <- e:
@@ -120,8 +135,8 @@ func (m *mergedSub) forward(in mergeInput) {
 				pos = nil
 				continue
 			}
-			if in.fix != nil {
-				in.fix(nil, &p)
+			if in.fix != nil && !in.fix(nil, &p) {
+				continue
 			}
 			select {
 			case m.positions <- p:

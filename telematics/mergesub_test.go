@@ -224,3 +224,52 @@ func TestMergeSubscriptionsChannelsOfTheInputs(t *testing.T) {
 		assert.True(t, f.isClosed())
 	})
 }
+
+// TestMergeSubscriptionsFuncKeepsWhatKeepAccepts: keep sees every event and position of
+// every input, may change it, and what it refuses is not forwarded.
+func TestMergeSubscriptionsFuncKeepsWhatKeepAccepts(t *testing.T) {
+	const n = 100
+	_, a := newFeed("a", n, true, nil, 0)
+	_, b := newFeed("b", n, true, nil, 0)
+	var mu sync.Mutex
+	offered := map[string]int{}
+	merged := telematics.MergeSubscriptionsFunc(func(e *telematics.Event, p *telematics.Position) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if e != nil {
+			offered["event"]++
+			e.VehicleID = "x-" + e.VehicleID
+			return int(e.Position.Latitude)%2 == 0
+		}
+		offered["position"]++
+		p.VehicleID = "x-" + p.VehicleID
+		return int(p.Latitude)%2 == 1
+	}, a, b)
+	defer merged.Close()
+	events, positions := 0, 0
+	evC, posC := merged.Events(), merged.Positions()
+	for evC != nil || posC != nil {
+		select {
+		case e, ok := <-evC:
+			if !ok {
+				evC = nil
+				continue
+			}
+			events++
+			assert.Equal(t, 0, int(e.Position.Latitude)%2, "refused events are not forwarded")
+			assert.Contains(t, []string{"x-a", "x-b"}, e.VehicleID, "keep's changes are forwarded")
+		case p, ok := <-posC:
+			if !ok {
+				posC = nil
+				continue
+			}
+			positions++
+			assert.Equal(t, 1, int(p.Latitude)%2)
+			assert.Contains(t, []string{"x-a", "x-b"}, p.VehicleID)
+		}
+	}
+	assert.Equal(t, n, events, "half of each input's events")
+	assert.Equal(t, n, positions)
+	assert.Equal(t, map[string]int{"event": 2 * n, "position": 2 * n}, offered, "keep saw everything")
+	assert.NoError(t, merged.Err())
+}

@@ -22,7 +22,11 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 func simulated(t *testing.T) {
 	t.Setenv(mycartracks.EnvClientID, "")

@@ -24,7 +24,11 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics/clocktest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 // browserTimeout bounds each wait on the browser; nothing in the test sleeps.
 const browserTimeout = 30 * time.Second

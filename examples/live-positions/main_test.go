@@ -13,7 +13,11 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 func TestJSONLinesAgainstTheFake(t *testing.T) {
 	t.Setenv("MYCARTRACKS_CLIENT_ID", "")

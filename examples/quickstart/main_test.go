@@ -19,7 +19,11 @@ import (
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 func noCredentials(t *testing.T) {
 	t.Setenv(mycartracks.EnvClientID, "")

@@ -23,7 +23,11 @@ import (
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 // TestRunUntilCancelled starts the sandbox, reads its exports and uses them with a
 // fleetkit client while it runs; cancelling the context stops it.

@@ -11,9 +11,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/fleetkit/fleetkit-go/examples/internal/cli/clitest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the example itself when a test starts it as a process (clitest.Start).
+func TestMain(m *testing.M) {
+	clitest.Main(main)
+	goleak.VerifyTestMain(m)
+}
 
 func TestRunOnceSimulated(t *testing.T) {
 	t.Setenv(EnvManagementToken, "")
