@@ -36,6 +36,10 @@
 //     window of the provider's published budget (the BudgetKey's Limit per Window).
 //   - Release gives back a grant whose request was never sent.
 //
+// The client waits for what Reserve asks within its maximum wait (WithMaxWait); a client
+// that never waits (WithMaxWait(0)) fails at once with a *telematics.RateLimitError
+// instead, also for the few milliseconds of another client's probe.
+//
 // The provider's reset is known to a second (MyCarTracks sends whole seconds), so a
 // window may end up to a second later than the provider's: on a 15-minute window a
 // negligible cost, and never a refused request.
