@@ -130,6 +130,7 @@ func TestNoCallWaitsForASlowRedis(t *testing.T) {
 	short, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	_, err = client.Vehicles.List(short, nil)
+	t.Logf("DEBUG %v %v\n%s", err, time.Since(paused), logs)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(paused), time.Second, "the call ended with its context")
 

@@ -124,8 +124,12 @@ func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// bound returns ctx bounded by the Store's timeout.
+// bound returns ctx bounded by the Store's timeout; a ctx that ends sooner (the SDK
+// bounds its budget calls more tightly) is used as it is.
 func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= s.timeout {
+		return ctx, func() {}
+	}
 	return context.WithTimeout(ctx, s.timeout)
 }
 
