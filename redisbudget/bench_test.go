@@ -4,11 +4,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	xrate "golang.org/x/time/rate"
 
 	"github.com/fleetkit/fleetkit-go/internal/ratelimit"
+	"github.com/fleetkit/fleetkit-go/redisbudget"
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
+
+// benchBudget returns a Store and the key of a budget that never runs out during a
+// benchmark.
+func benchBudget(b *testing.B, clientID string) (*redisbudget.Store, *redis.Client, telematics.BudgetKey) {
+	s, rdb := newStore(b)
+	k := telematics.BudgetKey{Provider: "mycartracks", ClientID: clientID, Limit: 150, Window: 15 * time.Minute}
+	if _, err := s.Reserve(b.Context(), k); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Observe(b.Context(), k, telematics.Rate{Limit: 1 << 30, Remaining: 1 << 30, Reset: time.Now().Add(time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	return s, rdb, k
+}
 
 // BenchmarkReserve compares taking one request's grant from the Redis budget on
 // loopback (a Lua script: one round trip) with the in-process ways of pacing: the
@@ -19,15 +35,7 @@ import (
 // reports each one's time and the Redis grant's over the bare round trip's.
 func BenchmarkReserve(b *testing.B) {
 	b.Run("redis", func(b *testing.B) {
-		s, _ := newStore(b)
-		k := telematics.BudgetKey{Provider: "mycartracks", ClientID: "bench", Limit: 150, Window: 15 * time.Minute}
-		if _, err := s.Reserve(b.Context(), k); err != nil {
-			b.Fatal(err)
-		}
-		// A budget that never runs out during the benchmark.
-		if err := s.Observe(b.Context(), k, telematics.Rate{Limit: 1 << 30, Remaining: 1 << 30, Reset: time.Now().Add(time.Hour)}); err != nil {
-			b.Fatal(err)
-		}
+		s, _, k := benchBudget(b, "bench")
 		b.ReportAllocs()
 		for b.Loop() {
 			if d, err := s.Reserve(b.Context(), k); err != nil || d != 0 {
@@ -56,14 +64,7 @@ func BenchmarkReserve(b *testing.B) {
 		}
 	})
 	b.Run("side-by-side", func(b *testing.B) {
-		s, rdb := newStore(b)
-		k := telematics.BudgetKey{Provider: "mycartracks", ClientID: "bench-side-by-side", Limit: 150, Window: 15 * time.Minute}
-		if _, err := s.Reserve(b.Context(), k); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Observe(b.Context(), k, telematics.Rate{Limit: 1 << 30, Remaining: 1 << 30, Reset: time.Now().Add(time.Hour)}); err != nil {
-			b.Fatal(err)
-		}
+		s, rdb, k := benchBudget(b, "bench-side-by-side")
 		lim := xrate.NewLimiter(xrate.Limit(1e12), 1<<20)
 		const grants = 64 // limiter grants per iteration: each is too short to time alone
 		var redisTime, pingTime, limTime time.Duration
