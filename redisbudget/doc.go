@@ -12,9 +12,10 @@
 //	handler, err := smartcar.NewWebhookHandler(token, smartcar.WithDedupeStore(store))
 //
 // A [Store] is a [telematics.SharedBudget] and a [telematics.DedupeStore]. Every
-// method is one round trip to Redis (Redis 5 or later). Set ContextTimeoutEnabled on
-// the go-redis client: the SDK bounds each budget call with a short timeout, which
-// go-redis otherwise does not apply to a server that stopped answering.
+// method is one round trip to Redis (Redis 5 or later), bounded by the Store's timeout
+// (a second, WithTimeout) and by the caller's context. Set ContextTimeoutEnabled on the
+// go-redis client: without it go-redis applies neither to a server that stopped
+// answering, and waits for its own read timeout (5 s) instead.
 //
 // # The budget
 //
@@ -36,6 +37,10 @@
 //     window of the provider's published budget (the BudgetKey's Limit per Window).
 //   - Release gives back a grant whose request was never sent.
 //
+// The client waits for what Reserve asks within its maximum wait (WithMaxWait); a client
+// that never waits (WithMaxWait(0)) fails at once with a *telematics.RateLimitError
+// instead, also for the few milliseconds of another client's probe.
+//
 // The provider's reset is known to a second (MyCarTracks sends whole seconds), so a
 // window may end up to a second later than the provider's: on a 15-minute window a
 // negligible cost, and never a refused request.
@@ -51,8 +56,9 @@
 // wait out and retry as any rate-limit rejection: slower, never lost. A Redis that
 // restarts empty costs one probe.
 //
-// The dedupe store fails the other way round: when Claim cannot reach Redis, the
-// webhook receiver delivers the event (it cannot tell whether it is a duplicate), so
+// The dedupe store fails the other way round: when Claim cannot reach Redis, or Redis
+// takes longer than the Store's timeout to answer, the webhook receiver delivers the
+// event (it cannot tell whether it is a duplicate), so
 // delivery stays at least once, and consumers should tolerate the rare duplicate that
 // an outage lets through. Claim remembers an event id for a retention (DefaultRetention,
 // seven days, when the receiver gives none) with SET NX PX; Forget deletes it so that

@@ -22,6 +22,10 @@ const (
 	// DefaultRetention is how long Claim remembers an event id when it is given no
 	// retention: a week, longer than Smartcar retries a webhook delivery.
 	DefaultRetention = 7 * 24 * time.Hour
+	// DefaultTimeout bounds every call to Redis: a Redis slower than that is treated as
+	// unreachable (the request paces locally, the webhook is delivered). A webhook
+	// receiver must answer Smartcar within 15 s, its consumers included.
+	DefaultTimeout = time.Second
 )
 
 // probePoll is the longest wait Reserve asks for while another request probes: the
@@ -30,13 +34,15 @@ const probePoll = 10 * time.Millisecond
 
 // Store is a request budget (telematics.SharedBudget) and a webhook dedupe store
 // (telematics.DedupeStore) shared through Redis. It is safe for concurrent use; every
-// method is one round trip and returns when its context is done (with a client whose
+// method is one round trip and returns when its context is done or its timeout
+// (WithTimeout) has passed, whichever comes first (with a client whose
 // ContextTimeoutEnabled is set, see New).
 type Store struct {
 	rdb       redis.UniversalClient
 	prefix    string
 	lease     time.Duration
 	retention time.Duration
+	timeout   time.Duration
 }
 
 var (
@@ -72,6 +78,15 @@ func WithRetention(d time.Duration) Option {
 	return durationOption("retention", d, func(s *Store) *time.Duration { return &s.retention })
 }
 
+// WithTimeout bounds every call to Redis (default DefaultTimeout), whatever the
+// caller's context: the SDK bounds its budget calls more tightly anyway, but a webhook
+// receiver's Claim has only its request's context, and a Redis that stopped answering
+// must not hold a delivery for go-redis's read timeout. It must be at least a
+// millisecond.
+func WithTimeout(d time.Duration) Option {
+	return durationOption("timeout", d, func(s *Store) *time.Duration { return &s.timeout })
+}
+
 // durationOption sets the Store's duration field, named what, to d, which must be at
 // least a millisecond.
 func durationOption(what string, d time.Duration, field func(*Store) *time.Duration) Option {
@@ -90,7 +105,7 @@ func durationOption(what string, d time.Duration, field func(*Store) *time.Durat
 // timeout. A nil client or an invalid option is an error matching
 // telematics.ErrInvalidInput.
 func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
-	s := &Store{rdb: rdb, prefix: DefaultPrefix, lease: DefaultProbeLease, retention: DefaultRetention}
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, lease: DefaultProbeLease, retention: DefaultRetention, timeout: DefaultTimeout}
 	var errs []error
 	if rdb == nil {
 		errs = append(errs, errors.New("nil Redis client"))
@@ -107,6 +122,15 @@ func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("redisbudget: %w: %w", telematics.ErrInvalidInput, errors.Join(errs...))
 	}
 	return s, nil
+}
+
+// bound returns ctx bounded by the Store's timeout; a ctx that ends sooner (the SDK
+// bounds its budget calls more tightly) is used as it is.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= s.timeout {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // budgetKey is where the budget of key lives.
@@ -127,6 +151,8 @@ func (s *Store) Reserve(ctx context.Context, key telematics.BudgetKey) (time.Dur
 	if err != nil {
 		return 0, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	ms, err := reserveScript.Run(ctx, s.rdb, []string{k}, s.lease.Milliseconds(), probePoll.Milliseconds()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redisbudget: reserve %s: %w", key, err)
@@ -140,6 +166,8 @@ func (s *Store) Release(ctx context.Context, key telematics.BudgetKey) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if err := releaseScript.Run(ctx, s.rdb, []string{k}).Err(); err != nil {
 		return fmt.Errorf("redisbudget: release %s: %w", key, err)
 	}
@@ -162,6 +190,8 @@ func (s *Store) Observe(ctx context.Context, key telematics.BudgetKey, r telemat
 		// that processes whose clocks disagree agree on the reset.
 		resetIn = max(time.Until(r.Reset).Milliseconds(), 0)
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	err = observeScript.Run(ctx, s.rdb, []string{k}, key.Limit, key.Window.Milliseconds(), remaining, resetIn).Err()
 	if err != nil {
 		return fmt.Errorf("redisbudget: observe %s: %w", key, err)
@@ -179,6 +209,8 @@ func (s *Store) Claim(ctx context.Context, id string, retention time.Duration) (
 		retention = s.retention
 	}
 	retention = max(retention, time.Millisecond)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	fresh, err := s.rdb.SetNX(ctx, s.prefix+"dedupe:"+id, 1, retention).Result()
 	if err != nil {
 		return false, fmt.Errorf("redisbudget: claim: %w", err)
@@ -191,6 +223,8 @@ func (s *Store) Forget(ctx context.Context, id string) error {
 	if strings.TrimSpace(id) == "" {
 		return fmt.Errorf("redisbudget: forget: %w: empty event id", telematics.ErrInvalidInput)
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if err := s.rdb.Del(ctx, s.prefix+"dedupe:"+id).Err(); err != nil {
 		return fmt.Errorf("redisbudget: forget: %w", err)
 	}

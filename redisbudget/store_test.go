@@ -224,9 +224,10 @@ func TestInvalidInput(t *testing.T) {
 	assert.ErrorContains(t, err, "nil Redis client")
 
 	rdb := newRedis(t)
-	_, err = redisbudget.New(rdb, redisbudget.WithPrefix(" "), redisbudget.WithProbeLease(0), redisbudget.WithRetention(-time.Hour))
+	_, err = redisbudget.New(rdb, redisbudget.WithPrefix(" "), redisbudget.WithProbeLease(0), redisbudget.WithRetention(-time.Hour),
+		redisbudget.WithTimeout(time.Microsecond))
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	for _, want := range []string{"empty key prefix", "probe lease 0s", "retention -1h0m0s"} {
+	for _, want := range []string{"empty key prefix", "probe lease 0s", "retention -1h0m0s", "timeout 1µs"} {
 		assert.ErrorContains(t, err, want, "every invalid option is reported")
 	}
 

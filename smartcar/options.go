@@ -115,7 +115,8 @@ func WithMaxRetries(n int) Option {
 // asked for (default DefaultMaxWait). A longer wait is returned at once as a
 // *telematics.RateLimitError. Zero never waits: a call that would have to wait for a
 // rate limit fails at once with a *telematics.RateLimitError, which tells when to try
-// again. A negative wait is an error.
+// again; with a shared budget (WithSharedBudget) that includes its waits, even the
+// short one for another client's probe of a new window. A negative wait is an error.
 func WithMaxWait(d time.Duration) Option { return func(c *config) error { return c.SetMaxWait(d) } }
 
 // WithTimeout bounds each attempt of every call that is not a command, body included
@@ -180,6 +181,13 @@ func WithBudget(n int, per time.Duration) Option {
 // bucket's full refill). When b's store fails or is slow, requests pace locally as
 // without it, with one warning logged per outage, until it answers again. Nil (the
 // default) paces in this client only.
+//
+// With WithMaxWait(0) a call never waits for b either: when b says to wait, the call
+// fails at once with a *telematics.RateLimitError whose RetryAfter is b's wait, nothing
+// sent. That includes the few milliseconds while another client probes a window
+// nobody has seen yet (the first request of a window, see package redisbudget): give
+// such a client a maximum wait of a second or two to ride over probes, or retry after
+// RetryAfter.
 func WithSharedBudget(b telematics.SharedBudget) Option {
 	return func(c *config) error { return c.SetSharedBudget(b) }
 }

@@ -77,12 +77,26 @@ func (s *shared) call(ctx context.Context, now func() time.Time, op func(ctx con
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
 	err := op(cctx)
 	cancel()
-	if err != nil && ctx.Err() == nil {
+	if err != nil && callerDone(ctx) == nil {
 		s.failed(ctx, now(), err)
 	} else if err == nil {
 		s.recovered(ctx)
 	}
 	return err
+}
+
+// callerDone returns ctx's error once it is done or its deadline has passed. A store
+// call bounded by the caller's deadline (a socket deadline set to it) fails an instant
+// before ctx's own timer marks ctx done: that failure is the caller's running out of
+// time, not the store's.
+func callerDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func (s *shared) failed(ctx context.Context, now time.Time, err error) {
@@ -124,8 +138,8 @@ func (l *loop) waitShared(ctx context.Context) (bool, error) {
 			return err
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return false, l.requestError(ctx.Err(), false)
+			if cerr := callerDone(ctx); cerr != nil {
+				return false, l.requestError(cerr, false)
 			}
 			return false, nil
 		}
