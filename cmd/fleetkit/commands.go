@@ -191,8 +191,20 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 				defer sub.Close()
 				p := newPrinter(a.stdout, a.format(true), eventColumns)
 				p.streaming = true
-				for n := 0; count == 0 || n < count; n++ {
+				states, lastNotice := sub.States(), ""
+				for n := 0; count == 0 || n < count; {
 					select {
+					case st, ok := <-states:
+						if !ok {
+							states = nil
+							continue
+						}
+						// A connection that keeps failing would otherwise wait in
+						// silence: say why on stderr, once per distinct reason.
+						if notice := liveNotice(st); notice != "" && notice != lastNotice {
+							lastNotice = notice
+							fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), notice)
+						}
 					case e, ok := <-sub.Events():
 						if !ok {
 							if err := sub.Err(); err != nil && ctx.Err() == nil {
@@ -203,6 +215,7 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 						if err := p.add(newEventRecord(e)); err != nil {
 							return err
 						}
+						n++
 					case <-ctx.Done():
 						return nil // Ctrl-C or --duration: a normal end
 					}
@@ -215,6 +228,16 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 	cmd.Flags().DurationVar(&duration, "duration", 0, "stop after this long (10m); default until Ctrl-C")
 	cmd.Flags().IntVar(&count, "count", 0, "stop after this many events; default no limit")
 	return cmd
+}
+
+// liveNotice describes a live connection that is not connected, with the reason its last
+// attempt failed ("" when it is connected or nothing failed). The reason comes from the
+// SDK's errors, which never hold a secret.
+func liveNotice(st telematics.StreamState) string {
+	if st.LastError == nil || st.Conn == telematics.StateConnected || st.Conn == telematics.StateClosed {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s: retrying until Ctrl-C or --duration", st.Conn, oneLine(st.LastError.Error()))
 }
 
 // commandKinds are the commands the command command sends, in help order.

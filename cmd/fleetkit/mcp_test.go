@@ -33,15 +33,7 @@ func mcpSession(t *testing.T, provider string, allowCommands bool) *mcp.ClientSe
 	b, err := a.open(context.Background())
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
-	srv := newMCPServer(b, func() time.Time { return testNow }, allowCommands)
-	st, ct := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	ss, err := srv.Connect(ctx, st, nil)
-	require.NoError(t, err)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { cs.Close(); ss.Wait(); cancel() })
-	return cs
+	return connectInMemory(t, newMCPServer(b, func() time.Time { return testNow }, allowCommands))
 }
 
 func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
