@@ -185,6 +185,8 @@ func TestUsageErrors(t *testing.T) {
 		"charge limit":         {"command", "charge-limit", "120", "--vehicle", "x", "--yes"},
 		"destination":          {"command", "destination", "48.8", "--vehicle", "x", "--yes"},
 		"bad duration":         {"positions", "--older-than", "soon"},
+		"mcp beyond loopback":  {"--sandbox", "mcp", "--http", "0.0.0.0:8765"},
+		"mcp bad address":      {"--sandbox", "mcp", "--http", "8765"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := cli(t, "", args...)
