@@ -327,6 +327,7 @@ func parseCommand(args []string) (telematics.Command, error) {
 
 // parseLatLon reads "LAT,LON" in WGS 84 degrees.
 func parseLatLon(s string) (float64, float64, error) {
+	s = strings.TrimSpace(s)
 	bad := usagef("destination %q: want LAT,LON in degrees, such as 48.8584,2.2945", s)
 	latText, lonText, ok := strings.Cut(s, ",")
 	if !ok {

@@ -242,11 +242,8 @@ func TestRefusedCredentials(t *testing.T) {
 	t.Run("smartcar", func(t *testing.T) {
 		srv := smartcartest.NewServer()
 		defer srv.Close()
-		t.Setenv(smartcar.EnvClientID, srv.ClientID)
+		smartcarEnv(t, srv)
 		t.Setenv(smartcar.EnvClientSecret, secret)
-		t.Setenv(smartcar.EnvVehicleAPIURL, srv.VehicleAPIURL)
-		t.Setenv(smartcar.EnvManagementAPIURL, srv.ManagementAPIURL)
-		t.Setenv(smartcar.EnvTokenURL, srv.TokenURL)
 		r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", "smartcar", "vehicles")
 		assert.Equal(t, exitAuth, r.code, r.stderr)
 		testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, secret)
@@ -269,6 +266,72 @@ func TestSpentBudget(t *testing.T) {
 	assert.Contains(t, r.stderr, "try again in 1h0m0s")
 	assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
 	testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, srv.ClientSecret)
+}
+
+// TestSpentBudgetSmartcar: a Smartcar 429 exits 4 as well, with its Retry-After.
+func TestSpentBudgetSmartcar(t *testing.T) {
+	srv := smartcartest.NewServer()
+	defer srv.Close()
+	smartcarEnv(t, srv)
+	srv.FailNext(smartcartest.RateLimited(2 * time.Hour))
+	r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", "smartcar", "signals", "--vehicle", smartcartest.VehicleModel3)
+	assert.Equal(t, exitRateLimit, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "try again in 2h0m0s")
+	assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
+	testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, srv.ClientSecret)
+}
+
+// smartcarEnv points the Smartcar variables of the environment at srv.
+func smartcarEnv(t *testing.T, srv *smartcartest.Server) {
+	t.Setenv(smartcar.EnvClientID, srv.ClientID)
+	t.Setenv(smartcar.EnvClientSecret, srv.ClientSecret)
+	t.Setenv(smartcar.EnvVehicleAPIURL, srv.VehicleAPIURL)
+	t.Setenv(smartcar.EnvManagementAPIURL, srv.ManagementAPIURL)
+	t.Setenv(smartcar.EnvTokenURL, srv.TokenURL)
+}
+
+// TestBadSettingsInEnvironment: a malformed optional setting is a usage error that names
+// the variables to check, and shows no secret.
+func TestBadSettingsInEnvironment(t *testing.T) {
+	const secret = "env-secret-Hq3Vn8Zr1Wx5"
+	for name, env := range map[string]map[string]string{
+		"mycartracks base URL": {mycartracks.EnvClientID: "id", mycartracks.EnvClientSecret: secret, mycartracks.EnvBaseURL: "ftp://user:" + secret + "@example.com/"},
+		"mycartracks scope":    {mycartracks.EnvClientID: "id", mycartracks.EnvClientSecret: secret, mycartracks.EnvScope: "everything"},
+		"smartcar unit system": {smartcar.EnvClientID: "id", smartcar.EnvClientSecret: secret, smartcar.EnvUnitSystem: "furlongs"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			provider, _, _ := strings.Cut(name, " ")
+			r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", provider, "vehicles")
+			assert.Equal(t, exitUsage, r.code, r.stderr)
+			assert.Regexp(t, `^fleetkit vehicles: the `+provider+` settings in the environment: .*: check `+strings.ToUpper(provider)+`_CLIENT_ID, `, r.stderr)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
+			testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, "id", secret)
+		})
+	}
+}
+
+// TestDestinationSouthOfTheEquator: a negative latitude is an argument, not a flag.
+func TestDestinationSouthOfTheEquator(t *testing.T) {
+	r := cli(t, "", "--sandbox", "--provider", "smartcar", "--output", "json", "command", "destination", "-33.8568,151.2153", "--vehicle", smartcartest.VehicleModel3, "--yes")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"command": "destination"`)
+	r = cli(t, "", "--sandbox", "--provider", "smartcar", "command", "destination", "-95,151", "--vehicle", smartcartest.VehicleModel3, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `destination "-95,151": want LAT,LON in degrees`)
+}
+
+// TestLiveDuration: --duration ends live normally.
+func TestLiveDuration(t *testing.T) {
+	r := cli(t, "", "--sandbox", "--provider", "mycartracks", "live", "--duration", "100ms", "--vehicle", "1001")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if line != "" {
+			assert.True(t, json.Valid([]byte(line)), line)
+		}
+	}
 }
 
 func TestHelp(t *testing.T) {
