@@ -189,38 +189,13 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 					return fmt.Errorf("subscribing to live positions: %w", err)
 				}
 				defer sub.Close()
-				p := newPrinter(a.stdout, a.format(true), eventColumns)
-				p.streaming = true
-				states, lastNotice := sub.States(), ""
-				for n := 0; count == 0 || n < count; {
-					select {
-					case st, ok := <-states:
-						if !ok {
-							states = nil
-							continue
-						}
-						// A connection that keeps failing would otherwise wait in
-						// silence: say why on stderr, once per distinct reason.
-						if notice := liveNotice(st); notice != "" && notice != lastNotice {
-							lastNotice = notice
-							fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), notice)
-						}
-					case e, ok := <-sub.Events():
-						if !ok {
-							if err := sub.Err(); err != nil && ctx.Err() == nil {
-								return fmt.Errorf("live positions: %w", err)
-							}
-							return nil
-						}
-						if err := p.add(newEventRecord(e)); err != nil {
-							return err
-						}
-						n++
-					case <-ctx.Done():
-						return nil // Ctrl-C or --duration: a normal end
-					}
+				p := newStreamingPrinter(a.stdout, a.format(true), eventColumns)
+				err = a.follow(ctx, cmd.CommandPath(), sub, p, count)
+				// --output json prints its one document at the end, also after a failure.
+				if ferr := p.flush(); err == nil {
+					err = ferr
 				}
-				return nil
+				return err
 			})
 		},
 	}
@@ -228,6 +203,42 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 	cmd.Flags().DurationVar(&duration, "duration", 0, "stop after this long (10m); default until Ctrl-C")
 	cmd.Flags().IntVar(&count, "count", 0, "stop after this many events; default no limit")
 	return cmd
+}
+
+// follow prints the events of sub until count of them (0: no limit), the end of ctx
+// (Ctrl-C or --duration: a normal end) or of the subscription. path is the command path
+// that prefixes notices on stderr.
+func (a *app) follow(ctx context.Context, path string, sub *telematics.Subscription, p *printer[eventRecord], count int) error {
+	states, lastNotice := sub.States(), ""
+	for n := 0; count == 0 || n < count; {
+		select {
+		case st, ok := <-states:
+			if !ok {
+				states = nil
+				continue
+			}
+			// A connection that keeps failing would otherwise wait in
+			// silence: say why on stderr, once per distinct reason.
+			if notice := liveNotice(st); notice != "" && notice != lastNotice {
+				lastNotice = notice
+				fmt.Fprintf(a.stderr, "%s: %s\n", path, notice)
+			}
+		case e, ok := <-sub.Events():
+			if !ok {
+				if err := sub.Err(); err != nil && ctx.Err() == nil {
+					return fmt.Errorf("live positions: %w", err)
+				}
+				return nil
+			}
+			if err := p.add(newEventRecord(e)); err != nil {
+				return err
+			}
+			n++
+		case <-ctx.Done():
+			return nil // Ctrl-C or --duration: a normal end
+		}
+	}
+	return nil
 }
 
 // liveNotice describes a live connection that is not connected, with the reason its last

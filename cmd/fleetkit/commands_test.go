@@ -44,6 +44,8 @@ func TestGolden(t *testing.T) {
 		{"signals-some", []string{"--provider", "smartcar", "signals", "--vehicle", vw, "--signal", "tractionbattery-stateofcharge,closure-sunroof"}},
 		{"command-smartcar", []string{"--provider", "smartcar", "command", "charge-limit", "80", "--vehicle", vw, "--yes"}},
 		{"rate-mycartracks", []string{"--provider", "mycartracks", "rate"}},
+		// The first events of live are the snapshot's resyncs, the same in every run.
+		{"live-mycartracks", []string{"--provider", "mycartracks", "live", "--count", "5"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +64,19 @@ func TestGolden(t *testing.T) {
 				}
 				golden(t, tc.name+ext, out)
 			}
+		})
+	}
+}
+
+// TestGoldenExport: export writes the one track of the range as the golden files have it,
+// in each format.
+func TestGoldenExport(t *testing.T) {
+	for _, format := range []string{"gpx", "geojson", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			r := cli(t, "", "--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1001", "--from", "2026-03-01T09:00:00Z", "--to", "2026-03-01T10:00:00Z", "--format", format)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+			golden(t, "export-mycartracks."+format, r.stdout)
 		})
 	}
 }
@@ -376,4 +391,18 @@ func TestAgeCell(t *testing.T) {
 		assert.Equal(t, want, ageCell(&s))
 	}
 	assert.Empty(t, ageCell(nil))
+}
+
+// TestStreamingTable: a streaming table prints each row as it is added, the header with
+// the first, its columns as wide as the widest cell so far.
+func TestStreamingTable(t *testing.T) {
+	var out strings.Builder
+	cols := []column[[2]string]{{"A", func(r [2]string) string { return r[0] }}, {"B", func(r [2]string) string { return r[1] }}}
+	p := newStreamingPrinter(&out, formatTable, cols)
+	require.NoError(t, p.add([2]string{"x", "1"}))
+	assert.Equal(t, "A  B\nx  1\n", out.String(), "printed at once")
+	require.NoError(t, p.add([2]string{"wider", "2"}))
+	require.NoError(t, p.add([2]string{"y", ""}))
+	require.NoError(t, p.flush())
+	assert.Equal(t, "A  B\nx  1\nwider  2\ny      -\n", out.String())
 }
