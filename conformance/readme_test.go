@@ -71,6 +71,8 @@ var imports = map[string]string{
 	"smartcar":        "github.com/fleetkit/fleetkit-go/smartcar",
 	"smartcartest":    "github.com/fleetkit/fleetkit-go/smartcar/smartcartest",
 	"sandbox":         "github.com/fleetkit/fleetkit-go/sandbox",
+	"redisbudget":     "github.com/fleetkit/fleetkit-go/redisbudget",
+	"redis":           "github.com/redis/go-redis/v9",
 }
 
 // givens are the values a fragment may use without declaring them (the README's prose

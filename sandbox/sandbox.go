@@ -18,6 +18,12 @@
 // real time: MyCarTracks vehicles move on the live stream, and two Smartcar vehicles
 // (the Model 3 and the Bolt) drive, their location changing every 30 seconds.
 //
+// With Options.WebhookURL the sandbox also plays Smartcar's webhook sender: it sends a
+// VERIFY event, then VEHICLE_STATE events of the driving vehicles every
+// WebhookInterval, signed with the sandbox's ManagementToken (exported as
+// SMARTCAR_MANAGEMENT_TOKEN), so that a smartcar.WebhookHandler — or any receiver —
+// can be developed against it.
+//
 // The fakes' simulated fleets, behaviours and controls are those of packages
 // mycartracks/mycartrackstest and smartcar/smartcartest; the MyCarTracks and Smartcar
 // fields give them to a program that wants to steer the sandbox (inject a fault, put a
@@ -26,11 +32,16 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/mycartracks"
@@ -50,11 +61,25 @@ type Options struct {
 	// the port is 0. An address other than loopback makes the fakes reachable from
 	// other machines: they hold no real data, but anyone may use them.
 	Addr string
-	// WebhookURL, when set, is where signed Smartcar webhooks are to be sent. The signed
-	// sender is not part of this version yet: Start refuses a WebhookURL with an error
-	// matching telematics.ErrNotSupported.
+	// WebhookURL, when set, is where the sandbox sends signed Smartcar webhooks, as
+	// Smartcar does to a webhook's callback URL: a VERIFY event first, then every
+	// WebhookInterval a VEHICLE_STATE event of each driving vehicle (the Model 3 and the
+	// Bolt, with their current location), each signed with ManagementToken in
+	// SC-Signature and retried on Smartcar's schedule (25, 50, 100 s) until answered
+	// 2xx. It must be an absolute http or https URL.
 	WebhookURL string
+	// WebhookInterval is the time between two rounds of VEHICLE_STATE events (default
+	// DefaultWebhookInterval).
+	WebhookInterval time.Duration
+	// ManagementToken is the Application Management Token the webhooks are signed with
+	// (default a random one); Env exports it as SMARTCAR_MANAGEMENT_TOKEN for the
+	// receiver, smartcar.NewWebhookHandler(os.Getenv(smartcar.EnvManagementToken)).
+	ManagementToken string
 }
+
+// DefaultWebhookInterval is the time between two rounds of webhooks by default: the
+// driving vehicles' location changes every 30 s.
+const DefaultWebhookInterval = 30 * time.Second
 
 // Sandbox is a running pair of fakes. Close it when done.
 type Sandbox struct {
@@ -64,13 +89,24 @@ type Sandbox struct {
 	// Smartcar is the Smartcar fake: URL, VehicleAPIURL, ManagementAPIURL, TokenURL,
 	// ClientID, ClientSecret, and its controls.
 	Smartcar *smartcartest.Server
+	// ManagementToken is the Application Management Token of the Smartcar fake: the
+	// webhooks it sends are signed with it.
+	ManagementToken string
+	// Webhooks is the signed webhook sender when Options.WebhookURL is set (nil
+	// otherwise); its Report lists every delivery and whether it was acknowledged.
+	Webhooks *smartcartest.Sender
+
+	stop      context.CancelFunc
+	done      chan struct{}
+	transport *http.Transport
+	closeOnce sync.Once
 }
 
 // Start starts both fakes; ctx bounds the start only, the sandbox runs until Close. An
 // address that cannot be listened on is an error naming it.
 func Start(ctx context.Context, opts Options) (*Sandbox, error) {
-	if opts.WebhookURL != "" {
-		return nil, fmt.Errorf("sandbox: %w: sending signed Smartcar webhooks is not available in this version", telematics.ErrNotSupported)
+	if err := checkWebhookOptions(&opts); err != nil {
+		return nil, err
 	}
 	addr := opts.Addr
 	if addr == "" {
@@ -99,17 +135,93 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		return nil, fmt.Errorf("sandbox: Smartcar: %w", err)
 	}
 	sb := &Sandbox{
-		MyCarTracks: mycartrackstest.NewServer(mycartrackstest.WithListener(mctL)),
-		Smartcar:    smartcartest.NewServer(smartcartest.WithListener(scL)),
+		MyCarTracks:     mycartrackstest.NewServer(mycartrackstest.WithListener(mctL)),
+		Smartcar:        smartcartest.NewServer(smartcartest.WithListener(scL)),
+		ManagementToken: opts.ManagementToken,
 	}
-	for _, id := range []string{smartcartest.VehicleModel3, smartcartest.VehicleBolt} {
+	for _, id := range drivingVehicles {
 		sb.Smartcar.Drive(id, 40, 30*time.Second)
+	}
+	if opts.WebhookURL != "" {
+		sb.startWebhooks(opts.WebhookURL, opts.WebhookInterval)
 	}
 	return sb, nil
 }
 
-// Close stops both fakes and closes their connections. It may be called more than once.
+// drivingVehicles are the Smartcar vehicles that drive, and whose webhooks are sent.
+var drivingVehicles = []string{smartcartest.VehicleModel3, smartcartest.VehicleBolt}
+
+// checkWebhookOptions validates the webhook options and fills in their defaults.
+func checkWebhookOptions(opts *Options) error {
+	if opts.WebhookInterval < 0 {
+		return fmt.Errorf("sandbox: %w: WebhookInterval %v: must not be negative", telematics.ErrInvalidInput, opts.WebhookInterval)
+	}
+	if opts.WebhookInterval == 0 {
+		opts.WebhookInterval = DefaultWebhookInterval
+	}
+	if opts.ManagementToken == "" {
+		var raw [24]byte
+		_, _ = rand.Read(raw[:])
+		opts.ManagementToken = "sandbox-" + hex.EncodeToString(raw[:])
+	} else if strings.TrimSpace(opts.ManagementToken) == "" {
+		return fmt.Errorf("sandbox: %w: ManagementToken is blank", telematics.ErrInvalidInput)
+	}
+	if opts.WebhookURL == "" {
+		return nil
+	}
+	u, err := url.Parse(opts.WebhookURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("sandbox: %w: WebhookURL %q: must be an absolute http or https URL", telematics.ErrInvalidInput, opts.WebhookURL)
+	}
+	return nil
+}
+
+// startWebhooks starts the goroutine that sends VERIFY, then a VEHICLE_STATE event of
+// each driving vehicle every interval, each delivery (with its retries) in a goroutine
+// of its own so that a receiver that is down does not delay the next round.
+func (sb *Sandbox) startWebhooks(webhookURL string, interval time.Duration) {
+	sb.transport = &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: len(drivingVehicles) + 1, IdleConnTimeout: 2 * interval}
+	sb.Webhooks = smartcartest.NewSender(webhookURL, sb.ManagementToken, smartcartest.WithSenderHTTPClient(&http.Client{Transport: sb.transport}))
+	ctx, cancel := context.WithCancel(context.Background())
+	sb.stop, sb.done = cancel, make(chan struct{})
+	go func() {
+		defer close(sb.done)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		_, _ = sb.Webhooks.Verify(ctx) // recorded in the report, like every delivery
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		for ctx.Err() == nil {
+			for _, id := range drivingVehicles {
+				ev, ok := sb.Smartcar.VehicleStateEvent("", id, time.Time{})
+				if !ok {
+					continue
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sb.Webhooks.Deliver(ctx, ev, smartcartest.Signed)
+				}()
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+}
+
+// Close stops the webhooks and both fakes and closes their connections. It may be called
+// more than once.
 func (sb *Sandbox) Close() {
+	sb.closeOnce.Do(func() {
+		if sb.stop != nil {
+			sb.stop()
+			<-sb.done
+			sb.transport.CloseIdleConnections()
+		}
+	})
 	sb.MyCarTracks.Close()
 	sb.Smartcar.Close()
 }
@@ -122,8 +234,10 @@ func (sb *Sandbox) Close() {
 // SMARTCAR_TOKEN_URL), then the origins Smartcar's official SDKs read
 // (SMARTCAR_API_V3_ORIGIN, which they append /v3 to, and SMARTCAR_API_ORIGIN,
 // SMARTCAR_AUTH_ORIGIN and SMARTCAR_MANAGEMENT_API_ORIGIN, pointed at the sandbox so
-// that nothing leaves it). The values hold the fakes' credentials, which are not
-// secrets.
+// that nothing leaves it), and SMARTCAR_MANAGEMENT_TOKEN (smartcar.EnvManagementToken),
+// the Application Management Token the sandbox's webhooks are signed with, for a
+// receiver (examples/smartcar-webhook reads it). The values hold the fakes'
+// credentials, which are not secrets.
 func (sb *Sandbox) Env() []string {
 	m, s := sb.MyCarTracks, sb.Smartcar
 	pairs := [][2]string{
@@ -140,6 +254,7 @@ func (sb *Sandbox) Env() []string {
 		{"SMARTCAR_API_ORIGIN", s.URL},
 		{"SMARTCAR_AUTH_ORIGIN", s.URL},
 		{"SMARTCAR_MANAGEMENT_API_ORIGIN", s.URL},
+		{smartcar.EnvManagementToken, sb.ManagementToken},
 	}
 	out := make([]string, len(pairs))
 	for i, p := range pairs {

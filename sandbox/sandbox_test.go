@@ -293,8 +293,11 @@ func TestStartOnAnAddress(t *testing.T) {
 		_, err = sandbox.Start(context.Background(), sandbox.Options{Addr: bad})
 		assert.ErrorIs(t, err, telematics.ErrInvalidInput, bad)
 	}
-	_, err = sandbox.Start(context.Background(), sandbox.Options{WebhookURL: "http://127.0.0.1:1/hook"})
-	assert.ErrorIs(t, err, telematics.ErrNotSupported)
+	for _, bad := range []sandbox.Options{{WebhookURL: "127.0.0.1:1/hook"}, {WebhookURL: "ftp://127.0.0.1/hook"}, {WebhookURL: "http:///hook"},
+		{WebhookURL: "http://127.0.0.1:1/hook", WebhookInterval: -time.Second}, {ManagementToken: "  "}} {
+		_, err = sandbox.Start(context.Background(), bad)
+		assert.ErrorIs(t, err, telematics.ErrInvalidInput, "%+v", bad)
+	}
 
 	sb.Close()
 	sb.Close()
@@ -358,4 +361,109 @@ func TestOfficialSmartcarNodeSDK(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, sdkRequests, "the SDK's requests reached the sandbox")
+}
+
+// TestSignedWebhooks receives the sandbox's webhooks with fleetkit's WebhookHandler
+// configured with the management token the sandbox exports: VERIFY is answered, then
+// VEHICLE_STATE events of both driving vehicles arrive verified, with their location.
+func TestSignedWebhooks(t *testing.T) {
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	sb := start(t, sandbox.Options{WebhookURL: "http://" + l.Addr().String() + "/hooks/smartcar", WebhookInterval: 20 * time.Millisecond})
+	require.NotNil(t, sb.Webhooks)
+	token := env(sb)[smartcar.EnvManagementToken]
+	require.NotEmpty(t, token)
+	assert.Equal(t, sb.ManagementToken, token)
+	var exports bytes.Buffer
+	require.NoError(t, sb.WriteExports(&exports))
+	assert.Contains(t, exports.String(), "export SMARTCAR_MANAGEMENT_TOKEN='"+token+"'")
+
+	// The receiver subscribes before it serves: the sandbox's first deliveries wait in
+	// the listener's backlog meanwhile.
+	h, err := smartcar.NewWebhookHandler(token, smartcar.WithSignedVerifyOnly())
+	require.NoError(t, err)
+	defer h.Close()
+	sub, err := h.Subscribe(context.Background(), smartcar.WebhookEvents())
+	require.NoError(t, err)
+	defer sub.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/hooks/smartcar", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	defer func() {
+		require.NoError(t, srv.Close())
+		assert.ErrorIs(t, <-served, http.ErrServerClosed)
+	}()
+
+	seen := map[string]int{}
+	timeout := time.After(30 * time.Second)
+	for seen[smartcartest.VehicleModel3] < 2 || seen[smartcartest.VehicleBolt] < 2 {
+		select {
+		case ev := <-sub.Webhooks():
+			st, ok := ev.(*smartcar.VehicleStateEvent)
+			require.True(t, ok, "%T", ev)
+			assert.Equal(t, smartcar.WebhookModeLive, st.Mode)
+			loc, ok := st.Signal(smartcar.SignalLocationPreciseLocation)
+			require.True(t, ok)
+			require.True(t, loc.OK())
+			require.Len(t, st.Positions(), 1)
+			seen[st.VehicleID]++
+		case <-timeout:
+			require.FailNow(t, "the sandbox's webhooks did not arrive", "%v", seen)
+		}
+	}
+	sb.Close() // stops the sender; what it delivered is final
+	stats := h.Stats()
+	assert.EqualValues(t, 1, stats.Challenges, "VERIFY answered once")
+	assert.Zero(t, stats.Unauthorized, "every delivery was signed with the exported token")
+	assert.Zero(t, stats.Malformed)
+	rep := sb.Webhooks.Report()
+	require.NotEmpty(t, rep.Deliveries)
+	assert.Equal(t, "VERIFY", rep.Deliveries[0].Type, "VERIFY first")
+	assert.True(t, rep.Deliveries[0].Acknowledged)
+	for _, d := range rep.Deliveries[1:] {
+		assert.Equal(t, "VEHICLE_STATE", d.Type)
+		assert.Contains(t, []string{smartcartest.VehicleModel3, smartcartest.VehicleBolt}, d.VehicleID)
+		for _, a := range d.Attempts {
+			if a.Err == nil { // an attempt cut short by Close has no answer
+				assert.Equal(t, http.StatusOK, a.Status)
+			}
+		}
+	}
+}
+
+// TestWebhooksCloseWhileRetrying: a receiver that is down gets the VERIFY retried on
+// Smartcar's schedule; Close ends the wait at once, and no goroutine is left (TestMain).
+func TestWebhooksCloseWhileRetrying(t *testing.T) {
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	down := "http://" + l.Addr().String() + "/hook"
+	require.NoError(t, l.Close())
+	sb := start(t, sandbox.Options{WebhookURL: down, ManagementToken: "sandbox-token"})
+	assert.Equal(t, "sandbox-token", env(sb)[smartcar.EnvManagementToken])
+	require.Eventually(t, func() bool {
+		rep := sb.Webhooks.Report()
+		return len(rep.Deliveries) == 1 && len(rep.Deliveries[0].Attempts) == 1
+	}, 10*time.Second, time.Millisecond)
+	closed := make(chan struct{})
+	go func() {
+		sb.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the 25 s retry")
+	}
+	rep := sb.Webhooks.Report()
+	require.Equal(t, 1, len(rep.Deliveries), "nothing is sent after Close")
+	d := rep.Deliveries[0]
+	assert.Equal(t, "VERIFY", d.Type)
+	assert.False(t, d.Acknowledged)
+	assert.True(t, d.GaveUp)
+	require.Error(t, d.Attempts[0].Err)
+	testkit.AssertNoSecrets(t, map[string]string{"error": d.Attempts[0].Err.Error()}, "sandbox-token")
 }

@@ -131,8 +131,11 @@
 //		fmt.Println(p.VehicleID, p.Latitude, p.Longitude, p.Time)
 //	}
 //
-// A PositionTracker shared with the webhook receiver (WithPositionTracker) keeps a fix
-// that both deliver from being published twice.
+// When the webhook receiver runs too, give both one PositionTracker
+// (WithPositionTracker here, WithWebhookPositionTracker on the handler) and merge their
+// subscriptions (telematics.MergeSubscriptions): a fix is published once, by whichever
+// source delivers it first, and neither publishes a fix older than one the other
+// already published.
 //
 // # Webhooks and subscriptions
 //
@@ -151,7 +154,10 @@
 // WebhookEvents, and Positions) and callbacks (HandleFunc), answering 200 only once they
 // accepted the event and 503 otherwise, so that Smartcar redelivers; duplicate eventIds
 // are acknowledged but not delivered again (MemoryDedupeStore or a shared
-// telematics.DedupeStore) and out-of-order values are marked Stale.
+// telematics.DedupeStore) and out-of-order values are marked Stale. With
+// WithWebhookPositionTracker, the handler's Positions share the poller's
+// PositionTracker: a location is published only when newer than the last fix either
+// source published for its vehicle (Stats counts the others as TrackedPositions).
 //
 // # Errors
 //

@@ -413,3 +413,21 @@ func jsonProblem(err error) string {
 	}
 	return "invalid JSON"
 }
+
+// String formats an event in one line for logs: type, mode, vehicle, event id and,
+// for a VEHICLE_STATE, its triggers and signal count.
+func (e *WebhookEnvelope) String() string {
+	var b strings.Builder
+	b.WriteString(string(e.Type))
+	if e.Mode != "" {
+		b.WriteString(" " + string(e.Mode))
+	}
+	if e.VehicleID != "" {
+		b.WriteString(" vehicle " + e.VehicleID)
+	}
+	b.WriteString(" event " + e.EventID)
+	if e.Version != "" && e.Version != "4.0" {
+		b.WriteString(" (payload " + e.Version + ")")
+	}
+	return b.String()
+}

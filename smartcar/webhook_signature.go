@@ -127,3 +127,8 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// EnvManagementToken names the environment variable that holds the Application
+// Management Token by convention: examples/smartcar-webhook reads it and the sandbox
+// exports it. FromEnv does not read it (the client does not need it).
+const EnvManagementToken = "SMARTCAR_MANAGEMENT_TOKEN"

@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,8 +85,10 @@ func TestRunForADuration(t *testing.T) {
 func TestRunRefuses(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "nonsense"}, io.Discard, io.Discard)
 	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
-	err = run(context.Background(), []string{"-webhook", "http://127.0.0.1:1/hook", "-duration", "1ms"}, io.Discard, io.Discard)
-	assert.ErrorIs(t, err, telematics.ErrNotSupported)
+	err = run(context.Background(), []string{"-webhook", "127.0.0.1:1/hook", "-duration", "1ms"}, io.Discard, io.Discard)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
+	err = run(context.Background(), []string{"-webhook", "http://127.0.0.1:1/hook", "-webhook-interval", "-1s", "-duration", "1ms"}, io.Discard, io.Discard)
+	assert.ErrorIs(t, err, telematics.ErrInvalidInput)
 	err = run(context.Background(), []string{"-env-file", filepath.Join(t.TempDir(), "no", "such", "dir"), "-duration", "1ms"}, io.Discard, io.Discard)
 	assert.Error(t, err)
 }
@@ -92,4 +97,73 @@ func TestHelp(t *testing.T) {
 	clitest.Help(t, "sandbox", func(args []string, stdout, stderr io.Writer) error {
 		return run(context.Background(), args, stdout, stderr)
 	})
+}
+
+// TestRunSendsSignedWebhooks runs the sandbox with -webhook against a plain receiver
+// that acknowledges every delivery; the test checks each one's SC-Signature with the
+// exported SMARTCAR_MANAGEMENT_TOKEN.
+func TestRunSendsSignedWebhooks(t *testing.T) {
+	type delivery struct {
+		body []byte
+		sig  string
+	}
+	got := make(chan delivery, 64)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case got <- delivery{b, r.Header.Get(smartcar.SignatureHeader)}:
+		default:
+		}
+	}))
+	defer receiver.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"-webhook", receiver.URL + "/hook", "-webhook-interval", "10ms"}, pw, &stderr)
+		pw.Close()
+		done <- err
+	}()
+	token := ""
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "export "+smartcar.EnvManagementToken+"="); ok {
+			token = strings.Trim(v, "'")
+			break
+		}
+	}
+	require.NotEmpty(t, token)
+	go io.Copy(io.Discard, pr) // drain what is left
+
+	types := map[string]int{}
+	timeout := time.After(30 * time.Second)
+	for types["VEHICLE_STATE"] < 2 {
+		select {
+		case d := <-got:
+			assert.Equal(t, smartcartest.Sign(token, d.body), d.sig, "signed with the exported token")
+			require.NoError(t, smartcar.VerifySignature(d.body, d.sig, token))
+			var ev struct {
+				EventType string `json:"eventType"`
+			}
+			require.NoError(t, json.Unmarshal(d.body, &ev))
+			if len(types) == 0 {
+				assert.Equal(t, "VERIFY", ev.EventType, "VERIFY first")
+			}
+			types[ev.EventType]++
+		case <-timeout:
+			require.FailNow(t, "no webhook arrived", "%v", types)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sandbox did not stop")
+	}
+	assert.Contains(t, stderr.String(), "Sending signed Smartcar webhooks to "+receiver.URL+"/hook")
+	assert.Contains(t, stderr.String(), "Webhooks: ")
 }

@@ -32,7 +32,7 @@ import (
 )
 
 // EnvManagementToken names the variable holding the Application Management Token.
-const EnvManagementToken = "SMARTCAR_MANAGEMENT_TOKEN"
+const EnvManagementToken = smartcar.EnvManagementToken
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -70,7 +70,7 @@ func (s *Session) run(ctx context.Context) {
 	if err != nil {
 		// Err is set before the channels close.
 		for _, sub := range subs {
-			sub.end(err)
+			sub.End(err)
 		}
 	}
 	s.events.Close()

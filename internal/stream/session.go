@@ -217,7 +217,7 @@ func (s *Session) shutdown(err error) {
 		<-s.done
 	}
 	for _, sub := range subs {
-		sub.end(err)
+		sub.End(err)
 	}
 }
 

@@ -26,9 +26,11 @@ func VerifyEvent(challenge string) Event {
 }
 
 // VehicleStateEvent builds a VEHICLE_STATE event (payload version 4.0, mode LIVE) with
-// every signal of a simulated vehicle, as the server holds them, each updated at
-// updated (zero: as held), triggered by the location. ok is false for an unknown
-// vehicle. An empty eventID gets a fresh one.
+// every signal of a simulated vehicle as a read would return it now (a driving
+// vehicle's location where it is on the server's clock), each updated at updated (zero:
+// as read), triggered by the location and delivered at the server's clock time (or
+// shortly after updated). ok is false for an unknown vehicle. An empty eventID gets a
+// fresh one.
 func (s *Server) VehicleStateEvent(eventID, vehicleID string, updated time.Time) (ev Event, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -39,8 +41,10 @@ func (s *Server) VehicleStateEvent(eventID, vehicleID string, updated time.Time)
 	if eventID == "" {
 		eventID = NewEventID()
 	}
+	now := s.clock.Now()
 	signals := make([]any, 0, len(v.signals))
 	for _, sig := range v.signals {
+		sig = v.current(sig, now)
 		status := map[string]any{"value": sig.Status}
 		if sig.Status == "ERROR" {
 			status["error"] = map[string]any{"type": sig.ErrorType, "code": nullable(sig.ErrorCode)}
@@ -56,9 +60,9 @@ func (s *Server) VehicleStateEvent(eventID, vehicleID string, updated time.Time)
 		}
 		signals = append(signals, m)
 	}
-	at := updated
-	if at.IsZero() {
-		at = Epoch
+	delivered := now
+	if !updated.IsZero() {
+		delivered = updated.Add(3 * time.Second)
 	}
 	return Event{EventID: eventID, Type: "VEHICLE_STATE", VehicleID: vehicleID, Body: mustJSON(map[string]any{
 		"eventId": eventID, "eventType": "VEHICLE_STATE", "vehicleId": vehicleID,
@@ -69,7 +73,7 @@ func (s *Server) VehicleStateEvent(eventID, vehicleID string, updated time.Time)
 		},
 		"triggers": []any{map[string]any{"type": "SIGNAL_UPDATED", "signal": map[string]any{"code": "location-preciselocation", "name": "PreciseLocation", "group": "Location"}}},
 		"meta": map[string]any{"version": "4.0", "webhookId": WebhookID, "webhookName": "Example Webhook", "deliveryId": NewEventID(),
-			"deliveredAt": at.Add(3 * time.Second).UnixMilli(), "mode": "LIVE", "signalCount": len(signals)},
+			"deliveredAt": delivered.UnixMilli(), "mode": "LIVE", "signalCount": len(signals)},
 	})}, true
 }
 

@@ -1,0 +1,211 @@
+package smartcar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fleetkit/fleetkit-go/internal/stream"
+	"github.com/fleetkit/fleetkit-go/telematics"
+)
+
+const (
+	// partialTTL is how long the handler remembers which consumers took an event whose
+	// delivery failed for others, so that Smartcar's retry (within three minutes)
+	// reaches only the others.
+	partialTTL  = 10 * time.Minute
+	maxPartials = 1 << 16
+)
+
+// ErrNoConsumer: a webhook event arrived while nothing consumes events (no
+// subscription, no HandleFunc); the handler answers 503 so that Smartcar delivers it
+// again later. It matches telematics.ErrUnavailable.
+var ErrNoConsumer = &webhookError{msg: "webhook: no consumer for the event", kind: telematics.ErrUnavailable}
+
+// WebhookFunc consumes one webhook event. Returning nil accepts it: the handler then
+// answers 2xx and Smartcar considers it delivered. An error, or ctx ending (the
+// delivery deadline) before it returns, refuses it: the handler answers 503 and Smartcar
+// delivers it again. It must honour ctx.
+type WebhookFunc func(ctx context.Context, ev WebhookEvent) error
+
+// accept deduplicates, marks stale signals and delivers one event; it returns the
+// status to answer.
+func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, string) {
+	env := ev.Envelope()
+	id := env.EventID
+	if id != "" {
+		fresh, err := h.cfg.store.Claim(ctx, id, h.cfg.retention)
+		switch {
+		case err != nil:
+			h.n.storeErrors.Add(1)
+			h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: dedupe store failed; delivering", slog.String("eventId", id), slog.String("error", err.Error()))
+		case !fresh:
+			h.n.duplicates.Add(1)
+			return http.StatusOK, ""
+		}
+	}
+	if st, ok := ev.(*VehicleStateEvent); ok {
+		for i := range st.Signals {
+			s := &st.Signals[i]
+			if h.signal.observe(st.VehicleID, s.Code, s.OEMUpdatedAt) || h.olderThanTracked(&s.Signal) {
+				s.Stale = true
+				h.n.staleSignals.Add(1)
+			}
+		}
+	}
+	if err := h.deliver(ctx, ev); err != nil {
+		if id != "" {
+			// Forget the claim so that Smartcar's retry is delivered; the context may
+			// have ended, the store still gets its chance.
+			if ferr := h.cfg.store.Forget(context.WithoutCancel(ctx), id); ferr != nil {
+				h.n.storeErrors.Add(1)
+			}
+		}
+		h.n.unavailable.Add(1)
+		return http.StatusServiceUnavailable, err.Error()
+	}
+	h.n.delivered.Add(1)
+	return http.StatusOK, ""
+}
+
+// deliver hands ev to every subscription and callback within the delivery wait; each
+// that took it is remembered, so that a retry after a partial failure reaches only the
+// others.
+func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
+	env := ev.Envelope()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := telematics.AfterFunc(h.clock, h.cfg.deliveryWait, cancel)
+	defer stop()
+
+	h.mu.Lock()
+	callbacks := h.callbacks
+	p := h.partials[env.EventID]
+	h.mu.Unlock()
+	took := map[any]struct{}{}
+	if p != nil {
+		took = maps.Clone(p.took)
+	}
+	if len(callbacks)+h.typed.Len()+h.events.Len()+h.positions.Len() == 0 {
+		return ErrNoConsumer
+	}
+	skipTyped := func(s *stream.Sub[WebhookEvent]) bool { _, ok := took[s]; return ok }
+	skipEvents := func(s *stream.Sub[telematics.Event]) bool { _, ok := took[s]; return ok }
+	var errs []error
+	t, err := h.typed.PublishWait(ctx, ev, skipTyped)
+	for _, s := range t {
+		took[s] = struct{}{}
+	}
+	errs = append(errs, err)
+	tev, positions := telematicsEvent(ev)
+	e, err := h.events.PublishWait(ctx, tev, skipEvents)
+	for _, s := range e {
+		took[s] = struct{}{}
+	}
+	errs = append(errs, err)
+	for _, cb := range callbacks {
+		if _, ok := took[cb]; ok {
+			continue
+		}
+		if err := cb.f(ctx, ev); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			continue
+		}
+		took[cb] = struct{}{}
+	}
+	if err := errors.Join(errs...); err != nil {
+		if env.EventID != "" {
+			h.rememberPartial(env.EventID, took)
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("the consumers did not accept the event within %v", h.cfg.deliveryWait)
+		}
+		h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: a consumer refused the event", slog.String("eventId", env.EventID), slog.String("error", err.Error()))
+		return errors.New("a consumer refused the event")
+	}
+	h.mu.Lock()
+	delete(h.partials, env.EventID)
+	h.last = h.clock.Now()
+	h.mu.Unlock()
+	h.publishPositions(positions)
+	return nil
+}
+
+// olderThanTracked reports whether s is a location older than the last fix of its
+// vehicle that a source sharing the tracker published.
+func (h *WebhookHandler) olderThanTracked(s *Signal) bool {
+	if h.cfg.tracker == nil || s.OEMUpdatedAt.IsZero() {
+		return false
+	}
+	p, ok := s.Position()
+	if !ok {
+		return false
+	}
+	last, ok := h.cfg.tracker.Last(p.VehicleID)
+	return ok && p.Time.Before(last)
+}
+
+// publishPositions publishes the positions of an accepted event, each only when the
+// tracker (if any) finds it newer than its vehicle's last published fix.
+func (h *WebhookHandler) publishPositions(positions []telematics.Position) {
+	if len(positions) == 0 {
+		return
+	}
+	h.posMu.Lock()
+	defer h.posMu.Unlock()
+	for _, pos := range positions {
+		if t := h.cfg.tracker; t != nil && !t.Advance(pos.VehicleID, pos.Time) {
+			h.n.trackedPositions.Add(1)
+			continue
+		}
+		h.positions.Publish(pos)
+	}
+}
+
+func (h *WebhookHandler) rememberPartial(id string, took map[any]struct{}) {
+	now := h.clock.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, p := range h.partials {
+		if now.Sub(p.at) > partialTTL || len(h.partials) >= maxPartials {
+			delete(h.partials, k)
+		}
+	}
+	h.partials[id] = &partialDelivery{took: took, at: now}
+}
+
+// telematicsEvent converts a webhook event to the provider-neutral live event of a
+// subscription's Events channel, and the positions it carries: a VEHICLE_STATE with a
+// current location is a position event (the last location), another VEHICLE_STATE an
+// unknown event with Code VEHICLE_STATE and the body in Raw, a VEHICLE_ERROR an error
+// event (Code TYPE:CODE of its first error, Message its state and explanation), any
+// other event an unknown event with its type as Code.
+func telematicsEvent(ev WebhookEvent) (telematics.Event, []telematics.Position) {
+	env := ev.Envelope()
+	out := telematics.Event{Kind: telematics.EventUnknown, VehicleID: env.VehicleID, Time: env.DeliveredAt, Code: string(env.Type), Raw: env.Raw}
+	switch ev := ev.(type) {
+	case *VehicleStateEvent:
+		pos := ev.Positions()
+		if n := len(pos); n > 0 {
+			out.Kind, out.Position, out.Time = telematics.EventPosition, pos[n-1], pos[n-1].Time
+		}
+		return out, pos
+	case *VehicleErrorEvent:
+		out.Kind = telematics.EventError
+		if len(ev.Errors) > 0 {
+			e := &ev.Errors[0]
+			out.Code = kind(e.Type, e.Code)
+			out.Message = strings.TrimSpace(e.State + " " + e.Message())
+		}
+	}
+	return out, nil
+}
