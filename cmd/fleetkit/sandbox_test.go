@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -51,4 +53,32 @@ func TestSandboxCommand(t *testing.T) {
 	cancel()
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	assert.Equal(t, exitOK, <-done)
+}
+
+// TestSandboxWebhooks: with --webhook the sandbox sends Smartcar's VERIFY event to the
+// URL, signed; a URL that is not absolute http(s) is a usage error.
+func TestSandboxWebhooks(t *testing.T) {
+	bodies := make(chan string, 16)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Header.Get("SC-Signature") != "" {
+			bodies <- string(b)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- newApp(strings.NewReader(""), io.Discard, io.Discard).run(ctx, []string{"sandbox", "--webhook", receiver.URL + "/hook", "--webhook-interval", "1h"})
+	}()
+	assert.Contains(t, <-bodies, `"VERIFY"`, "the first webhook is signed VERIFY")
+	cancel()
+	assert.Equal(t, exitOK, <-done)
+
+	r := cli(t, "", "sandbox", "--webhook", "127.0.0.1:1/hook")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "must be an absolute http or https URL")
 }
