@@ -170,9 +170,7 @@ func TestCommandConfirmation(t *testing.T) {
 
 	// On a terminal it asks, and only "y" or "yes" sends.
 	for input, sent := range map[string]bool{"y\n": true, "yes\n": true, "n\n": false, "\n": false, "": false} {
-		var a *app
-		r := cliWith(t, input, func(x *app) { a = x; x.stdinTTY = true }, args...)
-		_ = a
+		r := cliWith(t, input, func(a *app) { a.stdinTTY = true }, args...)
 		assert.Contains(t, r.stderr, "Send lock to vehicle "+tesla+"? This acts on the real vehicle. [y/N]")
 		if sent {
 			assert.Equal(t, exitOK, r.code, r.stderr)

@@ -25,6 +25,19 @@ import (
 // readTools are the tools the server has without --allow-commands.
 var readTools = []string{"last_positions", "list_tracks", "list_vehicles", "rate_budget", "read_signals", "stale_vehicles", "track_summary"}
 
+// readToolArgs returns arguments for each read tool, about vehicle.
+func readToolArgs(vehicle string) map[string]map[string]any {
+	return map[string]map[string]any{
+		"list_vehicles":  nil,
+		"last_positions": nil,
+		"stale_vehicles": {"olderThanMinutes": 60},
+		"list_tracks":    {"vehicleId": vehicle},
+		"track_summary":  {"vehicleId": vehicle},
+		"read_signals":   {"vehicleId": vehicle},
+		"rate_budget":    nil,
+	}
+}
+
 // commandTools are the tools --allow-commands adds.
 var commandTools = []string{"lock_vehicle", "set_charge_limit", "set_destination", "start_charging", "stop_charging", "unlock_vehicle"}
 
@@ -211,15 +224,7 @@ func TestMCPBinaryOverStdio(t *testing.T) {
 			call(t, cs, "list_vehicles", nil, &vehicles)
 			require.NotEmpty(t, vehicles.Vehicles)
 			vehicle := vehicles.Vehicles[0].ID
-			args := map[string]map[string]any{
-				"list_vehicles":  nil,
-				"last_positions": nil,
-				"stale_vehicles": {"olderThanMinutes": 60},
-				"list_tracks":    {"vehicleId": vehicle},
-				"track_summary":  {"vehicleId": vehicle},
-				"read_signals":   {"vehicleId": vehicle},
-				"rate_budget":    nil,
-			}
+			args := readToolArgs(vehicle)
 			for _, tool := range readTools {
 				res := call(t, cs, tool, args[tool], nil)
 				supported := !(provider == providerSmartcar && (tool == "list_tracks" || tool == "track_summary")) &&

@@ -200,16 +200,10 @@ func TestMCPNoSecretInToolErrors(t *testing.T) {
 			defer b.Close()
 			cs := connectInMemory(t, newMCPServer(b, func() time.Time { return testNow }, true))
 			vehicle := map[string]string{providerMyCarTracks: "1001", providerSmartcar: "v1"}[provider]
-			calls := map[string]map[string]any{
-				"list_vehicles":    nil,
-				"last_positions":   nil,
-				"stale_vehicles":   {"olderThanMinutes": 60},
-				"list_tracks":      {"vehicleId": vehicle},
-				"track_summary":    {"vehicleId": vehicle},
-				"read_signals":     {"vehicleId": vehicle},
-				"lock_vehicle":     {"vehicleId": vehicle},
-				"set_charge_limit": {"vehicleId": vehicle, "percent": 80},
-			}
+			calls := readToolArgs(vehicle)
+			delete(calls, "rate_budget") // it calls no provider
+			calls["lock_vehicle"] = map[string]any{"vehicleId": vehicle}
+			calls["set_charge_limit"] = map[string]any{"vehicleId": vehicle, "percent": 80}
 			i := 0
 			for _, status := range hostileStatuses {
 				for _, tool := range slices.Sorted(maps.Keys(calls)) {
