@@ -200,12 +200,31 @@ func TestMCPToolErrors(t *testing.T) {
 
 // TestMCPBinaryOverStdio builds the fleetkit binary and runs "fleetkit --sandbox mcp" as
 // an MCP client would: over stdio, with the SDK's client. It lists the tools (no command
-// tool without --allow-commands) and calls each read tool.
+// tool without --allow-commands) and calls each read tool. First, the binary lists the
+// simulated vehicles with no environment at all, as the README's first example does.
 func TestMCPBinaryOverStdio(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "fleetkit")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
+
+	t.Run("vehicles with no environment", func(t *testing.T) {
+		cmd := exec.Command(bin, "--sandbox", "vehicles")
+		cmd.Env = []string{}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, stderr.String())
+		assert.Empty(t, stderr.String())
+		assert.Equal(t, 11, strings.Count(string(out), "\n"), "a header and ten vehicles: %s", out)
+
+		cmd = exec.Command(bin, "vehicles")
+		cmd.Env = []string{}
+		err = cmd.Run()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "without --sandbox and credentials")
+		assert.Equal(t, exitAuth, exit.ExitCode())
+	})
 
 	for _, provider := range []string{providerMyCarTracks, providerSmartcar} {
 		t.Run(provider, func(t *testing.T) {
