@@ -199,6 +199,7 @@ func TestUsageErrors(t *testing.T) {
 		"destination":          {"command", "destination", "48.8", "--vehicle", "x", "--yes"},
 		"bad duration":         {"positions", "--older-than", "soon"},
 		"mcp beyond loopback":  {"--sandbox", "mcp", "--http", "0.0.0.0:8765"},
+		"export directory":     {"--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1001", "-o", "/nonexistent-dir/x.gpx"},
 		"mcp bad address":      {"--sandbox", "mcp", "--http", "8765"},
 	} {
 		t.Run(name, func(t *testing.T) {
