@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func isTerminal(f any) bool {
 // stderr in one line.
 func (a *app) run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
-	root.SetArgs(args)
+	root.SetArgs(protectNegativeLatLon(args))
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
@@ -83,6 +84,23 @@ func (a *app) run(ctx context.Context, args []string) int {
 	code, msg := classify(err, path)
 	fmt.Fprintln(a.stderr, msg)
 	return code
+}
+
+// negativeLatLon is a LAT,LON argument with a negative latitude (south of the equator):
+// the flag parser would read it as flags.
+var negativeLatLon = regexp.MustCompile(`^-[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$`)
+
+// protectNegativeLatLon lets "command destination -33.86,151.21" through the flag parser:
+// no flag is spelt like a LAT,LON pair, so such an argument gets a leading space, which
+// parseLatLon trims.
+func protectNegativeLatLon(args []string) []string {
+	out := slices.Clone(args)
+	for i, arg := range out {
+		if negativeLatLon.MatchString(arg) {
+			out[i] = " " + arg
+		}
+	}
+	return out
 }
 
 // rootCommand builds the command tree.

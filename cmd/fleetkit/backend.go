@@ -60,11 +60,17 @@ func (a *app) open(ctx context.Context) (*backend, error) {
 // openFromEnv opens the providers whose credentials are in the environment. A provider
 // asked for by name must have them; with --provider all, at least one must.
 func (a *app) openFromEnv(b *backend) error {
-	type creds struct{ name, idVar, secretVar string }
+	type creds struct {
+		name, idVar, secretVar string
+		// settings are the optional variables FromEnv reads besides the credentials.
+		settings []string
+	}
 	var missing []string
 	for _, c := range []creds{
-		{providerMyCarTracks, mycartracks.EnvClientID, mycartracks.EnvClientSecret},
-		{providerSmartcar, smartcar.EnvClientID, smartcar.EnvClientSecret},
+		{providerMyCarTracks, mycartracks.EnvClientID, mycartracks.EnvClientSecret,
+			[]string{mycartracks.EnvScope, mycartracks.EnvBaseURL, mycartracks.EnvTokenURL}},
+		{providerSmartcar, smartcar.EnvClientID, smartcar.EnvClientSecret,
+			[]string{smartcar.EnvVehicleAPIURL, smartcar.EnvManagementAPIURL, smartcar.EnvTokenURL, smartcar.EnvUnitSystem}},
 	} {
 		if !a.wants(c.name) {
 			continue
@@ -76,17 +82,22 @@ func (a *app) openFromEnv(b *backend) error {
 			missing = append(missing, c.idVar+" and "+c.secretVar)
 			continue
 		}
+		// A client that FromEnv refuses has a malformed setting: a usage error that
+		// names the variables to check (the SDK's message never holds their secret).
+		settingsError := func(err error) error {
+			return usagef("the %s settings in the environment: %w: check %s", c.name, err, strings.Join(append([]string{c.idVar, c.secretVar}, c.settings...), ", "))
+		}
 		switch c.name {
 		case providerMyCarTracks:
 			client, err := mycartracks.FromEnv()
 			if err != nil {
-				return err
+				return settingsError(err)
 			}
 			b.addMyCarTracks(client)
 		case providerSmartcar:
 			client, err := smartcar.FromEnv()
 			if err != nil {
-				return err
+				return settingsError(err)
 			}
 			b.addSmartcar(client, a.smartcarUser)
 		}

@@ -189,25 +189,13 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 					return fmt.Errorf("subscribing to live positions: %w", err)
 				}
 				defer sub.Close()
-				p := newPrinter(a.stdout, a.format(true), eventColumns)
-				p.streaming = true
-				for n := 0; count == 0 || n < count; n++ {
-					select {
-					case e, ok := <-sub.Events():
-						if !ok {
-							if err := sub.Err(); err != nil && ctx.Err() == nil {
-								return fmt.Errorf("live positions: %w", err)
-							}
-							return nil
-						}
-						if err := p.add(newEventRecord(e)); err != nil {
-							return err
-						}
-					case <-ctx.Done():
-						return nil // Ctrl-C or --duration: a normal end
-					}
+				p := newStreamingPrinter(a.stdout, a.format(true), eventColumns)
+				err = a.follow(ctx, cmd.CommandPath(), sub, p, count)
+				// --output json prints its one document at the end, also after a failure.
+				if ferr := p.flush(); err == nil {
+					err = ferr
 				}
-				return nil
+				return err
 			})
 		},
 	}
@@ -215,6 +203,52 @@ one per line: a table row on a terminal, an NDJSON object otherwise.`,
 	cmd.Flags().DurationVar(&duration, "duration", 0, "stop after this long (10m); default until Ctrl-C")
 	cmd.Flags().IntVar(&count, "count", 0, "stop after this many events; default no limit")
 	return cmd
+}
+
+// follow prints the events of sub until count of them (0: no limit), the end of ctx
+// (Ctrl-C or --duration: a normal end) or of the subscription. path is the command path
+// that prefixes notices on stderr.
+func (a *app) follow(ctx context.Context, path string, sub *telematics.Subscription, p *printer[eventRecord], count int) error {
+	states, lastNotice := sub.States(), ""
+	for n := 0; count == 0 || n < count; {
+		select {
+		case st, ok := <-states:
+			if !ok {
+				states = nil
+				continue
+			}
+			// A connection that keeps failing would otherwise wait in
+			// silence: say why on stderr, once per distinct reason.
+			if notice := liveNotice(st); notice != "" && notice != lastNotice {
+				lastNotice = notice
+				fmt.Fprintf(a.stderr, "%s: %s\n", path, notice)
+			}
+		case e, ok := <-sub.Events():
+			if !ok {
+				if err := sub.Err(); err != nil && ctx.Err() == nil {
+					return fmt.Errorf("live positions: %w", err)
+				}
+				return nil
+			}
+			if err := p.add(newEventRecord(e)); err != nil {
+				return err
+			}
+			n++
+		case <-ctx.Done():
+			return nil // Ctrl-C or --duration: a normal end
+		}
+	}
+	return nil
+}
+
+// liveNotice describes a live connection that is not connected, with the reason its last
+// attempt failed ("" when it is connected or nothing failed). The reason comes from the
+// SDK's errors, which never hold a secret.
+func liveNotice(st telematics.StreamState) string {
+	if st.LastError == nil || st.Conn == telematics.StateConnected || st.Conn == telematics.StateClosed {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s: retrying until Ctrl-C or --duration", st.Conn, oneLine(st.LastError.Error()))
 }
 
 // commandKinds are the commands the command command sends, in help order.
@@ -304,6 +338,7 @@ func parseCommand(args []string) (telematics.Command, error) {
 
 // parseLatLon reads "LAT,LON" in WGS 84 degrees.
 func parseLatLon(s string) (float64, float64, error) {
+	s = strings.TrimSpace(s)
 	bad := usagef("destination %q: want LAT,LON in degrees, such as 48.8584,2.2945", s)
 	latText, lonText, ok := strings.Cut(s, ",")
 	if !ok {

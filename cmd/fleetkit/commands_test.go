@@ -44,6 +44,8 @@ func TestGolden(t *testing.T) {
 		{"signals-some", []string{"--provider", "smartcar", "signals", "--vehicle", vw, "--signal", "tractionbattery-stateofcharge,closure-sunroof"}},
 		{"command-smartcar", []string{"--provider", "smartcar", "command", "charge-limit", "80", "--vehicle", vw, "--yes"}},
 		{"rate-mycartracks", []string{"--provider", "mycartracks", "rate"}},
+		// The first events of live are the snapshot's resyncs, the same in every run.
+		{"live-mycartracks", []string{"--provider", "mycartracks", "live", "--count", "5"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +64,19 @@ func TestGolden(t *testing.T) {
 				}
 				golden(t, tc.name+ext, out)
 			}
+		})
+	}
+}
+
+// TestGoldenExport: export writes the one track of the range as the golden files have it,
+// in each format.
+func TestGoldenExport(t *testing.T) {
+	for _, format := range []string{"gpx", "geojson", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			r := cli(t, "", "--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1001", "--from", "2026-03-01T09:00:00Z", "--to", "2026-03-01T10:00:00Z", "--format", format)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+			golden(t, "export-mycartracks."+format, r.stdout)
 		})
 	}
 }
@@ -155,9 +170,7 @@ func TestCommandConfirmation(t *testing.T) {
 
 	// On a terminal it asks, and only "y" or "yes" sends.
 	for input, sent := range map[string]bool{"y\n": true, "yes\n": true, "n\n": false, "\n": false, "": false} {
-		var a *app
-		r := cliWith(t, input, func(x *app) { a = x; x.stdinTTY = true }, args...)
-		_ = a
+		r := cliWith(t, input, func(a *app) { a.stdinTTY = true }, args...)
 		assert.Contains(t, r.stderr, "Send lock to vehicle "+tesla+"? This acts on the real vehicle. [y/N]")
 		if sent {
 			assert.Equal(t, exitOK, r.code, r.stderr)
@@ -185,6 +198,9 @@ func TestUsageErrors(t *testing.T) {
 		"charge limit":         {"command", "charge-limit", "120", "--vehicle", "x", "--yes"},
 		"destination":          {"command", "destination", "48.8", "--vehicle", "x", "--yes"},
 		"bad duration":         {"positions", "--older-than", "soon"},
+		"mcp beyond loopback":  {"--sandbox", "mcp", "--http", "0.0.0.0:8765"},
+		"export directory":     {"--sandbox", "--provider", "mycartracks", "export", "--vehicle", "1001", "-o", "/nonexistent-dir/x.gpx"},
+		"mcp bad address":      {"--sandbox", "mcp", "--http", "8765"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := cli(t, "", args...)
@@ -240,11 +256,8 @@ func TestRefusedCredentials(t *testing.T) {
 	t.Run("smartcar", func(t *testing.T) {
 		srv := smartcartest.NewServer()
 		defer srv.Close()
-		t.Setenv(smartcar.EnvClientID, srv.ClientID)
+		smartcarEnv(t, srv)
 		t.Setenv(smartcar.EnvClientSecret, secret)
-		t.Setenv(smartcar.EnvVehicleAPIURL, srv.VehicleAPIURL)
-		t.Setenv(smartcar.EnvManagementAPIURL, srv.ManagementAPIURL)
-		t.Setenv(smartcar.EnvTokenURL, srv.TokenURL)
 		r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", "smartcar", "vehicles")
 		assert.Equal(t, exitAuth, r.code, r.stderr)
 		testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, secret)
@@ -267,6 +280,72 @@ func TestSpentBudget(t *testing.T) {
 	assert.Contains(t, r.stderr, "try again in 1h0m0s")
 	assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
 	testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, srv.ClientSecret)
+}
+
+// TestSpentBudgetSmartcar: a Smartcar 429 exits 4 as well, with its Retry-After.
+func TestSpentBudgetSmartcar(t *testing.T) {
+	srv := smartcartest.NewServer()
+	defer srv.Close()
+	smartcarEnv(t, srv)
+	srv.FailNext(smartcartest.RateLimited(2 * time.Hour))
+	r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", "smartcar", "signals", "--vehicle", smartcartest.VehicleModel3)
+	assert.Equal(t, exitRateLimit, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "try again in 2h0m0s")
+	assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
+	testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, srv.ClientID, srv.ClientSecret)
+}
+
+// smartcarEnv points the Smartcar variables of the environment at srv.
+func smartcarEnv(t *testing.T, srv *smartcartest.Server) {
+	t.Setenv(smartcar.EnvClientID, srv.ClientID)
+	t.Setenv(smartcar.EnvClientSecret, srv.ClientSecret)
+	t.Setenv(smartcar.EnvVehicleAPIURL, srv.VehicleAPIURL)
+	t.Setenv(smartcar.EnvManagementAPIURL, srv.ManagementAPIURL)
+	t.Setenv(smartcar.EnvTokenURL, srv.TokenURL)
+}
+
+// TestBadSettingsInEnvironment: a malformed optional setting is a usage error that names
+// the variables to check, and shows no secret.
+func TestBadSettingsInEnvironment(t *testing.T) {
+	const secret = "env-secret-Hq3Vn8Zr1Wx5"
+	for name, env := range map[string]map[string]string{
+		"mycartracks base URL": {mycartracks.EnvClientID: "id", mycartracks.EnvClientSecret: secret, mycartracks.EnvBaseURL: "ftp://user:" + secret + "@example.com/"},
+		"mycartracks scope":    {mycartracks.EnvClientID: "id", mycartracks.EnvClientSecret: secret, mycartracks.EnvScope: "everything"},
+		"smartcar unit system": {smartcar.EnvClientID: "id", smartcar.EnvClientSecret: secret, smartcar.EnvUnitSystem: "furlongs"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			provider, _, _ := strings.Cut(name, " ")
+			r := cliWith(t, "", func(a *app) { a.getenv = os.Getenv }, "--provider", provider, "vehicles")
+			assert.Equal(t, exitUsage, r.code, r.stderr)
+			assert.Regexp(t, `^fleetkit vehicles: the `+provider+` settings in the environment: .*: check `+strings.ToUpper(provider)+`_CLIENT_ID, `, r.stderr)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"))
+			testkit.AssertNoSecrets(t, map[string]string{"stdout": r.stdout, "stderr": r.stderr}, "id", secret)
+		})
+	}
+}
+
+// TestDestinationSouthOfTheEquator: a negative latitude is an argument, not a flag.
+func TestDestinationSouthOfTheEquator(t *testing.T) {
+	r := cli(t, "", "--sandbox", "--provider", "smartcar", "--output", "json", "command", "destination", "-33.8568,151.2153", "--vehicle", smartcartest.VehicleModel3, "--yes")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"command": "destination"`)
+	r = cli(t, "", "--sandbox", "--provider", "smartcar", "command", "destination", "-95,151", "--vehicle", smartcartest.VehicleModel3, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `destination "-95,151": want LAT,LON in degrees`)
+}
+
+// TestLiveDuration: --duration ends live normally.
+func TestLiveDuration(t *testing.T) {
+	r := cli(t, "", "--sandbox", "--provider", "mycartracks", "live", "--duration", "100ms", "--vehicle", "1001")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if line != "" {
+			assert.True(t, json.Valid([]byte(line)), line)
+		}
+	}
 }
 
 func TestHelp(t *testing.T) {
@@ -311,4 +390,18 @@ func TestAgeCell(t *testing.T) {
 		assert.Equal(t, want, ageCell(&s))
 	}
 	assert.Empty(t, ageCell(nil))
+}
+
+// TestStreamingTable: a streaming table prints each row as it is added, the header with
+// the first, its columns as wide as the widest cell so far.
+func TestStreamingTable(t *testing.T) {
+	var out strings.Builder
+	cols := []column[[2]string]{{"A", func(r [2]string) string { return r[0] }}, {"B", func(r [2]string) string { return r[1] }}}
+	p := newStreamingPrinter(&out, formatTable, cols)
+	require.NoError(t, p.add([2]string{"x", "1"}))
+	assert.Equal(t, "A  B\nx  1\n", out.String(), "printed at once")
+	require.NoError(t, p.add([2]string{"wider", "2"}))
+	require.NoError(t, p.add([2]string{"y", ""}))
+	require.NoError(t, p.flush())
+	assert.Equal(t, "A  B\nx  1\nwider  2\ny      -\n", out.String())
 }

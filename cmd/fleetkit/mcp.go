@@ -169,7 +169,9 @@ type (
 		Checked          int              `json:"checked" jsonschema:"how many vehicles were checked"`
 		StaleCount       int              `json:"staleCount" jsonschema:"how many vehicles have a last position older than olderThanMinutes"`
 		Stale            []positionRecord `json:"stale" jsonschema:"the stale vehicles' last positions, oldest first, at most limit"`
-		NeverReported    []string         `json:"neverReported" jsonschema:"vehicles with no known position at all"`
+		NeverReported    []string         `json:"neverReported" jsonschema:"vehicles with no known position at all, at most limit"`
+		// NeverReportedCount counts them all, as StaleCount counts the stale ones.
+		NeverReportedCount int `json:"neverReportedCount" jsonschema:"how many vehicles have no known position at all"`
 	}
 	tracksOutput struct {
 		Tracks     []trackRecord `json:"tracks"`
@@ -226,7 +228,7 @@ type (
 	}
 	staleInput struct {
 		OlderThanMinutes float64 `json:"olderThanMinutes" jsonschema:"a vehicle is stale when its last position is older than this many minutes"`
-		Limit            int     `json:"limit,omitempty" jsonschema:"list at most this many stale vehicles (default 50, at most 200)"`
+		Limit            int     `json:"limit,omitempty" jsonschema:"list at most this many stale vehicles and as many that never reported (default 50, at most 200)"`
 	}
 	rangeInput struct {
 		VehicleID string `json:"vehicleId" jsonschema:"the vehicle id (list_vehicles gives them)"`
@@ -357,7 +359,10 @@ func (t *mcpTools) staleVehicles(ctx context.Context, _ *mcp.CallToolRequest, in
 		}
 		out.Checked++
 		if !reported[v.ID] {
-			out.NeverReported = append(out.NeverReported, v.ID)
+			out.NeverReportedCount++
+			if len(out.NeverReported) < limit {
+				out.NeverReported = append(out.NeverReported, v.ID)
+			}
 		}
 	}
 	sortByTime(stale)
@@ -442,7 +447,7 @@ func (t *mcpTools) summariseTrack(ctx context.Context, tr telematics.Track) (*tr
 			s.InvalidPositions++
 			continue
 		}
-		if first.Time.IsZero() && first.Latitude == 0 && first.Longitude == 0 {
+		if s.Points-s.InvalidPositions == 1 {
 			first = p
 			s.MinLatitude, s.MaxLatitude, s.MinLongitude, s.MaxLongitude = p.Latitude, p.Latitude, p.Longitude, p.Longitude
 		}

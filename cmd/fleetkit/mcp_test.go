@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,11 +18,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
 )
 
 // readTools are the tools the server has without --allow-commands.
 var readTools = []string{"last_positions", "list_tracks", "list_vehicles", "rate_budget", "read_signals", "stale_vehicles", "track_summary"}
+
+// readToolArgs returns arguments for each read tool, about vehicle.
+func readToolArgs(vehicle string) map[string]map[string]any {
+	return map[string]map[string]any{
+		"list_vehicles":  nil,
+		"last_positions": nil,
+		"stale_vehicles": {"olderThanMinutes": 60},
+		"list_tracks":    {"vehicleId": vehicle},
+		"track_summary":  {"vehicleId": vehicle},
+		"read_signals":   {"vehicleId": vehicle},
+		"rate_budget":    nil,
+	}
+}
 
 // commandTools are the tools --allow-commands adds.
 var commandTools = []string{"lock_vehicle", "set_charge_limit", "set_destination", "start_charging", "stop_charging", "unlock_vehicle"}
@@ -33,15 +50,7 @@ func mcpSession(t *testing.T, provider string, allowCommands bool) *mcp.ClientSe
 	b, err := a.open(context.Background())
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
-	srv := newMCPServer(b, func() time.Time { return testNow }, allowCommands)
-	st, ct := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	ss, err := srv.Connect(ctx, st, nil)
-	require.NoError(t, err)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, ct, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { cs.Close(); ss.Wait(); cancel() })
-	return cs
+	return connectInMemory(t, newMCPServer(b, func() time.Time { return testNow }, allowCommands))
 }
 
 func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
@@ -126,6 +135,7 @@ func TestMCPMyCarTracksTools(t *testing.T) {
 	assert.Equal(t, 3, stale.StaleCount)
 	assert.Equal(t, []string{"1003", "1001", "1004"}, []string{stale.Stale[0].VehicleID, stale.Stale[1].VehicleID, stale.Stale[2].VehicleID}, "oldest first")
 	assert.Empty(t, stale.NeverReported)
+	assert.Zero(t, stale.NeverReportedCount)
 
 	var tracks tracksOutput
 	call(t, cs, "list_tracks", map[string]any{"vehicleId": "1001", "limit": 1}, &tracks)
@@ -190,12 +200,31 @@ func TestMCPToolErrors(t *testing.T) {
 
 // TestMCPBinaryOverStdio builds the fleetkit binary and runs "fleetkit --sandbox mcp" as
 // an MCP client would: over stdio, with the SDK's client. It lists the tools (no command
-// tool without --allow-commands) and calls each read tool.
+// tool without --allow-commands) and calls each read tool. First, the binary lists the
+// simulated vehicles with no environment at all, as the README's first example does.
 func TestMCPBinaryOverStdio(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "fleetkit")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
+
+	t.Run("vehicles with no environment", func(t *testing.T) {
+		cmd := exec.Command(bin, "--sandbox", "vehicles")
+		cmd.Env = []string{}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, stderr.String())
+		assert.Empty(t, stderr.String())
+		assert.Equal(t, 11, strings.Count(string(out), "\n"), "a header and ten vehicles: %s", out)
+
+		cmd = exec.Command(bin, "vehicles")
+		cmd.Env = []string{}
+		err = cmd.Run()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "without --sandbox and credentials")
+		assert.Equal(t, exitAuth, exit.ExitCode())
+	})
 
 	for _, provider := range []string{providerMyCarTracks, providerSmartcar} {
 		t.Run(provider, func(t *testing.T) {
@@ -214,15 +243,7 @@ func TestMCPBinaryOverStdio(t *testing.T) {
 			call(t, cs, "list_vehicles", nil, &vehicles)
 			require.NotEmpty(t, vehicles.Vehicles)
 			vehicle := vehicles.Vehicles[0].ID
-			args := map[string]map[string]any{
-				"list_vehicles":  nil,
-				"last_positions": nil,
-				"stale_vehicles": {"olderThanMinutes": 60},
-				"list_tracks":    {"vehicleId": vehicle},
-				"track_summary":  {"vehicleId": vehicle},
-				"read_signals":   {"vehicleId": vehicle},
-				"rate_budget":    nil,
-			}
+			args := readToolArgs(vehicle)
 			for _, tool := range readTools {
 				res := call(t, cs, tool, args[tool], nil)
 				supported := !(provider == providerSmartcar && (tool == "list_tracks" || tool == "track_summary")) &&
@@ -237,4 +258,117 @@ func TestMCPBinaryOverStdio(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mcpOver serves the fleet of one MyCarTracks fake over the in-memory transport.
+func mcpOver(t *testing.T, srv *mycartrackstest.Server) *mcp.ClientSession {
+	t.Helper()
+	c, err := srv.NewClient()
+	require.NoError(t, err)
+	b := &backend{}
+	b.addMyCarTracks(c)
+	require.NoError(t, b.join())
+	t.Cleanup(b.Close)
+	return connectInMemory(t, newMCPServer(b, func() time.Time { return srv.Fleet().Start.Add(48 * time.Hour) }, false))
+}
+
+// resultSize is the size of what a tool result puts into an agent's context: its
+// structured output and its text.
+func resultSize(t *testing.T, res *mcp.CallToolResult) int {
+	t.Helper()
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	return len(b)
+}
+
+// TestMCPResultsStaySmall: no tool returns a large fleet or a long track whole: lists
+// stop at 200 items whatever limit asks for (nextOffset leads on), and a track of
+// 30,000 points is summarised in a few kilobytes.
+func TestMCPResultsStaySmall(t *testing.T) {
+	const maxResult = 128 << 10
+	t.Run("lists", func(t *testing.T) {
+		srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(250), mycartrackstest.WithTracksPerVehicle(1), mycartrackstest.WithPointsPerTrack(10), mycartrackstest.WithoutRateLimit())
+		defer srv.Close()
+		cs := mcpOver(t, srv)
+
+		var vehicles vehiclesOutput
+		res := call(t, cs, "list_vehicles", map[string]any{"limit": 100000}, &vehicles)
+		assert.Len(t, vehicles.Vehicles, maxPageSize)
+		assert.Equal(t, maxPageSize, vehicles.NextOffset)
+		assert.Less(t, resultSize(t, res), maxResult)
+		var rest vehiclesOutput
+		call(t, cs, "list_vehicles", map[string]any{"limit": 100000, "offset": vehicles.NextOffset}, &rest)
+		assert.Len(t, rest.Vehicles, 50)
+		assert.Zero(t, rest.NextOffset)
+
+		var positions positionsOutput
+		res = call(t, cs, "last_positions", map[string]any{"limit": 100000}, &positions)
+		assert.Len(t, positions.Positions, maxPageSize)
+		assert.Equal(t, maxPageSize, positions.NextOffset)
+		assert.Less(t, resultSize(t, res), maxResult)
+
+		var stale staleOutput
+		res = call(t, cs, "stale_vehicles", map[string]any{"olderThanMinutes": 1}, &stale)
+		assert.Equal(t, 250, stale.Checked)
+		assert.Equal(t, 250, stale.StaleCount)
+		assert.Len(t, stale.Stale, defaultPageSize)
+		assert.Less(t, resultSize(t, res), maxResult)
+	})
+	t.Run("tracks", func(t *testing.T) {
+		srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(210), mycartrackstest.WithPointsPerTrack(10), mycartrackstest.WithoutRateLimit())
+		defer srv.Close()
+		cs := mcpOver(t, srv)
+		vehicle := strconv.FormatInt(srv.Fleet().VehicleIDs()[0], 10)
+		var tracks tracksOutput
+		res := call(t, cs, "list_tracks", map[string]any{"vehicleId": vehicle, "limit": 100000}, &tracks)
+		require.False(t, res.IsError, errorText(res))
+		assert.Len(t, tracks.Tracks, maxPageSize)
+		assert.Equal(t, maxPageSize, tracks.NextOffset)
+		assert.Less(t, resultSize(t, res), maxResult)
+	})
+	t.Run("a long track", func(t *testing.T) {
+		const points = 30_000 // megabytes as JSON
+		srv := mycartrackstest.NewServer(mycartrackstest.WithVehicles(1), mycartrackstest.WithTracksPerVehicle(1), mycartrackstest.WithPointsPerTrack(points), mycartrackstest.WithoutRateLimit())
+		defer srv.Close()
+		cs := mcpOver(t, srv)
+		vehicle := strconv.FormatInt(srv.Fleet().VehicleIDs()[0], 10)
+		track := strconv.FormatInt(srv.Fleet().Tracks()[0].ID, 10)
+		var sum summaryOutput
+		res := call(t, cs, "track_summary", map[string]any{"vehicleId": vehicle, "trackId": track}, &sum)
+		require.False(t, res.IsError, errorText(res))
+		require.NotNil(t, sum.Track)
+		assert.Equal(t, points, sum.Track.Points, "every point was read")
+		assert.Less(t, resultSize(t, res), 4<<10, "and none returned")
+	})
+}
+
+// TestMCPOverHTTP: with --http the server speaks streamable HTTP on the loopback address
+// it prints on stderr, to the SDK's own client; Ctrl-C stops it.
+func TestMCPOverHTTP(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errOut, w := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		a := newApp(strings.NewReader(""), io.Discard, w)
+		done <- a.run(ctx, []string{"--sandbox", "--provider", "mycartracks", "mcp", "--http", "127.0.0.1:0"})
+		w.Close()
+	}()
+	line, err := bufio.NewReader(errOut).ReadString('\n')
+	require.NoError(t, err)
+	endpoint, ok := strings.CutPrefix(strings.TrimSpace(line), "fleetkit mcp: serving MCP over streamable HTTP at ")
+	require.True(t, ok, line)
+	go func() { _, _ = io.Copy(io.Discard, errOut) }()
+
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, readTools, toolNames(t, cs))
+	var vehicles vehiclesOutput
+	res := call(t, cs, "list_vehicles", nil, &vehicles)
+	require.False(t, res.IsError, errorText(res))
+	assert.Len(t, vehicles.Vehicles, 5)
+	require.NoError(t, cs.Close())
+
+	cancel()
+	assert.Equal(t, exitOK, <-done)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // The output formats.
@@ -29,9 +30,9 @@ type printer[T any] struct {
 	cols   []column[T]
 	tw     *tabwriter.Writer
 	all    []T
-	// streaming prints each table row as it is added (the columns are then not aligned
-	// across rows), for output that never ends.
-	streaming bool
+	// widths are the column widths of a streaming table, which grow with the widest
+	// cell printed so far.
+	widths []int
 }
 
 // newPrinter returns a printer of records to w in format.
@@ -39,13 +40,28 @@ func newPrinter[T any](w io.Writer, format string, cols []column[T]) *printer[T]
 	p := &printer[T]{format: format, w: w, cols: cols}
 	if format == formatTable {
 		p.tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		headers := make([]string, len(cols))
-		for i, c := range cols {
-			headers[i] = c.header
-		}
-		fmt.Fprintln(p.tw, strings.Join(headers, "\t"))
+		fmt.Fprintln(p.tw, strings.Join(p.headers(), "\t"))
 	}
 	return p
+}
+
+// newStreamingPrinter returns a printer for output that never ends: each table row is
+// printed as it is added, the header with the first one, aligned on the widest cell
+// printed so far.
+func newStreamingPrinter[T any](w io.Writer, format string, cols []column[T]) *printer[T] {
+	p := &printer[T]{format: format, w: w, cols: cols}
+	if format == formatTable {
+		p.widths = make([]int, len(cols))
+	}
+	return p
+}
+
+func (p *printer[T]) headers() []string {
+	headers := make([]string, len(p.cols))
+	for i, c := range p.cols {
+		headers[i] = c.header
+	}
+	return headers
 }
 
 // add prints (or, for one JSON document, keeps) a record.
@@ -61,13 +77,38 @@ func (p *printer[T]) add(rec T) error {
 	for i, c := range p.cols {
 		cells[i] = tableCell(c.cell(rec))
 	}
-	if _, err := fmt.Fprintln(p.tw, strings.Join(cells, "\t")); err != nil {
-		return err
+	if p.widths != nil {
+		return p.streamRow(cells)
 	}
-	if p.streaming {
-		return p.tw.Flush()
+	_, err := fmt.Fprintln(p.tw, strings.Join(cells, "\t"))
+	return err
+}
+
+// streamRow prints a row of a streaming table, after the header when it is the first.
+func (p *printer[T]) streamRow(cells []string) error {
+	first := p.widths[0] == 0
+	var b strings.Builder
+	row := func(cells []string) {
+		for i, c := range cells {
+			if i == len(cells)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", p.widths[i]-utf8.RuneCountInString(c)+2))
+		}
+		b.WriteByte('\n')
 	}
-	return nil
+	headers := p.headers()
+	for i := range cells {
+		p.widths[i] = max(p.widths[i], utf8.RuneCountInString(cells[i]), utf8.RuneCountInString(headers[i]))
+	}
+	if first {
+		row(headers)
+	}
+	row(cells)
+	_, err := io.WriteString(p.w, b.String())
+	return err
 }
 
 // flush ends the output: the table's alignment, the JSON document.
@@ -81,6 +122,9 @@ func (p *printer[T]) flush() error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(p.all)
 	case formatNDJSON:
+		return nil
+	}
+	if p.tw == nil {
 		return nil
 	}
 	return p.tw.Flush()
