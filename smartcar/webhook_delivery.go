@@ -122,7 +122,14 @@ func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
 		}
 		took[cb] = struct{}{}
 	}
-	if err := errors.Join(errs...); err != nil {
+	err = errors.Join(errs...)
+	if err == nil && len(took) == 0 && h.positionsOnlySubs() == 0 {
+		// Every consumer left (or the handler closed) while the event waited for room:
+		// nobody took it, so it must not be acknowledged. (A subscription to Positions
+		// alone accepts every event: it wants the locations only.)
+		return ErrNoConsumer
+	}
+	if err != nil {
 		if env.EventID != "" {
 			h.rememberPartial(env.EventID, took)
 		}

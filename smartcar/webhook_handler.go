@@ -70,8 +70,10 @@ type WebhookHandler struct {
 	callbacks []*webhookCallback
 	partials  map[string]*partialDelivery
 	subs      map[*webhookSub]struct{}
-	last      time.Time
-	closed    bool
+	// positionsOnly counts the subscriptions to Positions alone.
+	positionsOnly int
+	last          time.Time
+	closed        bool
 }
 
 type webhookCallback struct{ f WebhookFunc }
@@ -132,6 +134,13 @@ func (h *WebhookHandler) HandleFunc(f WebhookFunc) {
 	h.mu.Lock()
 	h.callbacks = append(h.callbacks, &webhookCallback{f})
 	h.mu.Unlock()
+}
+
+// positionsOnlySubs returns how many subscriptions take Positions alone.
+func (h *WebhookHandler) positionsOnlySubs() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.positionsOnly
 }
 
 // Stats returns the handler's counters.

@@ -435,3 +435,57 @@ func TestWebhookSubscriptionContext(t *testing.T) {
 	_, err = r.h.Subscribe(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A consumer that leaves while a delivery waits for room in its channel did not take the
+// event: with no other consumer it is answered 503 (Smartcar delivers it again), never
+// acknowledged unread.
+func TestWebhookConsumerLeavesDuringDelivery(t *testing.T) {
+	for _, leave := range []string{"subscription closed", "context ended", "handler closed"} {
+		t.Run(leave, func(t *testing.T) {
+			r := newHookRig(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			sub, err := r.h.Subscribe(ctx, smartcar.WebhookEvents(), telematics.WithBuffer(1))
+			require.NoError(t, err)
+			sender := smartcartest.NewSender(r.url, testToken, smartcartest.WithSenderClock(r.sclock), smartcartest.WithRetrySchedule())
+			require.True(t, sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleModel3, time.Time{}), smartcartest.Signed).Acknowledged)
+			done := make(chan *smartcartest.Delivery)
+			go func() {
+				done <- sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleID4, time.Time{}), smartcartest.Signed)
+			}()
+			require.Eventually(t, func() bool { return r.hclock.Timers() == 1 }, 5*time.Second, time.Millisecond, "the delivery waits")
+			switch leave {
+			case "subscription closed":
+				sub.Close()
+			case "context ended":
+				cancel()
+			case "handler closed":
+				r.h.Close()
+			}
+			d := <-done
+			assert.Equal(t, []int{http.StatusServiceUnavailable}, statuses(d), "not acknowledged: nobody took it")
+			assert.EqualValues(t, 1, r.h.Stats().Delivered)
+		})
+	}
+}
+
+// A subscription to Positions alone accepts every event (it wants the locations only):
+// a VEHICLE_ERROR is acknowledged, a location published.
+func TestWebhookPositionsOnlySubscription(t *testing.T) {
+	r := newHookRig(t)
+	sub, err := r.h.Subscribe(context.Background(), telematics.PositionsOnly())
+	require.NoError(t, err)
+	defer sub.Close()
+	assert.Nil(t, sub.Events())
+	errEv, _ := r.fleet.VehicleErrorEvent("", smartcartest.VehicleCamry, "VEHICLE_STATE", "ASLEEP", "ERROR")
+	assert.True(t, r.sender.Deliver(context.Background(), errEv, smartcartest.Signed).Acknowledged)
+	assert.True(t, r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleBolt, smartcartest.Epoch), smartcartest.Signed).Acknowledged)
+	p := <-sub.Positions()
+	assert.Equal(t, smartcartest.VehicleBolt, p.VehicleID)
+	assert.Equal(t, smartcartest.Epoch, p.Time)
+	sub.Close()
+	// Without it, nothing consumes: 503.
+	sender := smartcartest.NewSender(r.url, testToken, smartcartest.WithSenderClock(r.sclock), smartcartest.WithRetrySchedule())
+	again, _ := r.fleet.VehicleErrorEvent("", smartcartest.VehicleCamry, "VEHICLE_STATE", "ASLEEP", "RESOLVED")
+	assert.Equal(t, []int{http.StatusServiceUnavailable}, statuses(sender.Deliver(context.Background(), again, smartcartest.Signed)))
+}
