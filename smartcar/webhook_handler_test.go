@@ -489,3 +489,27 @@ func TestWebhookPositionsOnlySubscription(t *testing.T) {
 	again, _ := r.fleet.VehicleErrorEvent("", smartcartest.VehicleCamry, "VEHICLE_STATE", "ASLEEP", "RESOLVED")
 	assert.Equal(t, []int{http.StatusServiceUnavailable}, statuses(sender.Deliver(context.Background(), again, smartcartest.Signed)))
 }
+
+// VERIFY never waits for the consumers: with the only consumer stalled and a delivery
+// waiting for room, a challenge is answered at once (the handler's clock does not
+// move), and the defaults keep reading plus handing over under Smartcar's 15 s.
+func TestWebhookVerifyWhileConsumerStalls(t *testing.T) {
+	assert.Less(t, smartcar.DefaultWebhookReadTimeout+smartcar.DefaultWebhookDeliveryWait, 15*time.Second)
+	r := newHookRig(t)
+	sub, err := r.h.Subscribe(context.Background(), smartcar.WebhookEvents(), telematics.WithBuffer(1))
+	require.NoError(t, err)
+	defer sub.Close()
+	require.True(t, r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleModel3, time.Time{}), smartcartest.Signed).Acknowledged)
+	done := make(chan *smartcartest.Delivery)
+	go func() {
+		done <- r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleID4, time.Time{}), smartcartest.Signed)
+	}()
+	require.Eventually(t, func() bool { return r.hclock.Timers() == 1 }, 5*time.Second, time.Millisecond, "a delivery waits")
+	start := r.hclock.Now()
+	ok, err := r.sender.Verify(context.Background())
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, start, r.hclock.Now(), "answered without the clock moving")
+	<-sub.Webhooks() // the consumer resumes: the waiting delivery goes through
+	assert.Equal(t, []int{http.StatusOK}, statuses(<-done))
+}
