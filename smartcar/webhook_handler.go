@@ -65,6 +65,8 @@ type WebhookHandler struct {
 	// posMu orders the tracker's check and the publication of positions, so that
 	// Positions never shows an older fix after a newer one.
 	posMu sync.Mutex
+	// turns orders each vehicle's VEHICLE_STATE deliveries (markAndDeliver).
+	turns keyedTurns
 
 	mu        sync.Mutex
 	callbacks []*webhookCallback
