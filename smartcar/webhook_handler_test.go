@@ -513,3 +513,29 @@ func TestWebhookVerifyWhileConsumerStalls(t *testing.T) {
 	<-sub.Webhooks() // the consumer resumes: the waiting delivery goes through
 	assert.Equal(t, []int{http.StatusOK}, statuses(<-done))
 }
+
+// The handler's own dedupe store keeps an eventId for seven days on the handler's clock,
+// then forgets it; WithDedupeRetention changes the window.
+func TestWebhookDedupeWindow(t *testing.T) {
+	for _, tt := range []struct {
+		opts   []smartcar.WebhookOption
+		window time.Duration
+	}{
+		{nil, 7 * 24 * time.Hour},
+		{[]smartcar.WebhookOption{smartcar.WithDedupeRetention(time.Hour)}, time.Hour},
+	} {
+		r := newHookRig(t, tt.opts...)
+		sub, err := r.h.Subscribe(context.Background(), smartcar.WebhookEvents(), telematics.WithBuffer(4))
+		require.NoError(t, err)
+		st := r.state(t, smartcartest.VehicleModel3, time.Time{})
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		r.hclock.Advance(tt.window - time.Second)
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		assert.EqualValues(t, 1, r.h.Stats().Duplicates, "within %v", tt.window)
+		r.hclock.Advance(time.Second)
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		assert.EqualValues(t, 2, r.h.Stats().Delivered, "after %v the id is forgotten", tt.window)
+		assert.Len(t, sub.Webhooks(), 2)
+		sub.Close()
+	}
+}
