@@ -209,3 +209,21 @@ func TestWebhookSignatureErrorsQuoteNoSecretInAnyForm(t *testing.T) {
 	texts["log"] = r.logs.String()
 	testkit.AssertNoSecrets(t, texts, "", testToken, rotatedToken, expected)
 }
+
+// While a token is rotated, a VERIFY signed with either token is answered with the hash
+// of the token that signed it (values from openssl with rotatedToken).
+func TestWebhookVerifyDuringRotation(t *testing.T) {
+	const (
+		signedWithRotated = "eb130f791a2da4dbe53abc9f120a44c6c5d4412a7b62e616f88e02c4d1e22f87" // verify_v4.json
+		rotatedAnswer     = "be574eed99cf043f6d20216cb6c9cc5d1d9b5eac3e37254dc00f84b081a28ebf" // 3a8b1c2d-challenge-7e6f
+	)
+	sigs := opensslSignatures(t)
+	r := newHookRig(t, smartcar.WithPreviousManagementTokens(rotatedToken))
+	body := webhookFixture(t, "verify_v4.json")
+	status, answer := rawPost(t, r.url, []string{"sc-signature: " + signedWithRotated}, body, false)
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"challenge":"`+rotatedAnswer+`"}`, answer)
+	status, answer = rawPost(t, r.url, []string{"sc-signature: " + sigs["verify_v4.json"]}, body, false)
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"challenge":"`+sigs["challenge:3a8b1c2d-challenge-7e6f"]+`"}`, answer)
+}
