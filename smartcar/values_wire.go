@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
 )
@@ -30,6 +31,10 @@ type bodyProbe struct {
 	Source              string          `json:"source"`
 	Capacity            json.RawMessage `json:"capacity"`
 	AvailableCapacities json.RawMessage `json:"availableCapacities"`
+
+	// entries are Values decoded, when scanFlatBody read them.
+	entries        []entryProbe
+	entriesDecoded bool
 }
 
 // DecodeValue decodes a signal body into its typed value; nil for an absent or null
@@ -45,8 +50,11 @@ func DecodeValue(body json.RawMessage) Value {
 		return RawValue{JSON: body}
 	}
 	var p bodyProbe
-	if json.Unmarshal(b, &p) != nil {
-		return RawValue{JSON: body}
+	if !scanFlatBody(b, &p) {
+		p = bodyProbe{}
+		if json.Unmarshal(b, &p) != nil {
+			return RawValue{JSON: body}
+		}
 	}
 	switch {
 	case p.Latitude != nil && p.Longitude != nil:
@@ -90,12 +98,15 @@ func sent(raw json.RawMessage) bool { return len(raw) > 0 }
 func scalar(raw json.RawMessage, unit string) (Value, bool) {
 	switch c := raw[0]; {
 	case c == 't' || c == 'f':
-		var b bool
-		if json.Unmarshal(raw, &b) != nil {
+		b, ok := jsonBool(raw)
+		if !ok {
 			return nil, false
 		}
 		return BoolValue{Value: b}, true
 	case c == '"':
+		if s, ok := plainString(raw); ok {
+			return TextValue{Value: s}, true
+		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return nil, false
@@ -121,11 +132,40 @@ func optBool(raw json.RawMessage) (*bool, bool) {
 	if !present(raw) {
 		return nil, true
 	}
-	var b bool
-	if json.Unmarshal(raw, &b) != nil {
+	b, ok := jsonBool(raw)
+	if !ok {
 		return nil, false
 	}
 	return &b, true
+}
+
+// jsonBool decodes a JSON boolean.
+func jsonBool(raw json.RawMessage) (bool, bool) {
+	switch string(raw) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	var b bool
+	err := json.Unmarshal(raw, &b)
+	return b, err == nil
+}
+
+// plainString returns the text of a JSON string that needs no unquoting: no escape,
+// valid UTF-8.
+func plainString(raw json.RawMessage) (string, bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
+		return "", false
+	}
+	v := raw[1 : n-1]
+	for _, c := range v {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	return string(v), utf8.Valid(v)
 }
 
 func decodeAdditional(p *bodyProbe) (Value, bool) {
@@ -187,19 +227,24 @@ type entryProbe struct {
 }
 
 func decodeValues(p *bodyProbe) (Value, bool) {
-	var raws []json.RawMessage
-	if json.Unmarshal(p.Values, &raws) != nil {
-		return nil, false
+	// The documented lists decode in one pass; the others are kept entry by entry.
+	entries, err := p.entries, error(nil)
+	if !p.entriesDecoded {
+		err = json.Unmarshal(p.Values, &entries)
 	}
-	var entries []entryProbe
-	if json.Unmarshal(p.Values, &entries) == nil && len(entries) > 0 {
+	if err == nil && len(entries) > 0 {
 		if v, ok := chargeLimits(p, entries); ok {
 			return v, true
 		}
 		if v, ok := closureGrid(p, entries); ok {
 			return v, true
 		}
-	} else if len(raws) == 0 && present(p.ActiveLimit) {
+	}
+	var raws []json.RawMessage
+	if json.Unmarshal(p.Values, &raws) != nil {
+		return nil, false
+	}
+	if len(raws) == 0 && present(p.ActiveLimit) {
 		return chargeLimits(p, nil)
 	}
 	return ValueList{Values: raws, Unit: p.Unit}, true

@@ -75,3 +75,32 @@ func TestSignalClock(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, t0.Add(time.Minute), last)
 }
+
+// One caller holds a key's turn at a time; a waiter gives up with its context; the map
+// holds only the keys in use.
+func TestKeyedTurns(t *testing.T) {
+	var k keyedTurns
+	unlock, err := k.lock(context.Background(), "v")
+	require.NoError(t, err)
+	other, err := k.lock(context.Background(), "w")
+	require.NoError(t, err, "another key is free")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = k.lock(ctx, "v")
+	assert.ErrorIs(t, err, context.Canceled, "the turn is held")
+	got := make(chan func())
+	go func() {
+		u, err := k.lock(context.Background(), "v")
+		assert.NoError(t, err)
+		got <- u
+	}()
+	select {
+	case <-got:
+		t.Fatal("two turns at once")
+	default:
+	}
+	unlock()
+	(<-got)()
+	other()
+	assert.Empty(t, k.m, "no key is kept once unused")
+}

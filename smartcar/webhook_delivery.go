@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/internal/stream"
@@ -49,16 +50,12 @@ func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, stri
 			return http.StatusOK, ""
 		}
 	}
-	if st, ok := ev.(*VehicleStateEvent); ok {
-		for i := range st.Signals {
-			s := &st.Signals[i]
-			if h.signal.observe(st.VehicleID, s.Code, s.OEMUpdatedAt) || h.olderThanTracked(&s.Signal) {
-				s.Stale = true
-				h.n.staleSignals.Add(1)
-			}
-		}
-	}
-	if err := h.deliver(ctx, ev); err != nil {
+	// The delivery wait covers the vehicle's turn and the hand-over.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := telematics.AfterFunc(h.clock, h.cfg.deliveryWait, cancel)
+	defer stop()
+	if err := h.markAndDeliver(ctx, ev); err != nil {
 		if id != "" {
 			// Forget the claim so that Smartcar's retry is delivered; the context may
 			// have ended, the store still gets its chance.
@@ -73,15 +70,40 @@ func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, stri
 	return http.StatusOK, ""
 }
 
-// deliver hands ev to every subscription and callback within the delivery wait; each
-// that took it is remembered, so that a retry after a partial failure reaches only the
-// others.
+// markAndDeliver marks the stale signals of a VEHICLE_STATE and delivers it. A
+// vehicle's VEHICLE_STATE events take turns from the stale check to the end of the
+// hand-over, so that they reach every channel and callback in the order the check saw
+// them: a value the check found current is never queued behind a newer one (concurrent
+// deliveries could otherwise overtake each other while waiting for room).
+func (h *WebhookHandler) markAndDeliver(ctx context.Context, ev WebhookEvent) error {
+	st, ok := ev.(*VehicleStateEvent)
+	if !ok {
+		return h.deliver(ctx, ev)
+	}
+	unlock, err := h.turns.lock(ctx, st.VehicleID)
+	if err != nil {
+		return h.notAcceptedInTime()
+	}
+	defer unlock()
+	for i := range st.Signals {
+		s := &st.Signals[i]
+		if h.signal.observe(st.VehicleID, s.Code, s.OEMUpdatedAt) || h.olderThanTracked(&s.Signal) {
+			s.Stale = true
+			h.n.staleSignals.Add(1)
+		}
+	}
+	return h.deliver(ctx, ev)
+}
+
+func (h *WebhookHandler) notAcceptedInTime() error {
+	return fmt.Errorf("the consumers did not accept the event within %v", h.cfg.deliveryWait)
+}
+
+// deliver hands ev to every subscription and callback before ctx ends (the delivery
+// wait); each that took it is remembered, so that a retry after a partial failure
+// reaches only the others.
 func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
 	env := ev.Envelope()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := telematics.AfterFunc(h.clock, h.cfg.deliveryWait, cancel)
-	defer stop()
 
 	h.mu.Lock()
 	callbacks := h.callbacks
@@ -122,12 +144,19 @@ func (h *WebhookHandler) deliver(ctx context.Context, ev WebhookEvent) error {
 		}
 		took[cb] = struct{}{}
 	}
-	if err := errors.Join(errs...); err != nil {
+	err = errors.Join(errs...)
+	if err == nil && len(took) == 0 && h.positionsOnlySubs() == 0 {
+		// Every consumer left (or the handler closed) while the event waited for room:
+		// nobody took it, so it must not be acknowledged. (A subscription to Positions
+		// alone accepts every event: it wants the locations only.)
+		return ErrNoConsumer
+	}
+	if err != nil {
 		if env.EventID != "" {
 			h.rememberPartial(env.EventID, took)
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("the consumers did not accept the event within %v", h.cfg.deliveryWait)
+			return h.notAcceptedInTime()
 		}
 		h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: a consumer refused the event", slog.String("eventId", env.EventID), slog.String("error", err.Error()))
 		return errors.New("a consumer refused the event")
@@ -208,4 +237,49 @@ func telematicsEvent(ev WebhookEvent) (telematics.Event, []telematics.Position) 
 		}
 	}
 	return out, nil
+}
+
+// keyedTurns lets callers take turns per key (a vehicle): one holds a key's turn at a
+// time, the others wait as long as their context allows. It holds only the keys in use.
+type keyedTurns struct {
+	mu sync.Mutex
+	m  map[string]*turn
+}
+
+type turn struct {
+	ch   chan struct{}
+	refs int
+}
+
+// lock waits for key's turn until ctx ends; unlock ends the turn.
+func (k *keyedTurns) lock(ctx context.Context, key string) (unlock func(), err error) {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*turn{}
+	}
+	t := k.m[key]
+	if t == nil {
+		t = &turn{ch: make(chan struct{}, 1)}
+		k.m[key] = t
+	}
+	t.refs++
+	k.mu.Unlock()
+	select {
+	case t.ch <- struct{}{}:
+		return func() {
+			<-t.ch
+			k.release(key, t)
+		}, nil
+	case <-ctx.Done():
+		k.release(key, t)
+		return nil, ctx.Err()
+	}
+}
+
+func (k *keyedTurns) release(key string, t *turn) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if t.refs--; t.refs == 0 {
+		delete(k.m, key)
+	}
 }

@@ -65,13 +65,17 @@ type WebhookHandler struct {
 	// posMu orders the tracker's check and the publication of positions, so that
 	// Positions never shows an older fix after a newer one.
 	posMu sync.Mutex
+	// turns orders each vehicle's VEHICLE_STATE deliveries (markAndDeliver).
+	turns keyedTurns
 
 	mu        sync.Mutex
 	callbacks []*webhookCallback
 	partials  map[string]*partialDelivery
 	subs      map[*webhookSub]struct{}
-	last      time.Time
-	closed    bool
+	// positionsOnly counts the subscriptions to Positions alone.
+	positionsOnly int
+	last          time.Time
+	closed        bool
 }
 
 type webhookCallback struct{ f WebhookFunc }
@@ -132,6 +136,13 @@ func (h *WebhookHandler) HandleFunc(f WebhookFunc) {
 	h.mu.Lock()
 	h.callbacks = append(h.callbacks, &webhookCallback{f})
 	h.mu.Unlock()
+}
+
+// positionsOnlySubs returns how many subscriptions take Positions alone.
+func (h *WebhookHandler) positionsOnlySubs() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.positionsOnly
 }
 
 // Stats returns the handler's counters.

@@ -435,3 +435,107 @@ func TestWebhookSubscriptionContext(t *testing.T) {
 	_, err = r.h.Subscribe(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A consumer that leaves while a delivery waits for room in its channel did not take the
+// event: with no other consumer it is answered 503 (Smartcar delivers it again), never
+// acknowledged unread.
+func TestWebhookConsumerLeavesDuringDelivery(t *testing.T) {
+	for _, leave := range []string{"subscription closed", "context ended", "handler closed"} {
+		t.Run(leave, func(t *testing.T) {
+			r := newHookRig(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			sub, err := r.h.Subscribe(ctx, smartcar.WebhookEvents(), telematics.WithBuffer(1))
+			require.NoError(t, err)
+			sender := smartcartest.NewSender(r.url, testToken, smartcartest.WithSenderClock(r.sclock), smartcartest.WithRetrySchedule())
+			require.True(t, sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleModel3, time.Time{}), smartcartest.Signed).Acknowledged)
+			done := make(chan *smartcartest.Delivery)
+			go func() {
+				done <- sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleID4, time.Time{}), smartcartest.Signed)
+			}()
+			require.Eventually(t, func() bool { return r.hclock.Timers() == 1 }, 5*time.Second, time.Millisecond, "the delivery waits")
+			switch leave {
+			case "subscription closed":
+				sub.Close()
+			case "context ended":
+				cancel()
+			case "handler closed":
+				r.h.Close()
+			}
+			d := <-done
+			assert.Equal(t, []int{http.StatusServiceUnavailable}, statuses(d), "not acknowledged: nobody took it")
+			assert.EqualValues(t, 1, r.h.Stats().Delivered)
+		})
+	}
+}
+
+// A subscription to Positions alone accepts every event (it wants the locations only):
+// a VEHICLE_ERROR is acknowledged, a location published.
+func TestWebhookPositionsOnlySubscription(t *testing.T) {
+	r := newHookRig(t)
+	sub, err := r.h.Subscribe(context.Background(), telematics.PositionsOnly())
+	require.NoError(t, err)
+	defer sub.Close()
+	assert.Nil(t, sub.Events())
+	errEv, _ := r.fleet.VehicleErrorEvent("", smartcartest.VehicleCamry, "VEHICLE_STATE", "ASLEEP", "ERROR")
+	assert.True(t, r.sender.Deliver(context.Background(), errEv, smartcartest.Signed).Acknowledged)
+	assert.True(t, r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleBolt, smartcartest.Epoch), smartcartest.Signed).Acknowledged)
+	p := <-sub.Positions()
+	assert.Equal(t, smartcartest.VehicleBolt, p.VehicleID)
+	assert.Equal(t, smartcartest.Epoch, p.Time)
+	sub.Close()
+	// Without it, nothing consumes: 503.
+	sender := smartcartest.NewSender(r.url, testToken, smartcartest.WithSenderClock(r.sclock), smartcartest.WithRetrySchedule())
+	again, _ := r.fleet.VehicleErrorEvent("", smartcartest.VehicleCamry, "VEHICLE_STATE", "ASLEEP", "RESOLVED")
+	assert.Equal(t, []int{http.StatusServiceUnavailable}, statuses(sender.Deliver(context.Background(), again, smartcartest.Signed)))
+}
+
+// VERIFY never waits for the consumers: with the only consumer stalled and a delivery
+// waiting for room, a challenge is answered at once (the handler's clock does not
+// move), and the defaults keep reading plus handing over under Smartcar's 15 s.
+func TestWebhookVerifyWhileConsumerStalls(t *testing.T) {
+	assert.Less(t, smartcar.DefaultWebhookReadTimeout+smartcar.DefaultWebhookDeliveryWait, 15*time.Second)
+	r := newHookRig(t)
+	sub, err := r.h.Subscribe(context.Background(), smartcar.WebhookEvents(), telematics.WithBuffer(1))
+	require.NoError(t, err)
+	defer sub.Close()
+	require.True(t, r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleModel3, time.Time{}), smartcartest.Signed).Acknowledged)
+	done := make(chan *smartcartest.Delivery)
+	go func() {
+		done <- r.sender.Deliver(context.Background(), r.state(t, smartcartest.VehicleID4, time.Time{}), smartcartest.Signed)
+	}()
+	require.Eventually(t, func() bool { return r.hclock.Timers() == 1 }, 5*time.Second, time.Millisecond, "a delivery waits")
+	start := r.hclock.Now()
+	ok, err := r.sender.Verify(context.Background())
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, start, r.hclock.Now(), "answered without the clock moving")
+	<-sub.Webhooks() // the consumer resumes: the waiting delivery goes through
+	assert.Equal(t, []int{http.StatusOK}, statuses(<-done))
+}
+
+// The handler's own dedupe store keeps an eventId for seven days on the handler's clock,
+// then forgets it; WithDedupeRetention changes the window.
+func TestWebhookDedupeWindow(t *testing.T) {
+	for _, tt := range []struct {
+		opts   []smartcar.WebhookOption
+		window time.Duration
+	}{
+		{nil, 7 * 24 * time.Hour},
+		{[]smartcar.WebhookOption{smartcar.WithDedupeRetention(time.Hour)}, time.Hour},
+	} {
+		r := newHookRig(t, tt.opts...)
+		sub, err := r.h.Subscribe(context.Background(), smartcar.WebhookEvents(), telematics.WithBuffer(4))
+		require.NoError(t, err)
+		st := r.state(t, smartcartest.VehicleModel3, time.Time{})
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		r.hclock.Advance(tt.window - time.Second)
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		assert.EqualValues(t, 1, r.h.Stats().Duplicates, "within %v", tt.window)
+		r.hclock.Advance(time.Second)
+		require.True(t, r.sender.Deliver(context.Background(), st, smartcartest.Signed).Acknowledged)
+		assert.EqualValues(t, 2, r.h.Stats().Delivered, "after %v the id is forgotten", tt.window)
+		assert.Len(t, sub.Webhooks(), 2)
+		sub.Close()
+	}
+}

@@ -105,10 +105,10 @@ func argsToAttrs(args []any) []slog.Attr {
 // is the answer to send instead.
 func (h *WebhookHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
 	max := h.cfg.maxBody
-	tooLarge := fmt.Sprintf("the body is larger than %d bytes", max)
+	tooLarge := func() string { return fmt.Sprintf("the body is larger than %d bytes", max) }
 	if r.ContentLength > max {
 		h.n.tooLarge.Add(1)
-		return nil, http.StatusRequestEntityTooLarge, tooLarge
+		return nil, http.StatusRequestEntityTooLarge, tooLarge()
 	}
 	var timedOut atomic.Bool
 	rc := http.NewResponseController(w)
@@ -124,7 +124,7 @@ func (h *WebhookHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byt
 		return body, 0, ""
 	case errors.As(err, &mbe):
 		h.n.tooLarge.Add(1)
-		return nil, http.StatusRequestEntityTooLarge, tooLarge
+		return nil, http.StatusRequestEntityTooLarge, tooLarge()
 	case timedOut.Load():
 		h.n.slowBodies.Add(1)
 		return nil, http.StatusRequestTimeout, fmt.Sprintf("the body was not received within %v", h.cfg.readTimeout)

@@ -17,14 +17,17 @@ import (
 
 // TestWebhookScenario10k: the fake sender delivers 10,000 events with 5 % duplicates
 // and 5 % reordering from 8 concurrent workers; the consumer stalls twice for longer
-// than the delivery wait. Every event reaches the application exactly once and the
-// sender gives none up. Both clocks are manual: the retries' 25 s waits take no time.
+// than the delivery wait. Every event reaches the application exactly once, the sender
+// gives none up, and no signal value or position older than one already delivered for
+// its vehicle is ever presented as current. Both clocks are manual: the retries' 25 s
+// waits take no time.
 //
-// The events are those of a webhook subscribed to two signals (the location and the
-// state of charge): the delivery machinery, not the decoding of every signal (which
-// the decoding tests and BenchmarkWebhookVehicleState cover), is what 10,000 events
-// test, and under -race each signal decoded costs. The sender keeps its connections
-// open between deliveries, as Smartcar's does.
+// The mix: one event in ten carries every signal of its vehicle (19–22, the typed
+// decoders at work), one in twenty is a VEHICLE_ERROR (ERROR and RESOLVED), the rest
+// the two signals of a webhook subscribed to the location and the state of charge
+// (under -race each signal decoded costs). Each vehicle sends four events in a row,
+// so the sender's swaps and the workers' concurrency reorder one vehicle's events. The
+// sender keeps its connections open between deliveries, as Smartcar's does.
 func TestWebhookScenario10k(t *testing.T) {
 	const n, wait, workers = 10_000, 5 * time.Second, 8
 	r := newHookRig(t, smartcar.WithDeliveryWait(wait))
@@ -34,6 +37,22 @@ func TestWebhookScenario10k(t *testing.T) {
 	sub, err := r.h.Subscribe(context.Background(), smartcar.WebhookEvents(), telematics.WithBuffer(16))
 	require.NoError(t, err)
 	ids := r.fleet.VehicleIDs()
+	vehicleOf := func(i int) string { return ids[(i/4)%len(ids)] }
+	at := func(i int) time.Time { return smartcartest.Epoch.Add(time.Duration(i) * time.Second) }
+	events := make([]smartcartest.Event, n)
+	kinds := map[string]int{}
+	for i := 0; i < n; i += 10 {
+		events[i] = r.state(t, vehicleOf(i), at(i))
+		kinds["full"]++
+	}
+	for i := 5; i < n; i += 20 {
+		state := "ERROR"
+		if i%40 == 25 {
+			state = "RESOLVED"
+		}
+		events[i], _ = r.fleet.VehicleErrorEvent("", vehicleOf(i), "VEHICLE_STATE", "ASLEEP", state)
+		kinds["error"]++
+	}
 	for _, id := range ids {
 		var keep []smartcartest.SignalState
 		for _, code := range []string{"location-preciselocation", "tractionbattery-stateofcharge"} {
@@ -46,24 +65,57 @@ func TestWebhookScenario10k(t *testing.T) {
 			require.True(t, r.fleet.PutSignal(id, sig))
 		}
 	}
-	events := make([]smartcartest.Event, n)
 	for i := range events {
-		events[i] = r.state(t, ids[i%len(ids)], smartcartest.Epoch.Add(time.Duration(i)*time.Second))
+		if events[i].EventID == "" {
+			events[i] = r.state(t, vehicleOf(i), at(i))
+			kinds["two signals"]++
+		}
 	}
+
+	// Positions: never older than the last one shown for the vehicle.
+	posDone := make(chan struct{})
+	var positions, backwards atomic.Int64
+	go func() {
+		defer close(posDone)
+		last := map[string]time.Time{}
+		for p := range sub.Positions() {
+			positions.Add(1)
+			if p.Time.Before(last[p.VehicleID]) {
+				backwards.Add(1)
+			}
+			last[p.VehicleID] = p.Time
+		}
+	}()
 
 	stallAt := map[int]bool{n / 3: true, 2 * n / 3: true}
 	stalled := make(chan struct{})
 	resume := make(chan struct{})
 	got := map[string]int{}
-	var stale atomic.Int64
+	var stale, presentedOlder, signals int
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
+		type key struct {
+			vehicle string
+			code    smartcar.SignalCode
+		}
+		current := map[key]time.Time{}
 		i := 0
 		for ev := range sub.Webhooks() {
 			got[ev.Envelope().EventID]++
-			if loc, ok := ev.(*smartcar.VehicleStateEvent).Signal(smartcar.SignalLocationPreciseLocation); ok && loc.Stale {
-				stale.Add(1)
+			if st, ok := ev.(*smartcar.VehicleStateEvent); ok {
+				for _, s := range st.Signals {
+					signals++
+					k := key{st.VehicleID, s.Code}
+					switch {
+					case s.Stale:
+						stale++
+					case s.OEMUpdatedAt.Before(current[k]):
+						presentedOlder++ // an older value not marked stale
+					default:
+						current[k] = s.OEMUpdatedAt
+					}
+				}
 			}
 			i++
 			if stallAt[i] {
@@ -88,6 +140,7 @@ func TestWebhookScenario10k(t *testing.T) {
 	rep := <-reportC
 	sub.Close()
 	<-consumed
+	<-posDone
 
 	assert.Zero(t, rep.GaveUp(), "the sender gave up none")
 	assert.Equal(t, len(rep.Deliveries), rep.Acknowledged())
@@ -102,6 +155,10 @@ func TestWebhookScenario10k(t *testing.T) {
 	assert.GreaterOrEqual(t, s.Unavailable, uint64(2), "the stalls were answered 503")
 	assert.GreaterOrEqual(t, s.Duplicates, uint64(dups))
 	assert.Greater(t, rep.Attempts(), len(rep.Deliveries), "the 503s were retried")
-	assert.Positive(t, stale.Load(), "reordered locations were marked stale")
-	t.Logf("%d deliveries, %d attempts, %d duplicates acknowledged, %d answered 503, %d stale locations", len(rep.Deliveries), rep.Attempts(), s.Duplicates, s.Unavailable, stale.Load())
+	assert.Positive(t, stale, "reordered values were marked stale")
+	assert.Zero(t, presentedOlder, "a value older than one delivered before was presented as current")
+	assert.Positive(t, positions.Load())
+	assert.Zero(t, backwards.Load(), "a position older than one shown before was published")
+	t.Logf("%v events; %d deliveries, %d attempts, %d duplicates acknowledged, %d answered 503; %d signals, %d stale; %d positions",
+		kinds, len(rep.Deliveries), rep.Attempts(), s.Duplicates, s.Unavailable, signals, stale, positions.Load())
 }

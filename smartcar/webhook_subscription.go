@@ -52,10 +52,13 @@ func (h *WebhookHandler) Subscribe(ctx context.Context, opts ...telematics.Subsc
 		}
 	}
 	now := h.clock.Now()
-	sub := &webhookSub{h: h, since: now}
+	sub := &webhookSub{h: h, since: now, positionsOnly: !typed && !sc.Events && sc.Positions}
 	sub.Release = func() {
 		h.mu.Lock()
 		delete(h.subs, sub)
+		if sub.positionsOnly {
+			h.positionsOnly--
+		}
 		h.mu.Unlock()
 	}
 	h.mu.Lock()
@@ -64,6 +67,9 @@ func (h *WebhookHandler) Subscribe(ctx context.Context, opts ...telematics.Subsc
 		return nil, fmt.Errorf("%s: webhook handler: %w", Provider, telematics.ErrClientClosed)
 	}
 	h.subs[sub] = struct{}{}
+	if sub.positionsOnly {
+		h.positionsOnly++
+	}
 	h.mu.Unlock()
 	out := &WebhookSubscription{}
 	// Lossless channels are served by PublishWait, which ignores the policy.
@@ -91,6 +97,9 @@ type webhookSub struct {
 	stream.Subscriber
 	h     *WebhookHandler
 	since time.Time
+	// positionsOnly: the subscription takes Positions alone, a lossy view that accepts
+	// every event.
+	positionsOnly bool
 }
 
 // State is connected while the handler runs: a webhook has no connection to lose.
