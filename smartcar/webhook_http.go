@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/fleetkit/fleetkit-go/telematics"
@@ -110,22 +110,35 @@ func (h *WebhookHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byt
 		h.n.tooLarge.Add(1)
 		return nil, http.StatusRequestEntityTooLarge, tooLarge()
 	}
-	var timedOut atomic.Bool
+	// The timer cuts a read in progress by moving the connection's read deadline. It
+	// runs in a goroutine of its own, possibly after the body was read and stop called:
+	// then it must leave the connection alone (a past deadline would fail net/http's
+	// background read and cancel the request's context in the middle of the delivery).
+	var mu sync.Mutex
+	reading, timedOut := true, false
 	rc := http.NewResponseController(w)
 	stop := telematics.AfterFunc(h.clock, h.cfg.readTimeout, func() {
-		timedOut.Store(true)
-		_ = rc.SetReadDeadline(time.Now()) // a read in progress fails at once
+		mu.Lock()
+		defer mu.Unlock()
+		if reading {
+			timedOut = true
+			_ = rc.SetReadDeadline(time.Now()) // a read in progress fails at once
+		}
 	})
 	body, err := readAll(http.MaxBytesReader(w, r.Body, max), r.ContentLength)
+	mu.Lock()
+	reading = false
+	cut := timedOut
+	mu.Unlock()
 	stop()
 	var mbe *http.MaxBytesError
 	switch {
-	case err == nil && !timedOut.Load():
+	case err == nil && !cut:
 		return body, 0, ""
 	case errors.As(err, &mbe):
 		h.n.tooLarge.Add(1)
 		return nil, http.StatusRequestEntityTooLarge, tooLarge()
-	case timedOut.Load():
+	case cut:
 		h.n.slowBodies.Add(1)
 		return nil, http.StatusRequestTimeout, fmt.Sprintf("the body was not received within %v", h.cfg.readTimeout)
 	}
