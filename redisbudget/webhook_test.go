@@ -3,8 +3,10 @@ package redisbudget_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/redisbudget"
 	"github.com/fleetkit/fleetkit-go/smartcar"
 	"github.com/fleetkit/fleetkit-go/smartcar/smartcartest"
@@ -24,6 +27,7 @@ const managementToken = "mgmt-token-for-the-webhook-tests"
 // connection to Redis, counting what their consumers accepted.
 type replicas struct {
 	handlers []*smartcar.WebhookHandler
+	logs     []*testkit.LockedBuffer // each replica's log
 	lb       *httptest.Server
 	next     atomic.Int64
 	step     func(n int64) // runs before the n-th request reaches a replica, if set
@@ -38,7 +42,10 @@ func newReplicas(t *testing.T, n int, refuse map[string]bool, opts ...redisbudge
 	r := &replicas{delivered: map[string]int{}, refuse: refuse}
 	for range n {
 		store, _ := newStore(t, opts...)
-		h, err := smartcar.NewWebhookHandler(managementToken, smartcar.WithDedupeStore(store))
+		logs := &testkit.LockedBuffer{}
+		r.logs = append(r.logs, logs)
+		h, err := smartcar.NewWebhookHandler(managementToken, smartcar.WithDedupeStore(store),
+			smartcar.WithWebhookLogger(slog.New(slog.NewTextHandler(logs, nil))))
 		require.NoError(t, err)
 		h.HandleFunc(r.consume)
 		t.Cleanup(h.Close)
@@ -200,6 +207,18 @@ func TestWebhookReplicasLoseNothingWhenRedisStops(t *testing.T) {
 	assert.EqualValues(t, len(later), after.Delivered-before.Delivered)
 	assert.EqualValues(t, 2*len(later), after.Duplicates-before.Duplicates)
 	assert.Equal(t, before.StoreErrors, after.StoreErrors, "Redis answers again")
+
+	// One warning per outage and replica, not one per event, and one line when Redis
+	// answers again.
+	warned := 0
+	for i, logs := range r.logs {
+		out := logs.String()
+		down := strings.Count(out, "dedupe store unavailable")
+		assert.LessOrEqual(t, down, 1, "replica %d: one warning for the outage:\n%s", i, out)
+		assert.Equal(t, down, strings.Count(out, "dedupe store answers again"), "replica %d logs the recovery", i)
+		warned += down
+	}
+	assert.Positive(t, warned, "the outage is logged")
 }
 
 // TestWebhookReceiverDoesNotWaitForASlowRedis: Redis holds every write (CLIENT PAUSE

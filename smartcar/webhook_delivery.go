@@ -41,10 +41,10 @@ func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, stri
 	id := env.EventID
 	if id != "" {
 		fresh, err := h.cfg.store.Claim(ctx, id, h.cfg.retention)
+		h.storeAnswered(ctx, err)
 		switch {
 		case err != nil:
 			h.n.storeErrors.Add(1)
-			h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: dedupe store failed; delivering", slog.String("eventId", id), slog.String("error", err.Error()))
 		case !fresh:
 			h.n.duplicates.Add(1)
 			return http.StatusOK, ""
@@ -68,6 +68,25 @@ func (h *WebhookHandler) accept(ctx context.Context, ev WebhookEvent) (int, stri
 	}
 	h.n.delivered.Add(1)
 	return http.StatusOK, ""
+}
+
+// storeAnswered logs the dedupe store's outages as the request loop logs a shared
+// budget's: one warning when the store first fails (events are then delivered without
+// deduplication: at least once stays the guarantee) and one line when it answers again,
+// not a line per event.
+func (h *WebhookHandler) storeAnswered(ctx context.Context, err error) {
+	if (err != nil) == h.storeDown.Load() {
+		return
+	}
+	if err != nil {
+		if h.storeDown.CompareAndSwap(false, true) {
+			h.log.LogAttrs(ctx, slog.LevelWarn, "smartcar webhook: dedupe store unavailable; delivering without deduplication until it answers", slog.String("error", err.Error()))
+		}
+		return
+	}
+	if h.storeDown.CompareAndSwap(true, false) {
+		h.log.LogAttrs(ctx, slog.LevelInfo, "smartcar webhook: dedupe store answers again; deduplicating")
+	}
 }
 
 // markAndDeliver marks the stale signals of a VEHICLE_STATE and delivers it. A

@@ -68,6 +68,9 @@ type WebhookHandler struct {
 	// turns orders each vehicle's VEHICLE_STATE deliveries (markAndDeliver).
 	turns keyedTurns
 
+	// storeDown is set while the dedupe store fails (storeAnswered).
+	storeDown atomic.Bool
+
 	mu        sync.Mutex
 	callbacks []*webhookCallback
 	partials  map[string]*partialDelivery
