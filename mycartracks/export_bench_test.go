@@ -8,12 +8,11 @@ import (
 	"io"
 	"net/http"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics/export"
@@ -23,43 +22,6 @@ const exportPoints = 1_000_000
 
 // neutralPeakLimit is the most heap the export through the neutral API may use.
 const neutralPeakLimit = 32 << 20
-
-// heapSampler records the largest heap (bytes in live and not yet swept objects) seen
-// while it runs, read from runtime/metrics every half millisecond by a goroutine of its
-// own, so that a peak between two checkpoints of the code measured is seen too.
-type heapSampler struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
-}
-
-func startHeapSampler() *heapSampler {
-	h := &heapSampler{stop: make(chan struct{})}
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		tick := time.NewTicker(500 * time.Microsecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			h.peak = max(h.peak, s[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return h
-}
-
-// end stops the sampler and returns the peak in bytes.
-func (h *heapSampler) end() uint64 {
-	close(h.stop)
-	h.wg.Wait()
-	return h.peak
-}
 
 // BenchmarkExportTrackGPX exports one track of a million points from the fake server to
 // GPX three ways, alternating in every iteration (the order rotates from one iteration
@@ -126,11 +88,11 @@ func BenchmarkExportTrackGPX(b *testing.B) {
 		for k := range sides {
 			j := (i + k) % len(sides)
 			runtime.GC()
-			h := startHeapSampler()
+			h := testkit.StartHeapSampler()
 			start := time.Now()
 			n, err := sides[j].run()
 			elapsed[j] += time.Since(start)
-			peak[j] = max(peak[j], h.end())
+			peak[j] = max(peak[j], h.End())
 			if err != nil {
 				b.Fatalf("%s: %v", sides[j].name, err)
 			}

@@ -9,55 +9,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fleetkit/fleetkit-go/internal/testkit"
 	"github.com/fleetkit/fleetkit-go/mycartracks"
 	"github.com/fleetkit/fleetkit-go/mycartracks/mycartrackstest"
 	"github.com/fleetkit/fleetkit-go/telematics/export"
 )
-
-// heapSampler records the largest heap (bytes in live and not yet swept objects) seen
-// while it runs, from runtime/metrics every half millisecond.
-type heapSampler struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
-}
-
-func startHeapSampler() *heapSampler {
-	runtime.GC()
-	h := &heapSampler{stop: make(chan struct{})}
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		tick := time.NewTicker(500 * time.Microsecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			h.peak = max(h.peak, s[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return h
-}
-
-// end stops the sampler and returns the peak in MiB.
-func (h *heapSampler) end() float64 {
-	close(h.stop)
-	h.wg.Wait()
-	return float64(h.peak) / (1 << 20)
-}
 
 // BenchmarkExportMillionPoints exports one track of a million points from the simulated
 // MyCarTracks fleet to GPX, through the library's own path (the client's track positions
@@ -80,7 +41,7 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 		defer c.Close()
 		var peak float64
 		for b.Loop() {
-			h := startHeapSampler()
+			h := testkit.StartHeapSampler()
 			w := export.NewGPX(io.Discard)
 			for t, err := range c.Tracks.All(ctx, nil) {
 				if err != nil {
@@ -93,7 +54,7 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 			if err := w.Close(); err != nil {
 				b.Fatal(err)
 			}
-			peak = max(peak, h.end())
+			peak = max(peak, testkit.MiB(h.End()))
 		}
 		b.ReportMetric(peak, "peak-heap-MiB")
 	})
@@ -110,10 +71,10 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 		defer null.Close()
 		var peak float64
 		for b.Loop() {
-			h := startHeapSampler()
+			h := testkit.StartHeapSampler()
 			a := newApp(nil, null, io.Discard)
 			code := a.run(ctx, []string{"--provider", "mycartracks", "export", "--vehicle", vehicle, "--format", "gpx"})
-			peak = max(peak, h.end())
+			peak = max(peak, testkit.MiB(h.End()))
 			if code != exitOK {
 				b.Fatalf("exit %d", code)
 			}
@@ -129,9 +90,9 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 		trackID := strconv.FormatInt(srv.Fleet().Tracks()[0].ID, 10)
 		var peak float64
 		for b.Loop() {
-			h := startHeapSampler()
+			h := testkit.StartHeapSampler()
 			n := rawGPXExport(b, ctx, hc, srv.BaseURL, token, trackID)
-			peak = max(peak, h.end())
+			peak = max(peak, testkit.MiB(h.End()))
 			if n != 1_000_000 {
 				b.Fatalf("baseline exported %d points", n)
 			}
