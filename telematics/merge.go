@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,7 +168,7 @@ func (m *MergedFleet) LastPositions(ctx context.Context, vehicleIDs ...string) i
 		var order []member
 		var byQ map[string][]string
 		if len(vehicleIDs) == 0 {
-			order = collect(m.each(CanReadLastPositions))
+			order = slices.Collect(m.each(CanReadLastPositions))
 		} else {
 			var err error
 			if order, byQ, err = m.group(vehicleIDs); err != nil {
@@ -188,14 +189,6 @@ func (m *MergedFleet) LastPositions(ctx context.Context, vehicleIDs ...string) i
 			}
 		}
 	}
-}
-
-func collect[T any](seq iter.Seq[T]) []T {
-	var out []T
-	for v := range seq {
-		out = append(out, v)
-	}
-	return out
 }
 
 // Tracks yields the tracks of a qualified vehicle id from its member, with qualified
@@ -269,7 +262,7 @@ func (m *MergedFleet) Live(ctx context.Context, vehicleIDs []string, opts ...Sub
 	var order []member
 	var byQ map[string][]string
 	if len(vehicleIDs) == 0 {
-		order = collect(m.each(CanStreamLive))
+		order = slices.Collect(m.each(CanStreamLive))
 		if len(order) == 0 {
 			return nil, fmt.Errorf("merged fleet: live positions: %w: no member streams live positions", ErrNotSupported)
 		}

@@ -33,6 +33,13 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 	ctx := context.Background()
 	vehicle := strconv.FormatInt(srv.Fleet().VehicleIDs()[0], 10)
 
+	// The bound: the command's peak within 1.5 times the library's.
+	var libraryPeak, commandPeak float64
+	defer func() {
+		if libraryPeak > 0 && commandPeak > 1.5*libraryPeak {
+			b.Errorf("fleetkit export peaked at %.1f MiB, over 1.5 times the library's %.1f MiB", commandPeak, libraryPeak)
+		}
+	}()
 	b.Run("library", func(b *testing.B) {
 		c, err := srv.NewClient()
 		if err != nil {
@@ -56,6 +63,7 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 			}
 			peak = max(peak, testkit.MiB(h.End()))
 		}
+		libraryPeak = peak
 		b.ReportMetric(peak, "peak-heap-MiB")
 	})
 
@@ -79,6 +87,7 @@ func BenchmarkExportMillionPoints(b *testing.B) {
 				b.Fatalf("exit %d", code)
 			}
 		}
+		commandPeak = peak
 		b.ReportMetric(peak, "peak-heap-MiB")
 	})
 
